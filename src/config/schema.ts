@@ -1,0 +1,57 @@
+import { z } from "zod";
+
+const port = (fallback: number) =>
+  z.coerce.number({ error: "a port number from 1 to 65535" }).int("a port number from 1 to 65535").min(1, "a port from 1 to 65535").max(65535, "a port from 1 to 65535").default(fallback);
+const ms = (fallback: number, min = 0) => z.coerce.number({ error: "a whole number of milliseconds" }).int("a whole number of milliseconds").min(min, `at least ${min} ms`).default(fallback);
+const count = (fallback: number, min = 1) => z.coerce.number({ error: "a whole number" }).int("a whole number").min(min, `at least ${min}`).default(fallback);
+const flag = z
+  .enum(["true", "false", "1", "0", "yes", "no", ""], { error: "true or false" })
+  .default("false")
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
+const optionalUrl = optionalText.pipe(z.url({ error: "an http(s) URL such as http://127.0.0.1:11434/v1" }).optional());
+
+/** Secret variables: their values never appear in error messages or logs. */
+export const SECRET_VARIABLES = new Set(["BOBB_DISCORD_TOKEN", "ANTHROPIC_API_KEY", "BOBB_API_KEY", "BOBB_MODEL_API_KEY"]);
+
+/** Every environment variable the product reads, with its default. */
+export const envSchema = z.object({
+  // The spec's table
+  BOBB_DISCORD_TOKEN: optionalText,
+  ANTHROPIC_API_KEY: optionalText,
+  BOBB_OPENCODE_PORT: port(4096),
+  BOBB_CHILD_PORT_START: port(4097),
+  OPENCODE_COMMAND: optionalText,
+  OPENCODE_HEALTH_TIMEOUT: ms(30_000, 1000),
+  // Tool API
+  BOBB_API_HOST: z.string().default("127.0.0.1"),
+  BOBB_API_PORT: port(3456),
+  BOBB_API_ALLOW_REMOTE: flag,
+  BOBB_API_KEY: optionalText.pipe(z.string().min(16, "at least 16 characters").optional()),
+  // Files
+  BOBB_DATA_DIR: z.string().min(1).default("data"),
+  BOBB_REGISTRY_PATH: z.string().min(1).default("registry.json"),
+  BOBB_AGENTS_DIR: z.string().min(1).default("agents"),
+  LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"], { error: "one of trace, debug, info, warn, error, fatal, silent" }).default("info"),
+  // OpenCode
+  BOBB_OPENCODE_MODE: z.enum(["isolated", "shared"], { error: "isolated or shared" }).default("isolated"),
+  BOBB_MODEL: optionalText.pipe(z.string().regex(/^[\w.-]+\/[\w.:@-]+$/, "provider/model, e.g. anthropic/claude-sonnet-4-20250514").optional()),
+  BOBB_MODEL_BASE_URL: optionalUrl,
+  BOBB_MODEL_API_KEY: optionalText,
+  BOBB_PROMPT_TIMEOUT: ms(120_000, 1000),
+  BOBB_QUEUE_LIMIT: count(8),
+  // Discord
+  DISCORD_API_URL: optionalUrl,
+  SANDBOX_PORT: port(3457),
+  BOBB_LOGIN_SPACING: ms(250),
+  // Loop governor
+  BOBB_BOT_TURN_CAP: count(8),
+  BOBB_PAIR_BUDGET: count(12),
+  BOBB_PAIR_WINDOW: ms(600_000, 1000),
+  BOBB_GOVERNOR_COOLDOWN: ms(60_000),
+});
+
+export type Env = z.output<typeof envSchema>;
