@@ -1,0 +1,1 @@
+export { TemplateAgentFiles, renderPersona, isGenerated } from "./files.js";

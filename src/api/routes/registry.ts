@@ -1,0 +1,105 @@
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import {
+  addAgent,
+  agentUsingToken,
+  allocatePort,
+  pendingAgents,
+  searchAgents,
+  toPublicAgent,
+  MAX_PERSONA_BYTES,
+  AGENT_STATUSES,
+  type Agent,
+} from "../../registry/index.js";
+import { TOKEN_PATTERN } from "../../log/index.js";
+import type { ApiDeps } from "../app.js";
+import { ApiError } from "../errors.js";
+import { parseInput } from "../validate.js";
+
+const name = z.string().trim().min(1, "a name of 1 to 64 characters").max(64, "a name of 1 to 64 characters");
+const persona = z
+  .string()
+  .trim()
+  .min(1, "a persona description")
+  .refine((p) => Buffer.byteLength(p) <= MAX_PERSONA_BYTES, `a persona of at most ${MAX_PERSONA_BYTES} bytes`);
+const createBody = z.strictObject({
+  name,
+  persona,
+  id: z.string().optional(),
+  created_by: z.string().regex(/^\d{1,20}$/, "a numeric Discord user id").optional(),
+});
+const tokenShape = new RegExp(`^${TOKEN_PATTERN.source}$`);
+const updateBody = z
+  .strictObject({
+    name: name.optional(),
+    persona: persona.optional(),
+    status: z.enum(AGENT_STATUSES, { error: `one of ${AGENT_STATUSES.join(", ")}` }).optional(),
+    token: z.string().trim().regex(tokenShape, "a Discord bot token (three dot-separated parts)").optional(),
+  })
+  .refine((b) => Object.keys(b).length > 0, "at least one of name, persona, status, token");
+const idParams = z.object({ id: z.string().min(1).max(64) });
+const searchQuery = z.object({ q: z.string().trim().min(1, "a search text of 1 to 100 characters").max(100, "a search text of 1 to 100 characters") });
+
+const list = (agents: Agent[]) => ({ agents: agents.map(toPublicAgent) });
+
+/** The registry endpoints of the spec; no response ever carries a token. */
+export function registryRoutes(app: FastifyInstance, deps: ApiDeps): void {
+  const scope = { config: { scope: "registry" as const } };
+  const getAgent = (id: string): Agent => {
+    const agent = deps.registry.snapshot.agents[id];
+    if (!agent) throw new ApiError(404, "AGENT_NOT_FOUND", `no agent with id "${id}"`);
+    return agent;
+  };
+
+  app.get("/api/registry/agents", scope, async () => list(Object.values(deps.registry.snapshot.agents)));
+  app.get("/api/registry/agents/pending", scope, async () => list(pendingAgents(deps.registry.snapshot)));
+  app.get("/api/registry/agents/search", scope, async (req) => {
+    const { q } = parseInput(searchQuery, req.query, "query");
+    return list(searchAgents(deps.registry.snapshot, q));
+  });
+  app.get("/api/registry/agents/:id", scope, async (req) => {
+    const { id } = parseInput(idParams, req.params, "params");
+    return { agent: toPublicAgent(getAgent(id)) };
+  });
+
+  app.post("/api/registry/agents", scope, async (req, reply) => {
+    const body = parseInput(createBody, req.body, "body");
+    const agent = await deps.registry.update(async (draft) => {
+      const port = await allocatePort(draft, deps.reservedPorts);
+      return addAgent(draft, body, port, new Date());
+    });
+    await deps.files.write(agent);
+    return reply.code(201).send({ agent: toPublicAgent(agent) });
+  });
+
+  app.put("/api/registry/agents/:id", scope, async (req) => {
+    const { id } = parseInput(idParams, req.params, "params");
+    const body = parseInput(updateBody, req.body, "body");
+    getAgent(id);
+    const { before, after } = await deps.registry.update((draft) => {
+      const current = draft.agents[id];
+      if (!current) throw new ApiError(404, "AGENT_NOT_FOUND", `no agent with id "${id}"`);
+      if (body.token && agentUsingToken(draft, body.token, id)) {
+        throw new ApiError(409, "TOKEN_IN_USE", "that token already belongs to another agent");
+      }
+      const next: Agent = { ...current };
+      if (body.name !== undefined) next.name = body.name;
+      if (body.persona !== undefined) next.persona = body.persona;
+      if (body.token !== undefined) {
+        next.token = body.token;
+        if (body.status === undefined && current.status === "pending_token") next.status = "ready_to_start";
+      }
+      if (body.status !== undefined) next.status = body.status;
+      if (next.status !== "pending_token" && !next.token) {
+        throw new ApiError(400, "VALIDATION_ERROR", `body field "status": an agent without a token can only be pending_token`);
+      }
+      draft.agents[id] = next;
+      return { before: current, after: next };
+    });
+    if (body.persona !== undefined || body.name !== undefined) await deps.files.write(after);
+    if (before.status !== after.status || before.token !== after.token) {
+      await deps.signals?.signal(id, body.token !== undefined ? "token updated" : `status ${after.status}`);
+    }
+    return { agent: toPublicAgent(after) };
+  });
+}

@@ -1,0 +1,20 @@
+export { RegistryStore, type RegistryStoreOptions, type RegistryHealth, type RegistryEvents } from "./store.js";
+export { RegistryError } from "./errors.js";
+export { allocatePort, isPortFree } from "./ports.js";
+export { diffRegistries, type RegistryChange } from "./diff.js";
+export { parseRegistry, serializeRegistry } from "./parse.js";
+export { writeFileAtomic } from "./atomic-write.js";
+export {
+  agentSchema,
+  registrySchema,
+  toPublicAgent,
+  emptyRegistry,
+  AGENT_STATUSES,
+  AGENT_ID_PATTERN,
+  MAX_PERSONA_BYTES,
+  type Agent,
+  type AgentStatus,
+  type Registry,
+  type PublicAgent,
+} from "./schema.js";
+export { slugify, addAgent, findByName, searchAgents, pendingAgents, agentUsingToken, RESERVED_IDS, type NewAgent } from "./agents.js";
