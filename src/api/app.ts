@@ -52,6 +52,10 @@ export function createApi(deps: ApiDeps): FastifyInstance {
     req.identity = identity;
   });
 
+  app.addHook("onResponse", async (req, reply) => {
+    log.debug({ method: req.method, url: req.url, status: reply.statusCode, agent: req.identity?.agentId }, "request");
+  });
+
   app.setNotFoundHandler((req, reply) => {
     void reply.code(404).send({ error: { code: "NOT_FOUND", message: `no route ${req.method} ${req.url.split("?")[0]}` } });
   });

@@ -12,7 +12,7 @@ const optionalText = z
   .string()
   .optional()
   .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
-const optionalUrl = optionalText.pipe(z.url({ error: "an http(s) URL such as http://127.0.0.1:11434/v1" }).optional());
+const optionalUrl = optionalText.pipe(z.url({ protocol: /^https?$/, error: "an http(s) URL such as http://127.0.0.1:11434/v1" }).optional());
 
 /** Secret variables: their values never appear in error messages or logs. */
 export const SECRET_VARIABLES = new Set(["BOBB_DISCORD_TOKEN", "ANTHROPIC_API_KEY", "BOBB_API_KEY", "BOBB_MODEL_API_KEY"]);

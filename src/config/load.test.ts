@@ -1,0 +1,77 @@
+import { describe, expect, it } from "vitest";
+import { loadConfig, ConfigError } from "./index.js";
+
+describe("loadConfig", () => {
+  it("runs with nothing set: sandbox Discord, demo model, spec defaults", () => {
+    const config = loadConfig({}, "/srv/bobb");
+    expect(config.discordMode).toBe("sandbox");
+    expect(config.modelSource).toBe("demo");
+    expect(config.env).toMatchObject({
+      BOBB_OPENCODE_PORT: 4096,
+      BOBB_CHILD_PORT_START: 4097,
+      OPENCODE_HEALTH_TIMEOUT: 30000,
+      BOBB_API_HOST: "127.0.0.1",
+      BOBB_API_PORT: 3456,
+      BOBB_OPENCODE_MODE: "isolated",
+      SANDBOX_PORT: 3457,
+    });
+    expect(config.registryPath).toBe("/srv/bobb/registry.json");
+    expect(config.dataDir).toBe("/srv/bobb/data");
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.env)).toBe(true);
+  });
+
+  it("picks the model source and Discord mode from what is configured", () => {
+    expect(loadConfig({ ANTHROPIC_API_KEY: "sk-ant-x" }).modelSource).toBe("anthropic");
+    expect(loadConfig({ BOBB_MODEL_BASE_URL: "http://127.0.0.1:11434/v1" }).modelSource).toBe("openai-compatible");
+    expect(loadConfig({ BOBB_DISCORD_TOKEN: "abc" }).discordMode).toBe("discord");
+  });
+
+  const invalid: Array<[string, string, RegExp]> = [
+    ["BOBB_API_PORT", "abc", /port/],
+    ["BOBB_API_PORT", "70000", /port/],
+    ["BOBB_OPENCODE_PORT", "-1", /port/],
+    ["BOBB_CHILD_PORT_START", "1.5", /port/],
+    ["OPENCODE_HEALTH_TIMEOUT", "soon", /milliseconds/],
+    ["OPENCODE_HEALTH_TIMEOUT", "10", /at least 1000/],
+    ["BOBB_OPENCODE_MODE", "cluster", /isolated or shared/],
+    ["LOG_LEVEL", "loud", /one of trace/],
+    ["BOBB_API_ALLOW_REMOTE", "maybe", /true or false/],
+    ["BOBB_MODEL_BASE_URL", "localhost:11434", /URL/],
+    ["BOBB_MODEL", "claude", /provider\/model/],
+    ["DISCORD_API_URL", "nope", /URL/],
+    ["SANDBOX_PORT", "x", /port/],
+    ["BOBB_BOT_TURN_CAP", "0", /at least 1/],
+    ["BOBB_PAIR_WINDOW", "x", /milliseconds/],
+    ["BOBB_QUEUE_LIMIT", "many", /whole number/],
+  ];
+  for (const [name, value, expected] of invalid) {
+    it(`names ${name}="${value}" and what is expected`, () => {
+      expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+      try {
+        loadConfig({ [name]: value });
+      } catch (err) {
+        const message = (err as Error).message;
+        expect(message).toContain(name);
+        expect(message).toContain(`"${value}"`);
+        expect(message).toMatch(expected);
+        expect(message.split("\n")).toHaveLength(1);
+      }
+    });
+  }
+
+  it("never echoes a secret value", () => {
+    try {
+      loadConfig({ BOBB_API_KEY: "tooshort" });
+      expect.unreachable();
+    } catch (err) {
+      expect((err as Error).message).toContain("BOBB_API_KEY");
+      expect((err as Error).message).not.toContain("tooshort");
+    }
+  });
+
+  it("refuses a non-loopback API host unless opted in", () => {
+    expect(() => loadConfig({ BOBB_API_HOST: "0.0.0.0" })).toThrow(/BOBB_API_HOST.*BOBB_API_ALLOW_REMOTE/);
+    expect(loadConfig({ BOBB_API_HOST: "0.0.0.0", BOBB_API_ALLOW_REMOTE: "true" }).env.BOBB_API_HOST).toBe("0.0.0.0");
+  });
+});
