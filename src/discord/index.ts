@@ -1,0 +1,24 @@
+export { decideRoute, mentionsUser, type RouteAction, type RouteDecision, type RouteInput, type RouteReason } from "./routing.js";
+export {
+  formatAge,
+  formatMessageContext,
+  resolveMentions,
+  CONTENT_MAX,
+  HISTORY_LIMIT,
+  HISTORY_LINE_MAX,
+  type ContextUser,
+  type HistoryMessage,
+  type MentionNames,
+  type MessageContextInput,
+} from "./context.js";
+export { splitForDiscord, planSplit, MIN_SPLIT_LIMIT, type SplitPart } from "./split.js";
+export {
+  ChannelGovernor,
+  GOVERNOR_DEFAULTS,
+  type BotTurn,
+  type BotTurnVerdict,
+  type GovernorOptions,
+  type ObservedMessage,
+  type RefusalReason,
+} from "./governor.js";
+export { isStopCommand, STOP_WORDS } from "./stop-words.js";
