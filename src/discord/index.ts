@@ -22,3 +22,11 @@ export {
   type RefusalReason,
 } from "./governor.js";
 export { isStopCommand, STOP_WORDS } from "./stop-words.js";
+export { BotManager, type BotSpec, type RunningBot, type BotManagerOptions } from "./bot-manager.js";
+export { Conversations, type ConversationOptions } from "./conversation.js";
+export { BotActions } from "./actions.js";
+export { BotDirectory } from "./directory.js";
+export { TurnTracker, type Turn } from "./turns.js";
+export { NoteBoard } from "./notes.js";
+export { postText, neutralizeMentions } from "./post.js";
+export { DiscordSideError, type AgentBrain, type KnownBot } from "./ports.js";

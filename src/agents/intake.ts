@@ -1,0 +1,154 @@
+import type { Message } from "discord.js";
+import type { Logger } from "../log/index.js";
+import { findTokens } from "../log/index.js";
+import { agentUsingToken, findByName, pendingAgents, type Agent, type RegistryStore } from "../registry/index.js";
+import type { NoteBoard, RunningBot } from "../discord/index.js";
+import { INTAKE_TEXT } from "./messages.js";
+import { tagOf, validateToken, type TokenOwner } from "./validate-token.js";
+
+export interface IntakeOptions {
+  registry: RegistryStore;
+  logger: Logger;
+  /** Discord REST base used to check tokens (`GET /users/@me`). */
+  apiUrl: string;
+  /** OAuth2 invite link for a bot user. */
+  inviteUrl: (botUserId: string) => string;
+  /** Tells the activation watcher to start an agent. */
+  signal: (agentId: string, reason: string) => Promise<void>;
+  notes: NoteBoard;
+  /** The agent id of the builder bot whose messages are scanned. */
+  builderId?: string;
+}
+
+interface PendingChoice {
+  token: string;
+  owner: TokenOwner;
+  candidates: string[];
+  expires: number;
+}
+
+const CHOICE_TTL_MS = 10 * 60_000;
+
+/**
+ * Token intake, in code, before any model sees the message: a token in a DM to BoBB is
+ * validated, stored and the bot started; a token in a channel is deleted and never stored.
+ */
+export class TokenIntake {
+  /** Tokens waiting for "which bot?" answers, in memory only, per Discord user. */
+  readonly #choices = new Map<string, PendingChoice>();
+  readonly #log: Logger;
+
+  constructor(private readonly options: IntakeOptions) {
+    this.#log = options.logger.child({ component: "intake" });
+  }
+
+  /** Returns true when the message was intake's business and must go no further. */
+  async handle(bot: RunningBot, message: Message): Promise<boolean> {
+    if (bot.spec.agentId !== (this.options.builderId ?? "bobb") || message.author.bot) return false;
+    const tokens = findTokens(message.content);
+    const inDm = message.guildId === null;
+    if (tokens.length > 0 && !inDm) {
+      await this.#exposed(message);
+      return true;
+    }
+    if (!inDm) return false;
+    if (tokens.length > 0) {
+      await this.#receive(message, tokens[0]!);
+      return true;
+    }
+    return this.#answerChoice(message);
+  }
+
+  async #exposed(message: Message): Promise<void> {
+    const deleted = await message.delete().then(
+      () => true,
+      () => false,
+    );
+    this.#log.warn({ channel: message.channelId, user: message.author.id, deleted }, "a token was posted in a guild channel; not stored");
+    if (message.channel.isSendable()) {
+      await message.channel
+        .send({ content: INTAKE_TEXT.exposed(message.author.id, deleted), allowedMentions: { parse: [], users: [message.author.id] } })
+        .catch((err: unknown) => this.#log.error({ err }, "could not warn about an exposed token"));
+    }
+  }
+
+  async #receive(message: Message, token: string): Promise<void> {
+    this.#choices.delete(message.author.id);
+    const check = await validateToken(this.options.apiUrl, token);
+    if (!check.ok) {
+      this.#log.info({ user: message.author.id, reason: check.reason }, "token refused");
+      const text = check.reason === "rejected" ? INTAKE_TEXT.rejected : check.reason === "not-a-bot" ? INTAKE_TEXT.notABot : INTAKE_TEXT.unreachable;
+      await this.#say(message, text);
+      return;
+    }
+    const registry = this.options.registry.snapshot;
+    const inUse = agentUsingToken(registry, token) ?? Object.values(registry.agents).find((a) => a.discord_user_id === check.owner.id);
+    if (inUse) {
+      await this.#say(message, INTAKE_TEXT.inUse(inUse.name));
+      return;
+    }
+    const mine = this.#pendingFor(message.author.id);
+    if (mine.length === 0) return this.#say(message, INTAKE_TEXT.noPending);
+    if (mine.length === 1) return this.#activate(message, mine[0]!, token, check.owner);
+    const candidates = mine.map((a) => a.id);
+    this.#choices.set(message.author.id, { token, owner: check.owner, candidates, expires: Date.now() + CHOICE_TTL_MS });
+    await this.#say(message, INTAKE_TEXT.which(mine.map((a) => a.name)));
+  }
+
+  /** The answer to "which bot is this token for?", if one is awaited. */
+  async #answerChoice(message: Message): Promise<boolean> {
+    const choice = this.#choices.get(message.author.id);
+    if (!choice) return false;
+    if (choice.expires < Date.now()) {
+      this.#choices.delete(message.author.id);
+      return false;
+    }
+    const answer = message.content.trim().replace(/^\*+|\*+$/g, "");
+    if (/^cancel$/i.test(answer)) {
+      this.#choices.delete(message.author.id);
+      await this.#say(message, INTAKE_TEXT.cancelled);
+      return true;
+    }
+    const picked = findByName(this.options.registry.snapshot, answer);
+    if (!picked || !choice.candidates.includes(picked.id) || picked.status !== "pending_token") {
+      const names = choice.candidates.map((id) => this.options.registry.snapshot.agents[id]?.name ?? id);
+      await this.#say(message, INTAKE_TEXT.whichAgain(names));
+      return true;
+    }
+    this.#choices.delete(message.author.id);
+    await this.#activate(message, picked, choice.token, choice.owner);
+    return true;
+  }
+
+  #pendingFor(userId: string): Agent[] {
+    const pending = pendingAgents(this.options.registry.snapshot);
+    const own = pending.filter((a) => a.created_by === userId);
+    return own.length > 0 ? own : pending.filter((a) => !a.created_by);
+  }
+
+  async #activate(message: Message, agent: Agent, token: string, owner: TokenOwner): Promise<void> {
+    try {
+      await this.options.registry.update((draft) => {
+        const current = draft.agents[agent.id];
+        if (!current) throw new Error(`agent ${agent.id} was removed`);
+        if (agentUsingToken(draft, token, agent.id)) throw new Error("token already in use");
+        draft.agents[agent.id] = { ...current, token, discord_user_id: owner.id, status: "ready_to_start", last_error: null };
+      });
+    } catch (err) {
+      this.#log.error({ err, agent: agent.id }, "could not store a validated token");
+      await this.#say(message, `I could not store the token for **${agent.name}**: ${(err as Error).message}. Nothing was changed.`);
+      return;
+    }
+    this.#log.info({ agent: agent.id, bot_user: owner.id }, "token validated and stored; activating");
+    this.options.notes.add(this.options.builderId ?? "bobb", `dm-${message.author.id}`, INTAKE_TEXT.modelNotice(agent.id));
+    await this.options.signal(agent.id, "token received by DM");
+    await this.#say(message, INTAKE_TEXT.activated(agent.name, tagOf(owner), this.options.inviteUrl(owner.id)));
+  }
+
+  async #say(message: Message, text: string): Promise<void> {
+    if (!message.channel.isSendable()) return;
+    await message.channel
+      .send({ content: text, allowedMentions: { parse: [] } })
+      .catch((err: unknown) => this.#log.error({ err }, "could not answer a token DM"));
+  }
+}

@@ -1,0 +1,18 @@
+/** Every user-facing line of token intake, in one place so they can be read and reviewed together. */
+export const INTAKE_TEXT = {
+  rejected: "That token was rejected by Discord; copy it again from Bot → Reset Token in the Developer Portal and send it to me here.",
+  notABot: "That token belongs to a user account, not a bot. Open your application in the Developer Portal, go to Bot → Reset Token, and send me that token.",
+  unreachable: "I could not reach Discord to check that token. Nothing was stored; please send it again in a minute.",
+  noPending: "Thanks, but I have no bot waiting for a token from you. Mention me in a channel and ask me to create one first. Nothing was stored.",
+  inUse: (name: string) => `That token's bot is already connected as **${name}**. Create a new application for a new bot. Nothing was stored.`,
+  which: (names: string[]) => `You have ${names.length} bots waiting for a token: ${names.map((n) => `**${n}**`).join(", ")}. Which one is this token for? Reply with its name.`,
+  whichAgain: (names: string[]) => `I did not recognise that name. Reply with one of: ${names.map((n) => `**${n}**`).join(", ")} (or "cancel").`,
+  cancelled: "OK, I dropped that token without storing it.",
+  activated: (name: string, tag: string, invite: string) =>
+    `The token works: it belongs to **${tag}**. I stored it and I'm starting **${name}** now.\nInvite it to your server: ${invite}\nThen mention it in a channel to talk to it.`,
+  exposed: (authorId: string, deleted: boolean) =>
+    deleted
+      ? `<@${authorId}> that looked like a bot token, posted where others can see it. I deleted the message and did not store the token. Reset it now in the Developer Portal (Bot → Reset Token), then send the new token to me by DM.`
+      : `<@${authorId}> that looked like a bot token, posted where others can see it. I could not delete the message (I lack the Manage Messages permission here), so please delete it yourself. I did not store it. Reset it now in the Developer Portal (Bot → Reset Token), then send the new token to me by DM.`,
+  modelNotice: (agentId: string) => `[a token for agent ${agentId} was received and validated; the bot is starting]`,
+} as const;

@@ -1,0 +1,83 @@
+import type { Guild, SendableChannels } from "discord.js";
+import type { DiscordActions, Member, SendRequest, SendResult } from "../api/index.js";
+import type { BotManager } from "./bot-manager.js";
+import type { BotDirectory } from "./directory.js";
+import { DiscordSideError } from "./ports.js";
+import { neutralizeMentions, postText } from "./post.js";
+import type { TurnTracker } from "./turns.js";
+
+/** The tool API's Discord side: an agent posts as its own bot and lists whom it can tag. */
+export class BotActions implements DiscordActions {
+  constructor(
+    private readonly bots: BotManager,
+    private readonly directory: BotDirectory,
+    private readonly turns: TurnTracker,
+  ) {}
+
+  async send(agentId: string, request: SendRequest): Promise<SendResult> {
+    const bot = this.#bot(agentId);
+    if (this.turns.isSilenced(agentId, request.channel_id)) {
+      throw new DiscordSideError("CHANNEL_STOPPED", "a person said stop in this channel; nothing more is posted there until a person mentions a bot again");
+    }
+    const channel = await bot.client.channels.fetch(request.channel_id).catch(() => null);
+    if (!channel || !channel.isSendable()) {
+      throw new DiscordSideError("CHANNEL_NOT_FOUND", `channel ${request.channel_id} does not exist or this bot cannot post there`);
+    }
+    const selfId = bot.client.user.id;
+    const warnings: string[] = [];
+    const mentionIds: string[] = [];
+    for (const name of request.mention_bots ?? []) {
+      const target = this.directory.byName(name);
+      if (!target?.userId) {
+        const known = this.directory.all().filter((b) => b.userId !== selfId).map((b) => b.name);
+        throw new DiscordSideError("UNKNOWN_BOT_NAME", `no bot named "${name}"; bots you can mention: ${known.join(", ") || "none"}`);
+      }
+      if (target.userId === selfId) {
+        warnings.push(`"${name}" is you; a bot never mentions itself, so that mention was dropped`);
+        continue;
+      }
+      if (!mentionIds.includes(target.userId)) mentionIds.push(target.userId);
+    }
+    const nameOf = (id: string) => this.directory.byUserId(id)?.name ?? bot.client.users.cache.get(id)?.username;
+    const body = neutralizeMentions(request.content, nameOf, new Set(mentionIds));
+    const text = [...mentionIds.map((id) => `<@${id}>`), body].join(" ");
+    const posted = await postText(channel as SendableChannels, text, { replyTo: request.reply_to, mentionIds }).catch((err: unknown) => {
+      throw describeDiscordError(err, request.channel_id);
+    });
+    this.turns.markSent(agentId, request.channel_id);
+    return { message_ids: posted.map((m) => m.id), warnings };
+  }
+
+  async members(agentId: string, channelId: string | undefined): Promise<Member[]> {
+    const bot = this.#bot(agentId);
+    let guilds: Guild[] = [...bot.client.guilds.cache.values()];
+    if (channelId) {
+      const channel = await bot.client.channels.fetch(channelId).catch(() => null);
+      if (!channel) throw new DiscordSideError("CHANNEL_NOT_FOUND", `channel ${channelId} does not exist or this bot cannot see it`);
+      guilds = "guild" in channel && channel.guild ? [channel.guild] : [];
+    }
+    const out = new Map<string, Member>();
+    for (const known of this.directory.all()) {
+      out.set(known.userId!, { id: known.userId!, name: known.name, bot: true, agent_id: known.agentId });
+    }
+    for (const guild of guilds) {
+      for (const member of guild.members.cache.values()) {
+        if (!out.has(member.id)) out.set(member.id, { id: member.id, name: member.displayName, bot: member.user.bot });
+      }
+    }
+    return [...out.values()];
+  }
+
+  #bot(agentId: string) {
+    const bot = this.bots.get(agentId);
+    if (!bot) throw new DiscordSideError("AGENT_NOT_RUNNING", `agent ${agentId} is not connected to Discord`);
+    return bot;
+  }
+}
+
+function describeDiscordError(err: unknown, channelId: string): DiscordSideError {
+  const e = err as { code?: unknown; status?: unknown; message?: string };
+  if (e.code === 10003) return new DiscordSideError("CHANNEL_NOT_FOUND", `channel ${channelId} does not exist`, { cause: err });
+  if (e.code === 50013 || e.status === 403) return new DiscordSideError("DISCORD_FORBIDDEN", `the bot lacks permission to post in channel ${channelId}`, { cause: err });
+  return new DiscordSideError("DISCORD_ERROR", `Discord refused the message: ${e.message ?? String(err)}`, { cause: err });
+}

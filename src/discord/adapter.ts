@@ -1,0 +1,42 @@
+import type { Message, User } from "discord.js";
+import type { ContextUser, HistoryMessage } from "./context.js";
+import type { BotDirectory } from "./directory.js";
+import { HISTORY_LIMIT } from "./context.js";
+
+/** A message author as the context shows it: bots by their registry name. */
+export function toContextUser(user: User, directory: BotDirectory, displayName?: string | null): ContextUser {
+  const known = directory.byUserId(user.id);
+  return { id: user.id, tag: user.tag, name: known?.name ?? displayName ?? user.globalName ?? user.username, isBot: user.bot };
+}
+
+/** Conversation key for sessions: the channel in a guild, the person in a DM. */
+export function conversationKey(message: Message): string {
+  return message.guildId ? message.channelId : `dm-${message.author.id}`;
+}
+
+/**
+ * The messages before this one, newest 10. Uses the client's message cache; fetches once
+ * per channel when the cache cannot have the whole window (the bot just came online).
+ */
+export async function loadHistory(message: Message, directory: BotDirectory, fetched: Set<string>): Promise<HistoryMessage[]> {
+  const channel = message.channel;
+  const before = () =>
+    [...channel.messages.cache.values()].filter((m) => m.id !== message.id && m.createdTimestamp <= message.createdTimestamp);
+  let earlier = before();
+  if (earlier.length < HISTORY_LIMIT && !fetched.has(channel.id)) {
+    fetched.add(channel.id);
+    await channel.messages.fetch({ limit: HISTORY_LIMIT, before: message.id }).catch(() => undefined);
+    earlier = before();
+  }
+  return earlier
+    .sort((a, b) => a.createdTimestamp - b.createdTimestamp)
+    .slice(-HISTORY_LIMIT)
+    .map((m) => ({ id: m.id, author: toContextUser(m.author, directory, m.member?.displayName), content: m.content, at: m.createdTimestamp }));
+}
+
+/** Ids of our bots typed-mentioned in a text. */
+export function mentionedBotIds(content: string, directory: BotDirectory): string[] {
+  const ids = new Set<string>();
+  for (const match of content.matchAll(/<@!?(\d+)>/g)) if (directory.byUserId(match[1]!)) ids.add(match[1]!);
+  return [...ids];
+}

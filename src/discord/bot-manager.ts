@@ -1,0 +1,130 @@
+import { Client, Events, GatewayIntentBits, Partials, type Message } from "discord.js";
+import type { Logger } from "../log/index.js";
+import { LoginQueue } from "./login-queue.js";
+
+/** One bot the manager runs: BoBB or a child agent. */
+export interface BotSpec {
+  agentId: string;
+  /** Display name from the registry ("Chef Bot"). */
+  name: string;
+  token: string;
+}
+
+export interface RunningBot {
+  readonly spec: BotSpec;
+  readonly client: Client<true>;
+}
+
+export interface BotManagerOptions {
+  logger: Logger;
+  /** Discord REST base, e.g. https://discord.com/api or the sandbox's /api. */
+  apiUrl?: string | undefined;
+  /** Spacing between logins, so a restart with many bots stays under login limits. */
+  loginSpacingMs: number;
+  onMessage: (bot: RunningBot, message: Message) => Promise<void>;
+  /** A bot stopped for good (revoked token, lost connection that won't recover). */
+  onFailure: (agentId: string, reason: string) => void;
+  /** A bot connected (after login or a reconnect). */
+  onReady?: (bot: RunningBot) => void;
+}
+
+const CLOSE_REASONS: Record<number, string> = {
+  4004: "Discord rejected the bot token (it was reset or revoked); send BoBB a new token",
+  4014: "the bot's application has not enabled the MESSAGE CONTENT intent; turn it on under Bot → Privileged Gateway Intents",
+  4013: "invalid gateway intents",
+};
+
+/** One discord.js Client per bot, all in this process, each isolated from the others' failures. */
+export class BotManager {
+  readonly #bots = new Map<string, RunningBot>();
+  readonly #starting = new Map<string, Promise<RunningBot>>();
+  readonly #logins: LoginQueue;
+  readonly #options: BotManagerOptions;
+  readonly #log: Logger;
+
+  constructor(options: BotManagerOptions) {
+    this.#options = options;
+    this.#log = options.logger.child({ component: "bots" });
+    this.#logins = new LoginQueue(options.loginSpacingMs);
+  }
+
+  get(agentId: string): RunningBot | undefined {
+    return this.#bots.get(agentId);
+  }
+
+  /** Every running bot. */
+  list(): RunningBot[] {
+    return [...this.#bots.values()];
+  }
+
+  /** Logs a bot in (staggered); resolves when it is ready. Starting twice returns the same bot. */
+  start(spec: BotSpec): Promise<RunningBot> {
+    const running = this.#bots.get(spec.agentId);
+    if (running && running.spec.token === spec.token) return Promise.resolve(running);
+    const pending = this.#starting.get(spec.agentId);
+    if (pending) return pending;
+    const start = this.#start(spec).finally(() => this.#starting.delete(spec.agentId));
+    this.#starting.set(spec.agentId, start);
+    return start;
+  }
+
+  async #start(spec: BotSpec): Promise<RunningBot> {
+    await this.stop(spec.agentId);
+    const log = this.#log.child({ agent: spec.agentId });
+    const client = new Client({
+      intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent, GatewayIntentBits.DirectMessages],
+      partials: [Partials.Channel],
+      rest: this.#options.apiUrl ? { api: this.#options.apiUrl } : {},
+    });
+    const bot = { spec, client } as RunningBot;
+    client.on(Events.MessageCreate, (message) => {
+      // A handler failure is this bot's problem only: log it, never let it escape.
+      this.#options.onMessage(bot, message).catch((err: unknown) => log.error({ err, message: message.id }, "message handler failed"));
+    });
+    client.on(Events.Error, (err) => log.error({ err }, "discord client error"));
+    client.on(Events.ShardError, (err) => log.warn({ err }, "gateway connection error; discord.js will retry"));
+    client.on(Events.ShardDisconnect, (event) => {
+      const reason = CLOSE_REASONS[event.code] ?? `gateway closed with code ${event.code} and will not reconnect`;
+      log.error({ code: event.code }, `bot went offline: ${reason}`);
+      if (this.#bots.get(spec.agentId) === bot) {
+        this.#bots.delete(spec.agentId);
+        void client.destroy();
+        this.#options.onFailure(spec.agentId, reason);
+      }
+    });
+    client.on(Events.ShardResume, () => log.info("gateway session resumed"));
+    const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+    try {
+      await this.#logins.run(() => client.login(spec.token));
+      await ready;
+    } catch (err) {
+      await client.destroy();
+      throw new Error(`bot ${spec.agentId} could not log in: ${describeLoginError(err)}`, { cause: err });
+    }
+    this.#bots.set(spec.agentId, bot);
+    log.info({ tag: bot.client.user.tag }, `bot online as ${bot.client.user.tag}`);
+    this.#options.onReady?.(bot);
+    return bot;
+  }
+
+  /** Logs a bot out; a no-op when it is not running. */
+  async stop(agentId: string): Promise<void> {
+    const bot = this.#bots.get(agentId);
+    if (!bot) return;
+    this.#bots.delete(agentId);
+    await bot.client.destroy();
+    this.#log.info({ agent: agentId }, "bot stopped");
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.#starting.values()]);
+    await Promise.all([...this.#bots.keys()].map((id) => this.stop(id)));
+  }
+}
+
+function describeLoginError(err: unknown): string {
+  const e = err as { code?: unknown; status?: unknown; message?: string };
+  if (e.code === "TokenInvalid" || e.status === 401) return "Discord rejected the token";
+  if (e.code === "DisallowedIntents") return CLOSE_REASONS[4014]!;
+  return e.message ?? String(err);
+}

@@ -1,0 +1,31 @@
+import type { Message, MessageCreateOptions, SendableChannels } from "discord.js";
+import { splitForDiscord } from "./split.js";
+
+/** Turns raw user mentions the bot did not ask for into plain names, so nobody is pinged or triggered by accident. */
+export function neutralizeMentions(text: string, nameOf: (userId: string) => string | undefined, keep: ReadonlySet<string> = new Set()): string {
+  return text.replace(/<@!?(\d+)>/g, (raw, id: string) => (keep.has(id) ? raw : `@${nameOf(id) ?? "user"}`));
+}
+
+export interface PostOptions {
+  /** Message id to answer as a Discord reply (first part only). */
+  replyTo?: string | undefined;
+  /** User ids that may be pinged; everyone else, @everyone and roles never are. */
+  mentionIds?: readonly string[];
+  /** Checked before each part: a stop word between parts ends the post. */
+  stillWanted?: () => boolean;
+}
+
+/** Posts text split at 2,000 characters (fences kept balanced); returns the ids of what was posted. */
+export async function postText(channel: SendableChannels, text: string, options: PostOptions = {}): Promise<Message[]> {
+  const posted: Message[] = [];
+  for (const [i, part] of splitForDiscord(text).entries()) {
+    if (options.stillWanted && !options.stillWanted()) break;
+    const payload: MessageCreateOptions = {
+      content: part,
+      allowedMentions: { parse: [], users: [...(options.mentionIds ?? [])], repliedUser: false },
+    };
+    if (i === 0 && options.replyTo) payload.reply = { messageReference: options.replyTo, failIfNotExists: false };
+    posted.push(await channel.send(payload));
+  }
+  return posted;
+}

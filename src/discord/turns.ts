@@ -1,0 +1,66 @@
+/** One bot working on one triggering message. */
+export interface Turn {
+  readonly agentId: string;
+  readonly channelId: string;
+  readonly controller: AbortController;
+  readonly startedAt: number;
+  /** The agent already posted in this channel through send_message during this turn. */
+  sentViaTool: boolean;
+}
+
+/**
+ * Live turns per channel, so a stop word can abort every bot at once and a send_message
+ * call can tell whether it belongs to a turn that is still allowed to speak.
+ */
+export class TurnTracker {
+  readonly #byChannel = new Map<string, Set<Turn>>();
+  readonly #stoppedAt = new Map<string, number>();
+
+  constructor(
+    private readonly now: () => number = Date.now,
+    /** How long after a stop a send without a live turn is still refused (a late tool call of an aborted turn). */
+    private readonly stopGraceMs = 120_000,
+  ) {}
+
+  begin(agentId: string, channelId: string): Turn {
+    const turn: Turn = { agentId, channelId, controller: new AbortController(), startedAt: this.now(), sentViaTool: false };
+    let set = this.#byChannel.get(channelId);
+    if (!set) this.#byChannel.set(channelId, (set = new Set()));
+    set.add(turn);
+    return turn;
+  }
+
+  end(turn: Turn): void {
+    const set = this.#byChannel.get(turn.channelId);
+    set?.delete(turn);
+    if (set?.size === 0) this.#byChannel.delete(turn.channelId);
+  }
+
+  /** Aborts every live turn in the channel and returns the agents that had one. */
+  stopChannel(channelId: string): string[] {
+    this.#stoppedAt.set(channelId, this.now());
+    const turns = [...(this.#byChannel.get(channelId) ?? [])];
+    this.#byChannel.delete(channelId);
+    for (const turn of turns) turn.controller.abort(new Error("stopped by a human in the channel"));
+    return [...new Set(turns.map((t) => t.agentId))];
+  }
+
+  /** The agent's live turns, newest first. */
+  liveTurns(agentId: string): Turn[] {
+    const out: Turn[] = [];
+    for (const set of this.#byChannel.values()) for (const t of set) if (t.agentId === agentId && !t.controller.signal.aborted) out.push(t);
+    return out.sort((a, b) => b.startedAt - a.startedAt);
+  }
+
+  /** Records a send_message post so the turn's final text is not posted twice. */
+  markSent(agentId: string, channelId: string): void {
+    for (const turn of this.#byChannel.get(channelId) ?? []) if (turn.agentId === agentId) turn.sentViaTool = true;
+  }
+
+  /** True when a post by this agent into the channel would come from a turn a stop word ended. */
+  isSilenced(agentId: string, channelId: string): boolean {
+    const stoppedAt = this.#stoppedAt.get(channelId);
+    if (stoppedAt === undefined || this.now() - stoppedAt > this.stopGraceMs) return false;
+    return !this.liveTurns(agentId).some((t) => t.startedAt > stoppedAt);
+  }
+}
