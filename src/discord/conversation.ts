@@ -44,7 +44,7 @@ export class Conversations {
 
   /** Handles one message as seen by one bot. */
   async handle(bot: RunningBot, message: Message): Promise<void> {
-    const { governor, turns, directory } = this.options;
+    const { governor, directory } = this.options;
     const fromBot = message.author.bot || message.webhookId !== null;
     const stop = !fromBot && isStopCommand(message.content);
     if (this.#firstSighting(message.id) && message.guildId) {
