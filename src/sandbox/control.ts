@@ -1,0 +1,175 @@
+import type { Accounts, CreatedApplication, IntentSettings } from "./accounts.js";
+import { SandboxError } from "./errors.js";
+import type { SandboxContext } from "./events.js";
+import type { FaultInjector, FaultMatch } from "./faults.js";
+import type { Gateway } from "./gateway.js";
+import type { AllowedMentions } from "./mentions.js";
+import type { Messages } from "./messages.js";
+import type { ApplicationRecord } from "./model.js";
+import type { RateLimit, RateLimiter } from "./ratelimit.js";
+
+/** A guild as the portal lists it. */
+export interface PortalGuild {
+  id: string;
+  name: string;
+  channels: { id: string; name: string; type: number }[];
+  /** `online`: a bot is online while a client is connected to the gateway; humans always count as online. */
+  members: { id: string; username: string; bot: boolean; online: boolean }[];
+}
+
+/** An application as the portal shows it (never with its token). */
+export interface ApplicationInfo {
+  application_id: string;
+  bot_user_id: string;
+  name: string;
+  message_content_intent: boolean;
+  server_members_intent: boolean;
+  presence_intent: boolean;
+}
+
+/** Options of a message a human posts through the control API. */
+export interface HumanMessageOptions {
+  message_reference?: { message_id: string } | undefined;
+  allowed_mentions?: AllowedMentions | undefined;
+}
+
+/** An event as humans (web chat, tests) observe it. */
+export interface ObservedEvent {
+  t: string;
+  d: Record<string, unknown>;
+}
+
+/** In-process twin of the /portal and /control HTTP routes. Methods throw SandboxError or DiscordError. */
+export interface SandboxControl {
+  /** Guilds with channels and members (with presence). */
+  guilds(): PortalGuild[];
+  /** Id of a channel by name ("general", "debate") in the given or first guild. */
+  channelId(name: string, guildId?: string): string;
+  /** Id of the seeded (first) guild. */
+  guildId(): string;
+  createUser(username: string): { id: string };
+  createApplication(name: string, intents?: IntentSettings): CreatedApplication;
+  applications(): ApplicationInfo[];
+  resetToken(applicationId: string): { token: string };
+  updateApplication(applicationId: string, settings: IntentSettings): ApplicationInfo;
+  /** The OAuth2 invite step; announces GUILD_CREATE to the bot and GUILD_MEMBER_ADD to the guild. */
+  addBotToGuild(guildId: string, applicationId: string): void;
+  /** Grants/removes Manage Messages on the bot's role (remove it to provoke 403/50013). */
+  setManageMessages(guildId: string, botUserId: string, allowed: boolean): void;
+  openDm(userId: string, recipientId: string): { channel_id: string };
+  /** Posts as a human and dispatches it like any message; returns the message object. */
+  postMessage(channelId: string, authorId: string, content: string, options?: HumanMessageOptions): Record<string, unknown>;
+  /** Every stored message of the channel, oldest first, with full content. */
+  listMessages(channelId: string): Record<string, unknown>[];
+  startTyping(channelId: string, authorId: string): void;
+  isOnline(userId: string): boolean;
+  /** Cuts the user's gateway connections without a close frame (clients resume). Returns the count. */
+  dropConnection(userId: string): number;
+  /** Sends op 7 Reconnect to the user's clients. Returns the count. */
+  requestReconnect(userId: string): number;
+  failNextRest(count: number, status?: number, match?: FaultMatch): void;
+  slowNextRest(count: number, delayMs: number, match?: FaultMatch): void;
+  clearFaults(): void;
+  /** Sets the limit of a route such as "POST /channels/:channel_id/messages" (null restores the default). */
+  setRateLimit(route: string, limit: RateLimit | null): void;
+  /** Subscribes to what humans see (messages, typing, presence, members, DM channels). */
+  onEvent(listener: (event: ObservedEvent) => void): () => void;
+  gatewayStats(): { connections: number; sessions: number };
+}
+
+/** Builds the control object over the sandbox's services. */
+export function createControl(deps: {
+  ctx: SandboxContext;
+  accounts: Accounts;
+  messages: Messages;
+  gateway: Gateway;
+  faults: FaultInjector;
+  limiter: RateLimiter;
+}): SandboxControl {
+  const { ctx, accounts, messages, gateway, faults, limiter } = deps;
+  const store = ctx.store;
+  const info = (app: ApplicationRecord): ApplicationInfo => ({
+    application_id: app.id,
+    bot_user_id: app.botUserId,
+    name: app.name,
+    message_content_intent: app.messageContentIntent,
+    server_members_intent: app.membersIntent,
+    presence_intent: app.presenceIntent,
+  });
+  const human = (userId: string) => {
+    const user = accounts.user(userId);
+    if (user.bot) throw new SandboxError(400, "not_a_human", `user ${userId} is a bot; bots post through the REST API with their token`);
+    return user;
+  };
+  const firstGuild = () => {
+    const guild = store.guilds.values().next().value;
+    if (!guild) throw new SandboxError(404, "unknown_guild", "the sandbox has no guild (seed disabled?)");
+    return guild;
+  };
+
+  return {
+    guilds: () =>
+      [...store.guilds.values()].map((guild) => ({
+        id: guild.id,
+        name: guild.name,
+        channels: guild.channelIds.flatMap((id) => {
+          const channel = store.channels.get(id);
+          return channel ? [{ id: channel.id, name: channel.name ?? "", type: channel.type }] : [];
+        }),
+        members: guild.members.flatMap((m) => {
+          const user = store.users.get(m.userId);
+          return user ? [{ id: user.id, username: user.username, bot: user.bot, online: user.bot ? gateway.isOnline(user.id) : true }] : [];
+        }),
+      })),
+    channelId: (name, guildId) => {
+      const guild = guildId ? accounts.guild(guildId) : firstGuild();
+      const id = guild.channelIds.find((c) => store.channels.get(c)?.name === name.replace(/^#/, ""));
+      if (!id) throw new SandboxError(404, "unknown_channel", `no channel #${name} in ${guild.name}`);
+      return id;
+    },
+    guildId: () => firstGuild().id,
+    createUser: (username) => {
+      const user = accounts.createHuman(username);
+      const guild = store.guilds.values().next().value; // humans join the seeded guild
+      if (guild) accounts.addMember(guild.id, user.id);
+      return { id: user.id };
+    },
+    createApplication: (name, intents) => accounts.createApplication(name, intents),
+    applications: () => [...store.applications.values()].map(info),
+    resetToken: (applicationId) => {
+      const app = accounts.application(applicationId);
+      const token = accounts.resetToken(applicationId);
+      gateway.closeUser(app.botUserId, 4004, "Authentication failed.");
+      return { token };
+    },
+    updateApplication: (applicationId, settings) => info(accounts.updateIntents(applicationId, settings)),
+    addBotToGuild: (guildId, applicationId) => {
+      const app = accounts.application(applicationId);
+      if (accounts.addMember(guildId, app.botUserId)) gateway.sendGuildCreate(app.botUserId, guildId);
+    },
+    setManageMessages: (guildId, botUserId, allowed) => accounts.setManageMessages(guildId, botUserId, allowed),
+    openDm: (userId, recipientId) => ({ channel_id: accounts.openDm(userId, recipientId).id }),
+    postMessage: (channelId, authorId, content, options = {}) => {
+      human(authorId);
+      const message = messages.create(authorId, channelId, { content, message_reference: options.message_reference, allowed_mentions: options.allowed_mentions });
+      return messages.payload(message);
+    },
+    listMessages: (channelId) => {
+      if (!store.channels.has(channelId)) throw new SandboxError(404, "unknown_channel", `no channel ${channelId}`);
+      return store.messagesIn(channelId).map((m) => messages.payload(m));
+    },
+    startTyping: (channelId, authorId) => messages.typing(human(authorId).id, channelId),
+    isOnline: (userId) => gateway.isOnline(userId),
+    dropConnection: (userId) => gateway.drop(userId),
+    requestReconnect: (userId) => gateway.requestReconnect(userId),
+    failNextRest: (count, status = 500, match = {}) => faults.failNext(count, status, match),
+    slowNextRest: (count, delayMs, match = {}) => faults.slowNext(count, delayMs, match),
+    clearFaults: () => faults.clear(),
+    setRateLimit: (route, limit) => limiter.setRoute(route, limit),
+    onEvent: (listener) =>
+      ctx.bus.subscribe((event) => {
+        if (!event.gatewayOnly) listener({ t: event.t, d: event.d });
+      }),
+    gatewayStats: () => gateway.stats(),
+  };
+}

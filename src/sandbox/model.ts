@@ -1,0 +1,116 @@
+import { z } from "zod";
+
+// The sandbox's own records. They are also the persisted state format, hence zod schemas:
+// a state file is input like any other and is parsed, not trusted.
+
+const id = z.string().regex(/^\d{17,20}$/);
+
+export const userSchema = z.object({
+  id,
+  username: z.string(),
+  globalName: z.string().nullable(),
+  discriminator: z.string(),
+  bot: z.boolean(),
+  avatar: z.string().nullable(),
+});
+export type UserRecord = z.infer<typeof userSchema>;
+
+export const applicationSchema = z.object({
+  id,
+  name: z.string(),
+  botUserId: id,
+  token: z.string(),
+  messageContentIntent: z.boolean(),
+  membersIntent: z.boolean(),
+  presenceIntent: z.boolean(),
+});
+export type ApplicationRecord = z.infer<typeof applicationSchema>;
+
+export const roleSchema = z.object({
+  id,
+  name: z.string(),
+  permissions: z.string().regex(/^\d+$/),
+  position: z.number().int(),
+  managed: z.boolean(),
+  botId: id.nullable(),
+  mentionable: z.boolean(),
+});
+export type RoleRecord = z.infer<typeof roleSchema>;
+
+export const memberSchema = z.object({
+  userId: id,
+  joinedAt: z.string(),
+  roleIds: z.array(id),
+  nick: z.string().nullable(),
+});
+export type MemberRecord = z.infer<typeof memberSchema>;
+
+export const guildSchema = z.object({
+  id,
+  name: z.string(),
+  ownerId: id,
+  roles: z.array(roleSchema),
+  members: z.array(memberSchema),
+  channelIds: z.array(id),
+});
+export type GuildRecord = z.infer<typeof guildSchema>;
+
+/** Channel types the sandbox has: 0 guild text, 1 DM. */
+export const channelSchema = z.object({
+  id,
+  type: z.union([z.literal(0), z.literal(1)]),
+  guildId: id.nullable(),
+  name: z.string().nullable(),
+  topic: z.string().nullable(),
+  position: z.number().int(),
+  recipientIds: z.array(id),
+  lastMessageId: id.nullable(),
+});
+export type ChannelRecord = z.infer<typeof channelSchema>;
+
+export const emojiSchema = z.object({ id: id.nullable(), name: z.string() });
+export type EmojiRecord = z.infer<typeof emojiSchema>;
+
+export const messageSchema = z.object({
+  id,
+  channelId: id,
+  authorId: id,
+  webhook: z.object({ id, username: z.string(), avatar: z.string().nullable() }).nullable(),
+  content: z.string(),
+  embeds: z.array(z.record(z.string(), z.unknown())),
+  mentionIds: z.array(id),
+  mentionRoleIds: z.array(id),
+  mentionEveryone: z.boolean(),
+  repliedUserPinged: z.boolean(),
+  reference: z.object({ messageId: id, channelId: id, guildId: id.nullable() }).nullable(),
+  type: z.number().int(),
+  timestamp: z.string(),
+  editedTimestamp: z.string().nullable(),
+  nonce: z.string().nullable(),
+  tts: z.boolean(),
+  reactions: z.array(z.object({ emoji: emojiSchema, userIds: z.array(id) })),
+});
+export type MessageRecord = z.infer<typeof messageSchema>;
+
+export const webhookSchema = z.object({
+  id,
+  token: z.string(),
+  channelId: id,
+  guildId: id,
+  name: z.string(),
+  avatar: z.string().nullable(),
+  creatorId: id,
+  applicationId: id.nullable(),
+});
+export type WebhookRecord = z.infer<typeof webhookSchema>;
+
+export const snapshotSchema = z.object({
+  version: z.literal(1),
+  users: z.array(userSchema),
+  applications: z.array(applicationSchema),
+  guilds: z.array(guildSchema),
+  channels: z.array(channelSchema),
+  messages: z.array(messageSchema),
+  webhooks: z.array(webhookSchema),
+});
+export type StateSnapshot = z.infer<typeof snapshotSchema>;

@@ -1,0 +1,131 @@
+import { setTimeout as delay } from "node:timers/promises";
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { z } from "zod";
+import type { Accounts } from "./accounts.js";
+import { DiscordError, discordErrors } from "./errors.js";
+import type { SandboxContext } from "./events.js";
+import type { FaultInjector } from "./faults.js";
+import type { Messages } from "./messages.js";
+import type { RateLimiter } from "./ratelimit.js";
+import { registerRestRoutes } from "./rest-routes.js";
+import { bareToken } from "./token.js";
+import type { Webhooks } from "./webhooks.js";
+
+/** What the REST routes need. */
+export interface RestDeps {
+  ctx: SandboxContext;
+  accounts: Accounts;
+  messages: Messages;
+  webhooks: Webhooks;
+  limiter: RateLimiter;
+  faults: FaultInjector;
+  gatewayUrl: () => string;
+}
+
+// Who made each request; a WeakMap rather than a Fastify decoration so the sandbox
+// adds nothing to the FastifyRequest type the product's own API shares.
+const actors = new WeakMap<FastifyRequest, string>();
+
+/** The authenticated user (bot) of a request; routes without auth never call this. */
+export function actorOf(request: FastifyRequest): string {
+  const actor = actors.get(request);
+  if (!actor) throw discordErrors.unauthorized();
+  return actor;
+}
+
+/** Routes that need no bot token: gateway discovery and token-authenticated webhook calls. */
+function isPublic(route: string): boolean {
+  return route === "/gateway" || route.startsWith("/webhooks/:webhook_id/:webhook_token");
+}
+
+/** Registers Discord's REST API (v10 shapes) under `prefix`, with faults, auth, rate limits and Discord's error bodies. */
+export async function registerRest(app: FastifyInstance, deps: RestDeps, prefix: string): Promise<void> {
+  await app.register(
+    async (api) => {
+      api.removeContentTypeParser("application/json");
+      // discord.js may send an empty body with a JSON content type; Discord accepts that.
+      api.addContentTypeParser("application/json", { parseAs: "string" }, (_req, body, done) => {
+        const text = typeof body === "string" ? body : body.toString("utf8");
+        if (text.trim() === "") return done(null, {});
+        try {
+          done(null, JSON.parse(text));
+        } catch {
+          done(new DiscordError(400, 50109, "The request body contains invalid JSON."), undefined);
+        }
+      });
+
+      api.addHook("onRequest", async (request, reply) => {
+        const route = routeOf(request, prefix);
+        for (const fault of deps.faults.take(request.method, route.path)) {
+          if (fault.kind === "slow") {
+            await delay(fault.delayMs);
+            // A client that gave up is gone; processing its call now would only duplicate its retry.
+            if (request.raw.destroyed || request.raw.socket.destroyed) return reply.hijack();
+          } else {
+            return reply.code(fault.status).send({ message: `${fault.status}: Injected fault`, code: 0 });
+          }
+        }
+        let subject = route.params["webhook_id"] ?? "anonymous";
+        if (!isPublic(route.template)) {
+          const token = bareToken(request.headers.authorization);
+          const app = token ? deps.ctx.store.applicationByToken(token) : undefined;
+          if (!app) return reply.code(401).send(discordErrors.unauthorized().body());
+          actors.set(request, app.botUserId);
+          subject = app.botUserId;
+        }
+        if (route.template === "/gateway") return;
+        const major = route.params["channel_id"] ?? route.params["guild_id"] ?? route.params["webhook_id"] ?? "";
+        const decision = deps.limiter.take(subject, `${request.method} ${route.template}`, major);
+        void reply.headers(decision.headers);
+        if (decision.retryAfter !== null) {
+          return reply.code(429).send({ message: "You are being rate limited.", retry_after: decision.retryAfter, global: decision.global });
+        }
+        return;
+      });
+
+      api.setErrorHandler((error: FastifyError | DiscordError | Error, _request, reply) => {
+        if (error instanceof DiscordError) return reply.code(error.status).send(error.body());
+        const status = "statusCode" in error && typeof error.statusCode === "number" ? error.statusCode : 500;
+        if (status < 500) return reply.code(status).send({ message: `${status}: ${error.message}`, code: 0 });
+        deps.ctx.log.error({ err: error }, "sandbox REST handler failed");
+        return reply.code(500).send(discordErrors.internal().body());
+      });
+      api.setNotFoundHandler((_request, reply) => reply.code(404).send(discordErrors.notFound().body()));
+
+      registerRestRoutes(api, deps);
+    },
+    { prefix },
+  );
+}
+
+/** The route template without prefix ("/channels/:channel_id/messages"), the path and the params. */
+function routeOf(request: FastifyRequest, prefix: string): { template: string; path: string; params: Record<string, string> } {
+  const full = request.routeOptions.url ?? request.url;
+  const template = full.startsWith(prefix) ? full.slice(prefix.length) || "/" : full;
+  const path = request.url.split("?")[0] ?? request.url;
+  const params = (request.params ?? {}) as Record<string, string>;
+  return { template, path, params };
+}
+
+/** Parses input with zod, turning failures into Discord's 400/50035 "Invalid Form Body" with nested field errors. */
+export function parseBody<T>(schema: z.ZodType<T>, input: unknown): T {
+  const result = schema.safeParse(input ?? {});
+  if (result.success) return result.data;
+  const errors: Record<string, unknown> = {};
+  for (const issue of result.error.issues) {
+    let node = errors;
+    for (const key of issue.path) {
+      const name = String(key);
+      node[name] ??= {};
+      node = node[name] as Record<string, unknown>;
+    }
+    const list = (node["_errors"] ??= []) as unknown[];
+    list.push({ code: issue.code === "too_big" ? "BASE_TYPE_MAX_LENGTH" : "BASE_TYPE_INVALID", message: issue.message });
+  }
+  throw discordErrors.invalidFormBody(errors);
+}
+
+/** Sends 204 No Content. */
+export function noContent(reply: FastifyReply): FastifyReply {
+  return reply.code(204).send();
+}
