@@ -1,1 +1,7 @@
 export { TemplateAgentFiles, renderPersona, isGenerated } from "./files.js";
+export { TokenIntake, type IntakeOptions } from "./intake.js";
+export { INTAKE_TEXT } from "./messages.js";
+export { validateToken, tagOf, type TokenOwner, type TokenCheck } from "./validate-token.js";
+export { Reconciler, type ReconcilerOptions } from "./reconciler.js";
+export { SignalWatcher, writeSignal } from "./signals.js";
+export type { AgentRuntime, AgentBots, RuntimeAgent } from "./ports.js";

@@ -1,0 +1,158 @@
+import type { KeyStore, AgentFiles } from "../api/index.js";
+import type { Logger } from "../log/index.js";
+import type { Agent, RegistryChange, RegistryStore } from "../registry/index.js";
+import type { AgentBots, AgentRuntime } from "./ports.js";
+
+export interface ReconcilerOptions {
+  registry: RegistryStore;
+  runtime: AgentRuntime;
+  bots: AgentBots;
+  keys: KeyStore;
+  files: AgentFiles;
+  logger: Logger;
+  now?: () => Date;
+}
+
+interface Running {
+  token: string;
+  name: string;
+}
+
+const RUNNABLE = new Set(["ready_to_start", "active"]);
+
+/** Fields whose change can alter what should run; our own bookkeeping writes are not among them. */
+const RELEVANT = new Set(["token", "status", "name", "persona", "port"]);
+
+/**
+ * The activation watcher's one reconciler: desired state (registry) against running state
+ * (OpenCode + Discord client), per agent, serialised, idempotent.
+ */
+export class Reconciler {
+  readonly #running = new Map<string, Running>();
+  readonly #queues = new Map<string, Promise<void>>();
+  /** Token that last failed to start, so a failing bot is not retried on every registry write. */
+  readonly #failed = new Map<string, string>();
+  readonly #log: Logger;
+  #closed = false;
+
+  constructor(private readonly options: ReconcilerOptions) {
+    this.#log = options.logger.child({ component: "activation" });
+  }
+
+  /** Registry change → reconcile the agent it touched. */
+  onRegistryChange(change: RegistryChange, origin: "api" | "file"): void {
+    if (change.type === "changed" && !change.fields.some((f) => RELEVANT.has(f))) return;
+    if (change.type === "changed" && origin === "file" && (change.fields.includes("persona") || change.fields.includes("name"))) {
+      void this.options.files.write(change.agent).catch((err: unknown) => this.#log.error({ err, agent: change.id }, "could not rewrite AGENTS.md"));
+    }
+    if (change.type === "changed" && (change.fields.includes("token") || change.fields.includes("status"))) this.#failed.delete(change.id);
+    void this.reconcile(change.id);
+  }
+
+  /** An explicit request (signal file, intake): always tries again. */
+  signal(agentId: string, reason: string): Promise<void> {
+    this.#log.info({ agent: agentId, reason }, "activation signal");
+    this.#failed.delete(agentId);
+    return this.reconcile(agentId);
+  }
+
+  /** Brings one agent to its desired state; calls for the same agent run one after another. */
+  reconcile(agentId: string): Promise<void> {
+    const previous = this.#queues.get(agentId) ?? Promise.resolve();
+    const next = previous.then(() => this.#reconcile(agentId)).catch((err: unknown) => this.#log.error({ err, agent: agentId }, "reconcile failed"));
+    this.#queues.set(agentId, next);
+    void next.finally(() => {
+      if (this.#queues.get(agentId) === next) this.#queues.delete(agentId);
+    });
+    return next;
+  }
+
+  /** Start-up restore: every ready_to_start/active agent (logins are staggered by the bot manager). */
+  async restoreAll(): Promise<void> {
+    await Promise.all(Object.keys(this.options.registry.snapshot.agents).map((id) => this.reconcile(id)));
+  }
+
+  /** A running bot failed for good (revoked token, lost connection): stop it and record why. */
+  async markFailed(agentId: string, reason: string): Promise<void> {
+    const running = this.#running.get(agentId);
+    if (running) this.#failed.set(agentId, running.token);
+    await this.#stop(agentId);
+    await this.#recordError(agentId, reason);
+  }
+
+  isRunning(agentId: string): boolean {
+    return this.#running.has(agentId);
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    await Promise.allSettled([...this.#queues.values()]);
+  }
+
+  async #reconcile(agentId: string): Promise<void> {
+    if (this.#closed) return;
+    const agent = this.options.registry.snapshot.agents[agentId];
+    const wanted = agent && RUNNABLE.has(agent.status) && agent.token ? agent : undefined;
+    const running = this.#running.get(agentId);
+    if (!wanted) {
+      if (running) {
+        await this.#stop(agentId);
+        this.#log.info({ agent: agentId, status: agent?.status ?? "removed" }, "agent stopped");
+      }
+      return;
+    }
+    if (running && running.token === wanted.token && running.name === wanted.name) {
+      if (wanted.status !== "active") await this.#markActive(wanted);
+      return;
+    }
+    if (!running && this.#failed.get(agentId) === wanted.token) return;
+    if (running) this.#log.info({ agent: agentId }, "token or name changed; restarting the bot");
+    await this.#start(wanted);
+  }
+
+  async #start(agent: Agent): Promise<void> {
+    const { runtime, bots, keys } = this.options;
+    const token = agent.token!;
+    try {
+      await bots.stop(agent.id);
+      const key = keys.issue(agent.id, "child");
+      await runtime.ensureAgent({ id: agent.id, name: agent.name, persona: agent.persona, port: agent.port, role: "child" }, key);
+      await bots.start({ agentId: agent.id, name: agent.name, token });
+      this.#running.set(agent.id, { token, name: agent.name });
+      this.#failed.delete(agent.id);
+      await this.#markActive(agent);
+      this.#log.info({ agent: agent.id }, "agent active");
+    } catch (err) {
+      this.#failed.set(agent.id, token);
+      this.#log.error({ err, agent: agent.id }, `agent could not start: ${(err as Error).message}`);
+      await this.#stop(agent.id);
+      await this.#recordError(agent.id, (err as Error).message);
+    }
+  }
+
+  async #stop(agentId: string): Promise<void> {
+    this.#running.delete(agentId);
+    this.options.keys.revoke(agentId);
+    await Promise.allSettled([this.options.bots.stop(agentId), this.options.runtime.stopAgent(agentId)]);
+  }
+
+  async #markActive(agent: Agent): Promise<void> {
+    const at = (this.options.now?.() ?? new Date()).toISOString();
+    await this.options.registry
+      .update((draft) => {
+        const current = draft.agents[agent.id];
+        if (!current) return;
+        draft.agents[agent.id] = { ...current, status: current.status === "ready_to_start" ? "active" : current.status, activated_at: current.status === "active" && current.activated_at ? current.activated_at : at, last_error: null };
+      })
+      .catch((err: unknown) => this.#log.warn({ err, agent: agent.id }, "could not record the active status"));
+  }
+
+  async #recordError(agentId: string, message: string): Promise<void> {
+    await this.options.registry
+      .update((draft) => {
+        const current = draft.agents[agentId];
+        if (current) draft.agents[agentId] = { ...current, last_error: message.slice(0, 500) };
+      })
+      .catch((err: unknown) => this.#log.warn({ err, agent: agentId }, "could not record last_error"));
+  }
+}
