@@ -175,6 +175,7 @@ export class Messages {
       if (reaction.userIds.length === 0) message.reactions = message.reactions.filter((r) => r !== reaction);
     }
     this.ctx.store.touch();
+    const member = channel.guildId ? this.ctx.store.member(channel.guildId, userId) : undefined;
     this.ctx.bus.emit({
       t: add ? "MESSAGE_REACTION_ADD" : "MESSAGE_REACTION_REMOVE",
       d: {
@@ -186,6 +187,7 @@ export class Messages {
         type: 0,
         ...(channel.guildId ? { guild_id: channel.guildId } : {}),
         ...(add ? { message_author_id: message.authorId } : {}),
+        ...(add && member ? { member: memberPayload(member, this.ctx.store.users.get(userId)) } : {}),
       },
       guildId: channel.guildId,
       userIds: channel.recipientIds,
