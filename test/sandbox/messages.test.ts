@@ -87,11 +87,11 @@ describe("sandbox messages", () => {
     const debate = h.sandbox.control.channelId("debate");
     const ids = Array.from({ length: 6 }, (_, i) => String(h.sandbox.control.postMessage(debate, alice, `m${i}`)["id"]));
     const channel = await textChannel(bot.client.user!, debate);
-    const page = await channel.messages.fetch({ before: ids[4], limit: 3, cache: false });
+    const page = await channel.messages.fetch({ before: ids[4] ?? "", limit: 3, cache: false });
     expect([...page.values()].map((m) => m.content)).toEqual(["m3", "m2", "m1"]);
-    const after = await channel.messages.fetch({ after: ids[3], limit: 10, cache: false });
+    const after = await channel.messages.fetch({ after: ids[3] ?? "", limit: 10, cache: false });
     expect([...after.values()].map((m) => m.content)).toEqual(["m5", "m4"]);
-    const around = await channel.messages.fetch({ around: ids[2], limit: 3, cache: false });
+    const around = await channel.messages.fetch({ around: ids[2] ?? "", limit: 3, cache: false });
     expect([...around.values()].map((m) => m.content)).toEqual(["m3", "m2", "m1"]);
   });
 
