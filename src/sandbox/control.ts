@@ -70,6 +70,8 @@ export interface SandboxControl {
   failNextRest(count: number, status?: number, match?: FaultMatch): void;
   slowNextRest(count: number, delayMs: number, match?: FaultMatch): void;
   clearFaults(): void;
+  /** Resolves once no slowed REST call is still held back. */
+  restIdle(): Promise<void>;
   /** Sets the limit of a route such as "POST /channels/:channel_id/messages" (null restores the default). */
   setRateLimit(route: string, limit: RateLimit | null): void;
   /** Subscribes to what humans see (messages, typing, presence, members, DM channels). */
@@ -165,6 +167,7 @@ export function createControl(deps: {
     failNextRest: (count, status = 500, match = {}) => faults.failNext(count, status, match),
     slowNextRest: (count, delayMs, match = {}) => faults.slowNext(count, delayMs, match),
     clearFaults: () => faults.clear(),
+    restIdle: () => faults.idle(),
     setRateLimit: (route, limit) => limiter.setRoute(route, limit),
     onEvent: (listener) =>
       ctx.bus.subscribe((event) => {

@@ -17,6 +17,25 @@ interface Pending {
 /** Fault injection for REST: the next N matching calls fail with a status or are delayed. */
 export class FaultInjector {
   readonly #pending: Pending[] = [];
+  #delayed = 0;
+  #idleWaiters: (() => void)[] = [];
+
+  /** Runs the delay of a slow call, counted so `idle()` can wait for it. */
+  async hold(delayMs: number): Promise<void> {
+    this.#delayed++;
+    try {
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    } finally {
+      this.#delayed--;
+      if (this.#delayed === 0) for (const wake of this.#idleWaiters.splice(0)) wake();
+    }
+  }
+
+  /** Resolves once no slowed call is still being held (lets tests check what a late call did). */
+  idle(): Promise<void> {
+    if (this.#delayed === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
 
   /** The next `count` matching calls answer `status` (default 500) without being processed. */
   failNext(count: number, status = 500, match: FaultMatch = {}): void {

@@ -1,4 +1,3 @@
-import { setTimeout as delay } from "node:timers/promises";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { Accounts } from "./accounts.js";
@@ -58,9 +57,12 @@ export async function registerRest(app: FastifyInstance, deps: RestDeps, prefix:
         const route = routeOf(request, prefix);
         for (const fault of deps.faults.take(request.method, route.path)) {
           if (fault.kind === "slow") {
-            await delay(fault.delayMs);
+            await deps.faults.hold(fault.delayMs);
             // A client that gave up is gone; processing its call now would only duplicate its retry.
-            if (request.raw.destroyed || request.raw.socket.destroyed) return reply.hijack();
+            if (request.raw.destroyed || request.raw.socket.destroyed) {
+              deps.ctx.log.debug({ url: request.url }, "slowed call abandoned by its client; not processed");
+              return reply.hijack();
+            }
           } else {
             return reply.code(fault.status).send({ message: `${fault.status}: Injected fault`, code: 0 });
           }
