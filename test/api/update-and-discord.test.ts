@@ -130,7 +130,7 @@ describe("canary", () => {
       // A token pasted into a query must not reach the request log either.
       ["GET", `/api/registry/agents/search?q=${CANARY}`],
     ] as const) {
-      const res = await h.app.inject({ method, url, headers: bearer(h.adminKey), payload: method === "PUT" ? { status: "disabled" } : undefined });
+      const res = await h.app.inject({ method, url, headers: bearer(h.adminKey), ...(method === "PUT" ? { payload: { status: "disabled" } } : {}) });
       bodies.push(res.body);
     }
     const file = await readFile(h.registry.file, "utf8");
