@@ -2,10 +2,10 @@ import { randomBytes } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type RawData, type WebSocket } from "ws";
-import { z } from "zod";
 import { Intent, KNOWN_INTENTS, PRIVILEGED_INTENTS, type SandboxContext, type SandboxEvent } from "./events.js";
 import type { ApplicationRecord } from "./model.js";
-import { guildCreatePayload, memberPayload, userPayload } from "./payloads.js";
+import { allowedPrivileged, identifySchema, memberChunks, membersSchema, presenceSchema, readyPayload, resumeSchema } from "./gateway-payloads.js";
+import { guildCreatePayload } from "./payloads.js";
 import { GatewaySession, type Connection } from "./session.js";
 import { bareToken } from "./token.js";
 
@@ -17,22 +17,6 @@ export interface GatewayOptions {
   /** How long a disconnected session can still be resumed. */
   resumeWindowMs: number;
 }
-
-const identifySchema = z.object({
-  token: z.string(),
-  intents: z.number().int(),
-  shard: z.tuple([z.number().int(), z.number().int()]).optional(),
-  presence: z.object({ status: z.string().optional() }).loose().optional(),
-}).loose();
-const resumeSchema = z.object({ token: z.string(), session_id: z.string(), seq: z.number().int().nullable() });
-const presenceSchema = z.object({ status: z.string() }).loose();
-const membersSchema = z.object({
-  guild_id: z.union([z.string(), z.array(z.string())]),
-  user_ids: z.union([z.string(), z.array(z.string())]).optional(),
-  query: z.string().optional(),
-  limit: z.number().int().optional(),
-  nonce: z.string().optional(),
-}).loose();
 
 /** Discord's gateway over WebSocket (plain JSON): identify, heartbeat, resume with replay, intent-aware dispatch. */
 export class Gateway {
@@ -194,24 +178,7 @@ export class Gateway {
     this.#byUser.set(user.id, set);
     this.#attach(session, conn);
     const guilds = this.ctx.store.guildsOf(user.id);
-    const ready = {
-      v: 10,
-      user: { ...userPayload(user), verified: true, mfa_enabled: false, email: null },
-      guilds: guilds.map((g) => ({ id: g.id, unavailable: true })),
-      session_id: session.id,
-      session_type: "normal",
-      resume_gateway_url: this.url(),
-      shard: d.shard ?? [0, 1],
-      application: { id: app.id, flags: applicationFlags(app) },
-      private_channels: [],
-      relationships: [],
-      presences: [],
-      guild_join_requests: [],
-      geo_ordered_rtc_regions: [],
-      user_settings: {},
-      auth: {},
-      _trace: ["sandbox"],
-    };
+    const ready = readyPayload(user, app, session.id, guilds, this.url(), d.shard ?? [0, 1]);
     session.dispatch("READY", JSON.stringify(ready));
     for (const guild of guilds) this.#guildCreate(session, guild.id);
     this.#presenceChanged(user.id);
@@ -255,27 +222,7 @@ export class Gateway {
     if (!session) return void conn.ws.close(4003, "Not authenticated.");
     const parsed = membersSchema.safeParse(raw);
     if (!parsed.success) return void conn.ws.close(4002, "Error while decoding payload.");
-    const d = parsed.data;
-    const userIds = d.user_ids === undefined ? null : [d.user_ids].flat();
-    for (const guildId of [d.guild_id].flat()) {
-      const guild = this.ctx.store.guilds.get(guildId);
-      if (!guild?.members.some((m) => m.userId === session.userId)) continue;
-      const query = (d.query ?? "").toLowerCase();
-      // Listing everyone needs the members intent, as on Discord; asking for given ids does not.
-      const members = guild.members.filter((m) => {
-        if (userIds) return userIds.includes(m.userId);
-        if (!(session.intents & Intent.GuildMembers)) return false;
-        return this.ctx.store.users.get(m.userId)?.username.toLowerCase().startsWith(query) ?? false;
-      });
-      const limited = d.limit ? members.slice(0, d.limit) : members;
-      const chunk = {
-        guild_id: guild.id,
-        members: limited.map((m) => memberPayload(m, this.ctx.store.users.get(m.userId))),
-        chunk_index: 0,
-        chunk_count: 1,
-        not_found: userIds ? userIds.filter((id) => !members.some((m) => m.userId === id)) : [],
-        ...(d.nonce ? { nonce: d.nonce } : {}),
-      };
+    for (const chunk of memberChunks(this.ctx.store, session.userId, session.intents, parsed.data)) {
       session.dispatch("GUILD_MEMBERS_CHUNK", JSON.stringify(chunk));
     }
   }
@@ -349,14 +296,4 @@ export class Gateway {
       if (!session.conn && session.disconnectedAt !== null && now - session.disconnectedAt > this.options.resumeWindowMs) this.#forget(session);
     }
   }
-}
-
-/** The privileged intents an application has switched on, as intent bits. */
-function allowedPrivileged(app: ApplicationRecord): number {
-  return (app.messageContentIntent ? Intent.MessageContent : 0) | (app.membersIntent ? Intent.GuildMembers : 0) | (app.presenceIntent ? Intent.GuildPresences : 0);
-}
-
-/** Application flags Discord sets for apps under 100 guilds with privileged intents enabled (the "_LIMITED" ones). */
-export function applicationFlags(app: ApplicationRecord): number {
-  return (app.presenceIntent ? 1 << 13 : 0) | (app.membersIntent ? 1 << 15 : 0) | (app.messageContentIntent ? 1 << 19 : 0);
 }

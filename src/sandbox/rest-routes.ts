@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { discordErrors } from "./errors.js";
-import { applicationFlags } from "./gateway.js";
+import { applicationFlags } from "./gateway-payloads.js";
 import { channelPayload, guildPayload, memberPayload, rolePayload, userPayload, webhookPayload } from "./payloads.js";
 import { guildPermissions } from "./permissions.js";
 import { actorOf, noContent, parseBody, type RestDeps } from "./rest.js";

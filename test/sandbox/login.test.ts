@@ -31,6 +31,9 @@ describe("sandbox login", () => {
     const fetched = await bot.client.guilds.fetch(guild?.id ?? "");
     expect((await fetched.channels.fetch()).size).toBe(2);
     expect((await fetched.members.fetch(alice.id)).user.username).toBe("alice");
+    // Fetching all members goes over the gateway (op 8 → GUILD_MEMBERS_CHUNK).
+    const all = await fetched.members.fetch();
+    expect(all.has(alice.id) && all.has(bot.bot_user_id)).toBe(true);
   });
 
   it("without the members intent GUILD_CREATE lists only the bot itself, as on Discord", async () => {
