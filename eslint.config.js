@@ -14,4 +14,14 @@ export default tseslint.config(
     },
   },
   { files: ["bench/**", "src/main.ts", "src/sandbox/main.ts", "test/**"], rules: { "no-console": "off" } },
+  {
+    // The sandbox's web pages: plain browser ES modules (no build step), so browser globals.
+    files: ["src/sandbox/web/**/*.js"],
+    languageOptions: {
+      sourceType: "module",
+      globals: Object.fromEntries(
+        ["window", "document", "location", "history", "navigator", "localStorage", "fetch", "EventSource", "URLSearchParams", "CSS", "console", "setTimeout", "clearTimeout"].map((name) => [name, "readonly"]),
+      ),
+    },
+  },
 );

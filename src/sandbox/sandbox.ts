@@ -13,6 +13,7 @@ import { RateLimiter, type RateLimitOptions } from "./ratelimit.js";
 import { registerRest } from "./rest.js";
 import { SnowflakeGenerator } from "./snowflake.js";
 import { SandboxStore } from "./store.js";
+import { registerWeb, type WebHuman } from "./web-routes.js";
 import { Webhooks } from "./webhooks.js";
 
 /** Options of `createSandbox`. */
@@ -33,6 +34,10 @@ export interface SandboxOptions {
   replayBufferSize?: number;
   /** How long a dropped session stays resumable (default 5 minutes). */
   resumeWindowMs?: number;
+  /** Text of the web chat's top banner (e.g. which model answers); none by default. */
+  banner?: string;
+  /** Human account the web chat signs in as (e.g. "you"); created and persisted if missing. Without it the page asks for a name. */
+  humanName?: string;
 }
 
 /** A running sandbox. */
@@ -42,6 +47,8 @@ export interface Sandbox {
   /** The gateway URL `GET /gateway/bot` returns. */
   gatewayUrl: string;
   control: SandboxControl;
+  /** The web chat's default human (from `humanName`), or null. */
+  human: WebHuman | null;
   close(): Promise<void>;
 }
 
@@ -88,6 +95,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   const app = Fastify({ logger: false, forceCloseConnections: true, bodyLimit: 1024 * 1024 });
   const streams = new Set<ServerResponse>();
   registerPortal(app, control, log, streams);
+  const human = registerWeb(app, { control, store }, { banner: options.banner ?? null, humanName: options.humanName ?? null });
   const restDeps = { ctx, accounts, messages, webhooks, limiter, faults, gatewayUrl: () => gatewayUrl };
   await registerRest(app, restDeps, "/api/v10");
   await registerRest(app, restDeps, "/api/v9");
@@ -112,6 +120,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     url,
     gatewayUrl,
     control,
+    human,
     close: () =>
       (closing ??= (async () => {
         clearInterval(prune);

@@ -1,0 +1,81 @@
+import { readFile } from "node:fs/promises";
+import type { FastifyInstance, FastifyReply } from "fastify";
+import type { SandboxControl } from "./control.js";
+import { SandboxError } from "./errors.js";
+import type { SandboxStore } from "./store.js";
+
+// The browser side of the sandbox: the web chat at /, the mock Developer Portal at /portal and
+// the OAuth2 invite page, plain files from ./web served as they are (no build step, no CDN).
+
+const WEB_DIR = new URL("./web/", import.meta.url);
+const PAGES: Record<string, string> = { "/": "index.html", "/portal": "portal.html", "/oauth2/authorize": "authorize.html" };
+const TYPES: Record<string, string> = {
+  html: "text/html; charset=utf-8",
+  js: "text/javascript; charset=utf-8",
+  css: "text/css; charset=utf-8",
+  svg: "image/svg+xml",
+};
+// Only plain file names: no path separators, so nothing outside ./web can be asked for.
+const ASSET = /^[\w-]+\.(js|css|svg)$/;
+
+/** What the embedding app tells the web chat. */
+export interface WebOptions {
+  /** Text of the banner at the top of the chat (e.g. "Replies come from the offline demo model…"); none when null. */
+  banner: string | null;
+  /** Human account the chat signs in as; created (and persisted with the state) if missing. */
+  humanName: string | null;
+}
+
+/** The human the chat uses by default, as GET /control/config returns it. */
+export interface WebHuman {
+  id: string;
+  username: string;
+}
+
+/** Registers the web pages, their assets and the small read routes they need; returns the default human, if any. */
+export function registerWeb(app: FastifyInstance, deps: { control: SandboxControl; store: SandboxStore }, options: WebOptions): WebHuman | null {
+  const { control, store } = deps;
+  const human = options.humanName ? ensureHuman(store, control, options.humanName) : null;
+
+  const send = async (reply: FastifyReply, file: string) => {
+    const type = TYPES[file.slice(file.lastIndexOf(".") + 1)] ?? "application/octet-stream";
+    const body = await readFile(new URL(file, WEB_DIR));
+    // no-cache: the files are edited in place during development and are tiny anyway.
+    return reply.type(type).header("cache-control", "no-cache").header("x-content-type-options", "nosniff").send(body);
+  };
+  for (const [path, file] of Object.entries(PAGES)) app.get(path, (_request, reply) => send(reply, file));
+  app.get("/web/:file", async (request, reply) => {
+    const file = (request.params as { file?: string }).file ?? "";
+    if (!ASSET.test(file)) throw new SandboxError(404, "not_found", "no such file");
+    return send(reply, file).catch(() => {
+      throw new SandboxError(404, "not_found", "no such file");
+    });
+  });
+
+  app.get("/control/config", async () => ({ banner: options.banner, human }));
+  app.get("/control/users/:id", async (request) => {
+    const user = store.users.get((request.params as { id?: string }).id ?? "");
+    if (!user) throw new SandboxError(404, "unknown_user", "no such user");
+    return { id: user.id, username: user.username, bot: user.bot };
+  });
+  // The web chat's "Direct Messages" list: every DM channel of the user, with the other side.
+  app.get("/control/users/:id/dms", async (request) => {
+    const userId = (request.params as { id?: string }).id ?? "";
+    if (!store.users.has(userId)) throw new SandboxError(404, "unknown_user", "no such user");
+    return [...store.channels.values()].flatMap((channel) => {
+      if (channel.type !== 1 || !channel.recipientIds.includes(userId)) return [];
+      const other = store.users.get(channel.recipientIds.find((id) => id !== userId) ?? "");
+      if (!other) return [];
+      return [{ channel_id: channel.id, last_message_id: channel.lastMessageId, recipient: { id: other.id, username: other.username, bot: other.bot } }];
+    });
+  });
+  return human;
+}
+
+/** The human named `name`, created if missing (users persist with the state, so it is the same account after a restart). */
+function ensureHuman(store: SandboxStore, control: SandboxControl, name: string): WebHuman {
+  const existing = store.userByName(name);
+  if (existing?.bot) throw new SandboxError(409, "username_taken", `the default human "${name}" is the name of a bot`);
+  const id = existing?.id ?? control.createUser(name).id;
+  return { id, username: store.users.get(id)?.username ?? name };
+}

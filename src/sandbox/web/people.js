@@ -1,0 +1,62 @@
+// How a user looks everywhere on the pages: initials and a stable colour per user id.
+
+const COLOURS = ["#5865f2", "#3ba55c", "#faa61a", "#ed4245", "#eb459e", "#00a8b5", "#9b59b6", "#e67e22"];
+
+/** One or two letters for an avatar: "Chef Bot" → "CB", "you" → "Y". */
+export function initials(name) {
+  const words = String(name).trim().split(/[\s_.-]+/).filter(Boolean);
+  const letters = words.length > 1 ? words[0][0] + words[1][0] : (words[0] ?? "?").slice(0, 1);
+  return letters.toUpperCase();
+}
+
+/** The same colour for the same user id on every page and reload. */
+export function colourOf(id) {
+  let hash = 0;
+  for (const char of String(id)) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  return COLOURS[hash % COLOURS.length];
+}
+
+/** Creates an element with a class and optional text (always as text, never as HTML). */
+export function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+/** An avatar circle with the user's initials. */
+export function avatar(user, size = "") {
+  const node = el("span", "avatar" + (size ? " " + size : ""), initials(user.username ?? "?"));
+  node.style.backgroundColor = colourOf(user.id);
+  node.setAttribute("aria-hidden", "true");
+  return node;
+}
+
+/** The blurple BOT tag shown after bot names. */
+export function botTag() {
+  return el("span", "bot-tag", "BOT");
+}
+
+/** Shows a short message at the bottom of the page. */
+export function toast(text, ms = 2500) {
+  const node = el("div", "toast", text);
+  node.setAttribute("role", "status");
+  document.body.append(node);
+  setTimeout(() => node.remove(), ms);
+}
+
+/** Copies text to the clipboard, falling back to a selection copy where the Clipboard API is missing. */
+export async function copyText(text) {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    const area = el("textarea");
+    area.value = text;
+    document.body.append(area);
+    area.select();
+    const ok = document.execCommand("copy");
+    area.remove();
+    return ok;
+  }
+}
