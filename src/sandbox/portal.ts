@@ -87,7 +87,12 @@ export function registerPortal(app: FastifyInstance, control: SandboxControl, lo
     const body = parse(schemas.dm, request.body);
     return control.openDm(body.user_id, body.recipient_id);
   });
-  app.get("/control/channels/:id/messages", async (request) => control.listMessages(param(request, "id")));
+  app.get("/control/channels/:id/messages", async (request) => {
+    // ?limit=N: only the newest N (the web chat shows the tail of a long channel).
+    const limit = parse(z.object({ limit: z.coerce.number().int().min(1).max(5000).optional() }), request.query).limit;
+    const all = control.listMessages(param(request, "id"));
+    return limit ? all.slice(-limit) : all;
+  });
   app.post("/control/channels/:id/messages", async (request, reply) => {
     const { author_id, content, ...options } = parse(schemas.message, request.body);
     return reply.code(201).send(control.postMessage(param(request, "id"), author_id, content, options));

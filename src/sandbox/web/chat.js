@@ -21,6 +21,8 @@ const state = {
   current: null,
   messages: new Map(), // channel id → messages oldest first (only channels opened once)
   unread: new Set(),
+  complete: new Set(), // channels whose whole history is loaded (the welcome header shows)
+  foreign: new Set(), // DM channels between other users, seen on the event stream
   replyTo: null,
 };
 
@@ -120,7 +122,8 @@ async function select(id) {
   if (!state.messages.has(id)) {
     const pending = [];
     state.messages.set(id, pending); // events arriving while loading land here and are merged
-    const loaded = await getJson(`/control/channels/${id}/messages`);
+    const loaded = await getJson(`/control/channels/${id}/messages?limit=${MAX_RENDERED}`);
+    if (loaded.length < MAX_RENDERED) state.complete.add(id);
     const ids = new Set(loaded.map((m) => m.id));
     state.messages.set(id, [...loaded, ...pending.filter((m) => !ids.has(m.id))]);
   }
@@ -144,7 +147,7 @@ function renderMessages() {
     el("h2", "", title.icon === "#" ? `Welcome to #${title.name}!` : title.name),
     el("p", "", title.icon === "#" ? `This is the start of the #${title.name} channel.` : `This is the beginning of your direct message history with @${title.name}.`),
   );
-  list.replaceChildren(...(shown.length === all.length ? [welcome] : []), ...shown.map((m, i) => messageElement(m, shown[i - 1], renderCtx)));
+  list.replaceChildren(...(state.complete.has(state.current) && shown.length === all.length ? [welcome] : []), ...shown.map((m, i) => messageElement(m, shown[i - 1], renderCtx)));
   list.parentElement.scrollTop = list.parentElement.scrollHeight;
 }
 
@@ -154,8 +157,14 @@ function onMessageCreate(message) {
   typing.stop(message.channel_id, message.author.id);
   const known = state.channels.some((c) => c.id === message.channel_id) || state.dms.some((d) => d.channel_id === message.channel_id);
   if (!known) {
-    // A DM someone else opened with us (e.g. a bot answering): refresh the list, then place it.
-    if (message.channel_type === 1) loadDms().then(() => state.dms.some((d) => d.channel_id === message.channel_id) && onMessageCreate(message));
+    // A DM someone opened with us (e.g. a bot answering): refresh the list, then place it.
+    if (message.channel_type !== 1 || state.foreign.has(message.channel_id)) return;
+    loadDms()
+      .then(() => {
+        if (state.dms.some((d) => d.channel_id === message.channel_id)) onMessageCreate(message);
+        else state.foreign.add(message.channel_id);
+      })
+      .catch(() => undefined);
     return;
   }
   const list = state.messages.get(message.channel_id);
@@ -242,6 +251,7 @@ function connect() {
     // Back after a restart: what happened meanwhile is only in the history.
     lost = false;
     state.messages.clear();
+    state.complete.clear();
     Promise.all([loadGuild(), loadDms()]).then(() => state.current && select(state.current)).catch(() => undefined);
   });
 }
