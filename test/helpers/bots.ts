@@ -1,0 +1,71 @@
+import { BotActions, BotDirectory, BotManager, ChannelGovernor, Conversations, NoteBoard, TurnTracker, type AgentBrain, type GovernorOptions, type KnownBot } from "../../src/discord/index.js";
+import { createSandbox, type Sandbox } from "../../src/sandbox/index.js";
+import { captureLogs } from "./logs.js";
+
+export interface HarnessBot extends KnownBot {
+  token: string;
+  applicationId: string;
+  userId: string;
+}
+
+/**
+ * The Discord side of the product on a real sandbox with real discord.js clients; the
+ * agent brain is supplied by the test (a real OpenCode runtime, or a scripted function).
+ */
+export interface BotsHarness {
+  sandbox: Sandbox;
+  bots: BotManager;
+  actions: BotActions;
+  turns: TurnTracker;
+  governor: ChannelGovernor;
+  logs: string[];
+  failures: Array<{ agentId: string; reason: string }>;
+  humanId: string;
+  general: string;
+  /** Creates an application in the sandbox portal and starts the bot in the manager. */
+  addBot(agentId: string, name: string): Promise<HarnessBot>;
+  close(): Promise<void>;
+}
+
+export async function startBotsHarness(brain: AgentBrain, governorOptions: GovernorOptions = {}): Promise<BotsHarness> {
+  const sandbox = await createSandbox();
+  const root = captureLogs("debug");
+  const known: HarnessBot[] = [];
+  const directory = new BotDirectory(() => known);
+  const turns = new TurnTracker();
+  const governor = new ChannelGovernor(governorOptions);
+  const conversations = new Conversations({ brain, governor, directory, turns, logger: root.logger, notes: new NoteBoard() });
+  const failures: Array<{ agentId: string; reason: string }> = [];
+  const bots = new BotManager({
+    logger: root.logger,
+    apiUrl: `${sandbox.url}/api`,
+    loginSpacingMs: 0,
+    onMessage: (bot, message) => conversations.handle(bot, message),
+    onFailure: (agentId, reason) => void failures.push({ agentId, reason }),
+  });
+  const actions = new BotActions(bots, directory, turns);
+  const humanId = sandbox.control.createUser("chris").id;
+  return {
+    sandbox,
+    bots,
+    actions,
+    turns,
+    governor,
+    logs: root.lines,
+    failures,
+    humanId,
+    general: sandbox.control.channelId("general"),
+    addBot: async (agentId, name) => {
+      const app = sandbox.control.createApplication(name, { message_content_intent: true });
+      sandbox.control.addBotToGuild(sandbox.control.guildId(), app.application_id);
+      const bot: HarnessBot = { agentId, name, userId: app.bot_user_id, token: app.token, applicationId: app.application_id };
+      known.push(bot);
+      await bots.start({ agentId, name, token: app.token });
+      return bot;
+    },
+    close: async () => {
+      await bots.close();
+      await sandbox.close();
+    },
+  };
+}
