@@ -96,9 +96,9 @@ describe("routing between bots", () => {
     const human = h.sandbox.control.postMessage(h.general, h.humanId, "a human line");
     // A reply to B's message pings nobody in content; B must not answer it.
     const fromB = await h.actions.send("b", { channel_id: h.general, content: "B speaks" });
-    const replyPing = await h.bots.get("a")!.client.channels.fetch(h.general).then((c) =>
-      c!.isSendable() ? c.send({ content: "reply without typed mention", reply: { messageReference: fromB.message_ids[0]! }, allowedMentions: { repliedUser: true } }) : undefined,
-    );
+    const channel = await h.bots.get("a")!.client.channels.fetch(h.general);
+    if (!channel?.isSendable()) throw new Error("general is not sendable");
+    const replyPing = await channel.send({ content: "reply without typed mention", reply: { messageReference: fromB.message_ids[0]! }, allowedMentions: { repliedUser: true } });
     const mention = await h.actions.send("a", { channel_id: h.general, content: "your turn", mention_bots: ["Bot B"] });
     await waitFor(() => brain.prompts.find((p) => messageIdOf(p.text) === mention.message_ids[0]), 10_000, "B prompted for the mention");
     await waitFor(() => h!.sandbox.control.listMessages(h!.general).some((m) => (m.author as { id: string }).id === b.userId && m.content === "ok"), 10_000, "B's answer");
@@ -106,7 +106,7 @@ describe("routing between bots", () => {
     expect(answered).toEqual([mention.message_ids[0]]);
     expect(answered).not.toContain(plain.message_ids[0]);
     expect(answered).not.toContain(human.id);
-    expect(answered).not.toContain(replyPing!.id);
+    expect(answered).not.toContain(replyPing.id);
     expect(brain.prompts[0]!.agentId).toBe("b");
     expect(brain.prompts[0]!.text).toContain(`[BOT] (Bot Name: Bot A)`);
     expect(a.userId).not.toBe(b.userId);
@@ -127,7 +127,7 @@ describe("loop governor and stop words", () => {
   it("ends two adversarial bots within the cap, with one notice", async () => {
     const script: { current: Script } = { current: async () => "" };
     const brain = scriptedBrain(script);
-    h = await startBotsHarness(brain, { botTurnCap: 6 });
+    h = await startBotsHarness(brain, { governor: { botTurnCap: 6 } });
     const harness = h;
     await harness.addBot("a", "Bot A");
     await harness.addBot("b", "Bot B");

@@ -1,4 +1,16 @@
-import { BotActions, BotDirectory, BotManager, ChannelGovernor, Conversations, NoteBoard, TurnTracker, type AgentBrain, type GovernorOptions, type KnownBot } from "../../src/discord/index.js";
+import {
+  BotActions,
+  BotDirectory,
+  BotManager,
+  ChannelGovernor,
+  Conversations,
+  NoteBoard,
+  TurnTracker,
+  type AgentBrain,
+  type ConversationOptions,
+  type GovernorOptions,
+  type KnownBot,
+} from "../../src/discord/index.js";
 import { createSandbox, type Sandbox } from "../../src/sandbox/index.js";
 import { captureLogs } from "./logs.js";
 
@@ -24,17 +36,34 @@ export interface BotsHarness {
   general: string;
   /** Creates an application in the sandbox portal and starts the bot in the manager. */
   addBot(agentId: string, name: string): Promise<HarnessBot>;
+  /** Root logger whose lines land in `logs`. */
+  logger: import("../../src/log/index.js").Logger;
   close(): Promise<void>;
 }
 
-export async function startBotsHarness(brain: AgentBrain, governorOptions: GovernorOptions = {}): Promise<BotsHarness> {
+export interface BotsHarnessOptions {
+  governor?: GovernorOptions;
+  /** Token intake or any other interceptor, given the harness's notes. */
+  intercept?: ConversationOptions["intercept"];
+  notes?: NoteBoard;
+}
+
+export async function startBotsHarness(brain: AgentBrain, options: BotsHarnessOptions = {}): Promise<BotsHarness> {
   const sandbox = await createSandbox();
   const root = captureLogs("debug");
   const known: HarnessBot[] = [];
   const directory = new BotDirectory(() => known);
   const turns = new TurnTracker();
-  const governor = new ChannelGovernor(governorOptions);
-  const conversations = new Conversations({ brain, governor, directory, turns, logger: root.logger, notes: new NoteBoard() });
+  const governor = new ChannelGovernor(options.governor ?? {});
+  const conversations = new Conversations({
+    brain,
+    governor,
+    directory,
+    turns,
+    logger: root.logger,
+    notes: options.notes ?? new NoteBoard(),
+    ...(options.intercept ? { intercept: options.intercept } : {}),
+  });
   const failures: Array<{ agentId: string; reason: string }> = [];
   const bots = new BotManager({
     logger: root.logger,
@@ -52,6 +81,7 @@ export async function startBotsHarness(brain: AgentBrain, governorOptions: Gover
     turns,
     governor,
     logs: root.lines,
+    logger: root.logger,
     failures,
     humanId,
     general: sandbox.control.channelId("general"),
