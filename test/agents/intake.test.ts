@@ -26,11 +26,11 @@ beforeEach(async () => {
     prompt: async (_a, _k, text) => (prompts.push(text), { text: "model answer", usedTools: [] }),
     abort: async () => undefined,
   };
-  let intake: TokenIntake | undefined;
-  h = await startBotsHarness(brain, { notes, intercept: (bot, message) => intake!.handle(bot, message) });
+  const ref: { intake?: TokenIntake } = {};
+  h = await startBotsHarness(brain, { notes, intercept: (bot, message) => ref.intake!.handle(bot, message) });
   registry = new RegistryStore({ file: path.join(dir.dir, "registry.json"), firstPort: 4700, logger: h.logger });
   await registry.open();
-  intake = new TokenIntake({
+  ref.intake = new TokenIntake({
     registry,
     logger: h.logger,
     apiUrl: `${h.sandbox.url}/api`,
