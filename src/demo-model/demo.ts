@@ -1,0 +1,122 @@
+import type { RequestView } from "./protocol.js";
+import type { Reply, Rule } from "./rules.js";
+
+/** Every demo reply carries this mark, so nobody mistakes it for a real model. */
+export const DEMO_MARK = "(demo model)";
+
+/** BoBB by the agent header, else by its AGENTS.md ("You are **BoBB**"); children merely mention BoBB. */
+const isBobb = (view: RequestView) => (view.agent !== undefined ? view.agent === "bobb" : /You are \*\*BoBB\*\*|^# BoBB\b/m.test(view.system));
+
+/** The message itself, without the spec's context header and history. */
+export function messageContent(prompt: string): string {
+  const end = prompt.lastIndexOf("--- End History ---");
+  if (end >= 0) return prompt.slice(end + "--- End History ---".length).trim();
+  if (prompt.startsWith("[Discord")) {
+    const blank = prompt.indexOf("\n\n");
+    if (blank >= 0) return prompt.slice(blank).trim();
+  }
+  return prompt.trim();
+}
+
+/** The header value after `label:` in the context block, if any. */
+function header(prompt: string, label: string): string | undefined {
+  const match = new RegExp(`^${label}:\\s*(.+)$`, "m").exec(prompt);
+  return match?.[1]?.trim();
+}
+
+/** Who wrote the message, preferring the bot name a bot author has. */
+function author(prompt: string): { name: string; bot: boolean } | undefined {
+  const from = header(prompt, "From");
+  if (!from) return undefined;
+  const botName = /\(Bot Name: ([^)]+)\)/.exec(from)?.[1];
+  const bot = /\[BOT\]/.test(from) || /^Is From Bot:\s*true/im.test(prompt);
+  return { name: botName ?? from.replace(/\s*\(.*$/, "").replace(/#\d+$/, ""), bot };
+}
+
+/** The agent's name and persona as far as the system prompt tells them. */
+export function personaOf(system: string): { name: string; persona: string } {
+  const name = /You are \*\*([^*]+)\*\*/.exec(system)?.[1] ?? /^# (.+)$/m.exec(system)?.[1] ?? "a bot";
+  const section = /##\s*(?:Who you are|Persona)\s*\n+([\s\S]*?)(?:\n##\s|\n\n[A-Z][^\n]*\n\n|$)/i.exec(system)?.[1];
+  const persona = (section ?? "").split("\n\n")[0]?.replace(/\s+/g, " ").trim() ?? "";
+  return { name: name.trim(), persona };
+}
+
+/** "Chef Bot" from "create a chef bot that ...". */
+export function botNameFrom(description: string): string {
+  const words = description
+    .replace(/\b(bot|robot|assistant)\b.*$/i, "")
+    .replace(/^(a|an|the|my|new)\s+/i, "")
+    .trim()
+    .split(/\s+/)
+    .filter((w) => /^[\p{L}\p{N}'-]+$/u.test(w))
+    .slice(-2);
+  const base = words.map((w) => w.charAt(0).toUpperCase() + w.slice(1).toLowerCase()).join(" ");
+  return `${base || "New"} Bot`.slice(0, 64);
+}
+
+const CREATE = /\b(?:create|make|build|set up)\s+(?:me\s+)?(?:a|an|the)?\s*(.{1,80}?\bbot\b)(.*)$/is;
+
+function bobbTurn(view: RequestView): Reply {
+  const content = messageContent(view.lastUser);
+  const create = CREATE.exec(content);
+  if (create && view.tools.includes("create_agent")) {
+    const what = create[1]!.trim();
+    const rest = create[2]!.trim().replace(/^[,.:;-]\s*/, "");
+    const name = botNameFrom(what.replace(/\bbot\b.*$/i, "bot"));
+    const persona = `${name} is ${/^(a|an)\s/i.test(what) ? "" : "a "}${what}${rest ? ` ${rest}` : ""}. Friendly, concise and always in character.`;
+    const createdBy = /\(User ID: (\d+)\)/.exec(header(view.lastUser, "From") ?? "")?.[1];
+    return { toolCalls: [{ name: "create_agent", args: { name, persona, ...(createdBy ? { created_by: createdBy } : {}) } }] };
+  }
+  if (/\b(list|which|what)\b.*\bbots?\b/i.test(content) && view.tools.includes("list_agents")) {
+    return { toolCalls: [{ name: "list_agents", args: {} }] };
+  }
+  return (
+    `Hi! I'm BoBB ${DEMO_MARK}. I build Discord bots. Tell me what you want, for example ` +
+    `"@BoBB create a chef bot that only cooks with what's in my fridge", and I'll set it up ` +
+    `and walk you through the Discord Developer Portal.`
+  );
+}
+
+function bobbAfterTool(view: RequestView): Reply {
+  const last = view.toolResults.at(-1)!;
+  if (last.name === "create_agent") {
+    const created = /"name"\s*:\s*"([^"]+)"/.exec(last.output)?.[1];
+    if (!created) return `I couldn't create that bot ${DEMO_MARK}: ${last.output.slice(0, 300)}`;
+    return [
+      `Done! I created **${created}** ${DEMO_MARK}. Now give it a Discord identity:`,
+      `1. Open the Discord Developer Portal → **New Application**, name it "${created}".`,
+      `2. Open **Bot** in the left menu.`,
+      `3. Under *Privileged Gateway Intents*, turn on **MESSAGE CONTENT INTENT** and save.`,
+      `4. Click **Reset Token** and copy the token.`,
+      `5. **Send me the token in a direct message** (DM), never in a channel.`,
+    ].join("\n");
+  }
+  if (last.name === "list_agents") {
+    const names = [...last.output.matchAll(/"name"\s*:\s*"([^"]+)"/g)].map((m) => m[1]);
+    return names.length ? `These bots exist ${DEMO_MARK}: ${names.join(", ")}.` : `No bots yet ${DEMO_MARK}. Want to create one?`;
+  }
+  return `Done ${DEMO_MARK}.`;
+}
+
+function childTurn(view: RequestView): Reply {
+  const { name, persona } = personaOf(view.system);
+  const content = messageContent(view.lastUser);
+  const from = author(view.lastUser);
+  const quote = content.replace(/<@!?\d+>/g, "").replace(/\s+/g, " ").trim().slice(0, 80);
+  const flavour = persona ? ` ${persona.split(/(?<=[.!?])\s/)[0]}` : "";
+  const greeting = from?.bot ? `Good point, ${from.name}!` : from ? `Hey ${from.name}!` : "Hey!";
+  return `${greeting} ${name} here ${DEMO_MARK}.${flavour}${quote ? ` About "${quote}": I'm on it.` : ""}`.trim();
+}
+
+/** The demo behaviour: BoBB builds bots, children answer in character. */
+export function demoRules(): Rule[] {
+  return [
+    { name: "demo: bobb after tool", after: "tool", reply: (v) => (isBobb(v) ? bobbAfterTool(v) : `Done ${DEMO_MARK}.`) },
+    { name: "demo: bobb", reply: (v) => (isBobb(v) ? bobbTurn(v) : childTurn(v)) },
+  ];
+}
+
+/** Title and summary requests OpenCode makes on its own (no tools offered). */
+export function isHousekeeping(view: RequestView): boolean {
+  return view.tools.length === 0 && /\btitle\b|summar/i.test(view.system);
+}

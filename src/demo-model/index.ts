@@ -1,0 +1,4 @@
+export { createScriptedModel, DEMO_MODEL_ID, type ScriptedModel, type ScriptedModelOptions, type RecordedRequest } from "./server.js";
+export { RuleBook, matches, type Rule, type Reply, type Matcher } from "./rules.js";
+export { demoRules, personaOf, botNameFrom, messageContent, DEMO_MARK } from "./demo.js";
+export type { RequestView, ToolResultSeen } from "./protocol.js";

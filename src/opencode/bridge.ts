@@ -1,0 +1,215 @@
+import type { OpencodeClient, Part } from "@opencode-ai/sdk";
+import type { Logger } from "pino";
+import { BUILTIN_TOOLS } from "./agent-config.js";
+import { BridgeError, type BridgeErrorCode } from "./errors.js";
+import type { SessionStore } from "./sessions.js";
+
+/** What a prompt returns: the final text, the tools used on the way, and how long it took. */
+export interface PromptResult {
+  text: string;
+  usedTools: string[];
+  sessionId: string;
+  durationMs: number;
+}
+
+/** Where the bridge finds an agent's server. */
+export interface ServerLookup {
+  target(agentId: string): Promise<{ client: OpencodeClient; directory: string }>;
+}
+
+export interface BridgeOptions {
+  servers: ServerLookup;
+  store: SessionStore;
+  /** Prompts waiting behind the running one, per conversation. */
+  queueLimit: number;
+  promptTimeoutMs: number;
+  logger: Logger;
+}
+
+interface Job {
+  text: string;
+  controller: AbortController;
+  resolve: (result: PromptResult) => void;
+  reject: (error: unknown) => void;
+  session?: { client: OpencodeClient; id: string };
+}
+
+interface Lane {
+  running: Job | undefined;
+  queue: Job[];
+}
+
+/** Per-prompt defence in depth: built-ins are off in every agent's config, and again here. */
+const NO_BUILTINS = Object.fromEntries(BUILTIN_TOOLS.map((t) => [t, false]));
+
+/** One OpenCode session per (agent, conversation); one prompt at a time per session. */
+export class Bridge {
+  readonly #o: BridgeOptions;
+  readonly #lanes = new Map<string, Lane>();
+  readonly #verified = new Set<string>();
+  readonly #log: Logger;
+
+  constructor(options: BridgeOptions) {
+    this.#o = options;
+    this.#log = options.logger.child({ component: "bridge" });
+  }
+
+  /** Queues a prompt behind any running one in the conversation and resolves with the agent's answer. */
+  prompt(agentId: string, conversation: string, text: string, options: { signal?: AbortSignal } = {}): Promise<PromptResult> {
+    const signal = options.signal;
+    if (signal?.aborted) return Promise.reject(new BridgeError("ABORTED", "the prompt was aborted before it started"));
+    const key = laneKey(agentId, conversation);
+    const lane = this.#lanes.get(key) ?? { running: undefined, queue: [] };
+    this.#lanes.set(key, lane);
+    if (lane.running && lane.queue.length >= this.#o.queueLimit) {
+      return Promise.reject(new BridgeError("BUSY", `agent "${agentId}" is busy in this conversation (${lane.queue.length} prompts already waiting)`));
+    }
+    return new Promise<PromptResult>((resolve, reject) => {
+      const job: Job = { text, controller: new AbortController(), resolve, reject };
+      const onAbort = () => this.#cancel(lane, job, "ABORTED");
+      signal?.addEventListener("abort", onAbort, { once: true });
+      const done = () => signal?.removeEventListener("abort", onAbort);
+      job.resolve = (r) => (done(), resolve(r));
+      job.reject = (e) => (done(), reject(e));
+      lane.queue.push(job);
+      this.#pump(agentId, conversation, lane);
+    });
+  }
+
+  /** Aborts the running prompt of the conversation (OpenCode session abort) and drops the queued ones. */
+  async abort(agentId: string, conversation: string): Promise<void> {
+    const lane = this.#lanes.get(laneKey(agentId, conversation));
+    if (!lane) return;
+    for (const job of lane.queue.splice(0)) job.reject(new BridgeError("ABORTED", "the prompt was aborted"));
+    if (lane.running) await this.#cancel(lane, lane.running, "ABORTED");
+  }
+
+  /** Aborts everything of one agent (it is being stopped). */
+  async abortAgent(agentId: string): Promise<void> {
+    const prefix = `${agentId}\u0000`;
+    await Promise.all([...this.#lanes.keys()].filter((k) => k.startsWith(prefix)).map((k) => this.abort(agentId, k.slice(prefix.length))));
+  }
+
+  async #cancel(lane: Lane, job: Job, code: BridgeErrorCode): Promise<void> {
+    const queued = lane.queue.indexOf(job);
+    if (queued >= 0) {
+      lane.queue.splice(queued, 1);
+      job.reject(new BridgeError(code, "the prompt was aborted"));
+      return;
+    }
+    if (lane.running !== job || job.controller.signal.aborted) return;
+    job.controller.abort(code);
+    // Stop the model on the server too, not only our HTTP request.
+    const session = job.session;
+    if (session) {
+      await session.client.session.abort({ path: { id: session.id }, signal: AbortSignal.timeout(5000) }).catch(() => undefined);
+    }
+  }
+
+  #pump(agentId: string, conversation: string, lane: Lane): void {
+    if (lane.running) return;
+    const job = lane.queue.shift();
+    if (!job) {
+      this.#lanes.delete(laneKey(agentId, conversation));
+      return;
+    }
+    lane.running = job;
+    const timer = setTimeout(() => void this.#cancel(lane, job, "TIMEOUT"), this.#o.promptTimeoutMs);
+    this.#run(agentId, conversation, job)
+      .then(job.resolve, (error: unknown) => {
+        const reason = job.controller.signal.reason as unknown;
+        if (reason === "TIMEOUT") job.reject(new BridgeError("TIMEOUT", `agent "${agentId}" did not answer within ${this.#o.promptTimeoutMs} ms`));
+        else if (reason === "ABORTED") job.reject(new BridgeError("ABORTED", "the prompt was aborted"));
+        else job.reject(error instanceof BridgeError ? error : new BridgeError("PROMPT_FAILED", `agent "${agentId}" could not answer: ${describe(error)}`, { cause: error }));
+      })
+      .finally(() => {
+        clearTimeout(timer);
+        lane.running = undefined;
+        this.#pump(agentId, conversation, lane);
+      });
+  }
+
+  async #run(agentId: string, conversation: string, job: Job): Promise<PromptResult> {
+    const began = Date.now();
+    const signal = job.controller.signal;
+    const { client } = await this.#o.servers.target(agentId);
+    signal.throwIfAborted();
+    let sessionId = await this.#session(client, agentId, conversation, signal);
+    job.session = { client, id: sessionId };
+    signal.throwIfAborted();
+    let res = await this.#send(client, sessionId, job.text, signal);
+    if (res.notFound) {
+      // The server lost the session (deleted, or a fresh database): start a new one transparently.
+      this.#log.info({ agent: agentId, conversation, session: sessionId }, "session unknown to the server; starting a new one");
+      await this.#o.store.delete(agentId, conversation);
+      sessionId = await this.#session(client, agentId, conversation, signal);
+      job.session = { client, id: sessionId };
+      res = await this.#send(client, sessionId, job.text, signal);
+    }
+    if (!res.data) throw new BridgeError("PROMPT_FAILED", `agent "${agentId}" could not answer: ${res.error ?? "no response"}`);
+    const { info, parts } = res.data;
+    if (info.error) {
+      if (info.error.name === "MessageAbortedError") throw new BridgeError("ABORTED", "the prompt was aborted");
+      const detail = "message" in info.error.data ? String(info.error.data.message) : info.error.name;
+      throw new BridgeError("PROMPT_FAILED", `agent "${agentId}" could not answer: ${detail}`);
+    }
+    const text = parts
+      .filter((p): p is Extract<Part, { type: "text" }> => p.type === "text" && !p.synthetic && !p.ignored)
+      .map((p) => p.text)
+      .join("")
+      .trim();
+    const usedTools = await this.#toolsOfTurn(client, sessionId, info.parentID, signal);
+    return { text, usedTools, sessionId, durationMs: Date.now() - began };
+  }
+
+  async #send(client: OpencodeClient, sessionId: string, text: string, signal: AbortSignal) {
+    const res = await client.session.prompt({ path: { id: sessionId }, body: { parts: [{ type: "text", text }], tools: NO_BUILTINS }, signal });
+    const status = res.response?.status;
+    if (status === 404) return { notFound: true as const, data: undefined, error: undefined };
+    return { notFound: false as const, data: res.data, error: res.error ? describe(res.error) : status && status >= 400 ? `HTTP ${status}` : undefined };
+  }
+
+  /** The stored session, checked once per process; or a new one. */
+  async #session(client: OpencodeClient, agentId: string, conversation: string, signal: AbortSignal): Promise<string> {
+    const stored = await this.#o.store.get(agentId, conversation);
+    if (stored) {
+      if (this.#verified.has(stored)) return stored;
+      const found = await client.session.get({ path: { id: stored }, signal });
+      if (found.data) {
+        this.#verified.add(stored);
+        return stored;
+      }
+    }
+    const created = await client.session.create({ body: { title: `${agentId} · ${conversation}` }, signal });
+    if (!created.data) throw new BridgeError("PROMPT_FAILED", `agent "${agentId}" could not start a session: ${describe(created.error)}`);
+    await this.#o.store.set(agentId, conversation, created.data.id);
+    this.#verified.add(created.data.id);
+    return created.data.id;
+  }
+
+  /** Names of the tools called while answering the user message `parentId`. */
+  async #toolsOfTurn(client: OpencodeClient, sessionId: string, parentId: string, signal: AbortSignal): Promise<string[]> {
+    const res = await client.session.messages({ path: { id: sessionId }, query: { limit: 50 }, signal });
+    const used: string[] = [];
+    for (const message of res.data ?? []) {
+      if (message.info.role !== "assistant" || message.info.parentID !== parentId) continue;
+      for (const part of message.parts) if (part.type === "tool" && !used.includes(part.tool)) used.push(part.tool);
+    }
+    return used;
+  }
+}
+
+function laneKey(agentId: string, conversation: string): string {
+  return `${agentId}\u0000${conversation}`;
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (error && typeof error === "object") {
+    const e = error as { data?: { message?: unknown }; name?: unknown };
+    if (typeof e.data?.message === "string") return e.data.message;
+    if (typeof e.name === "string") return e.name;
+    return JSON.stringify(error).slice(0, 300);
+  }
+  return String(error);
+}

@@ -1,0 +1,58 @@
+import { z } from "zod";
+import { readJson, writeAtomic } from "./files.js";
+
+const fileSchema = z.object({
+  version: z.literal(1),
+  sessions: z.record(z.string(), z.record(z.string(), z.string())),
+});
+
+/** (agent, conversation) → OpenCode session id, persisted as JSON so a restart continues the same session. */
+export class SessionStore {
+  readonly #file: string;
+  #data: Record<string, Record<string, string>> = {};
+  #loaded: Promise<void> | undefined;
+  #writing: Promise<void> = Promise.resolve();
+
+  constructor(file: string) {
+    this.#file = file;
+  }
+
+  /** Reads the file once; a broken file is set aside as empty rather than failing every prompt. */
+  load(): Promise<void> {
+    this.#loaded ??= readJson(this.#file)
+      .then((raw) => {
+        const parsed = fileSchema.safeParse(raw);
+        this.#data = parsed.success ? parsed.data.sessions : {};
+      })
+      .catch(() => {
+        this.#data = {};
+      });
+    return this.#loaded;
+  }
+
+  async get(agentId: string, conversation: string): Promise<string | undefined> {
+    await this.load();
+    return this.#data[agentId]?.[conversation];
+  }
+
+  async set(agentId: string, conversation: string, sessionId: string): Promise<void> {
+    await this.load();
+    (this.#data[agentId] ??= {})[conversation] = sessionId;
+    await this.#save();
+  }
+
+  async delete(agentId: string, conversation: string): Promise<void> {
+    await this.load();
+    const forAgent = this.#data[agentId];
+    if (!forAgent?.[conversation]) return;
+    delete forAgent[conversation];
+    await this.#save();
+  }
+
+  /** Writes are serialized: each one writes the latest state. */
+  #save(): Promise<void> {
+    const next = this.#writing.then(() => writeAtomic(this.#file, `${JSON.stringify({ version: 1, sessions: this.#data }, null, 2)}\n`, 0o600));
+    this.#writing = next.catch(() => undefined);
+    return next;
+  }
+}
