@@ -1,6 +1,6 @@
 // How a user looks everywhere on the pages: initials and a stable colour per user id.
 
-const COLOURS = ["#5865f2", "#3ba55c", "#faa61a", "#ed4245", "#eb459e", "#00a8b5", "#9b59b6", "#e67e22"];
+const COLOURS = ["#5865f2", "#3ba55c", "#faa61a", "#ed4245", "#eb459e", "#00a8b5", "#9b59b6", "#3498db"];
 
 /** One or two letters for an avatar: "Chef Bot" → "CB", "you" → "Y". */
 export function initials(name) {
