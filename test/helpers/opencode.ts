@@ -113,12 +113,17 @@ export async function startStubApi(): Promise<StubApi> {
 
 /** Pids of live opencode processes whose working directory is inside `root` (checked in the process table). */
 export function opencodeProcessesUnder(root: string): number[] {
+  return processesUnder(root, (cmd) => cmd.includes("opencode"));
+}
+
+/** Pids of live processes whose command line matches and whose working directory is inside `root`. */
+export function processesUnder(root: string, match: (cmdline: string) => boolean): number[] {
   const found: number[] = [];
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const cmd = readFileSync(`/proc/${entry}/cmdline`, "utf8");
-      if (!cmd.includes("opencode")) continue;
+      if (!match(cmd)) continue;
       const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
       if (stat.slice(stat.lastIndexOf(")") + 2)[0] === "Z") continue;
       const cwd = readlinkSync(`/proc/${entry}/cwd`);
