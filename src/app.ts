@@ -1,28 +1,48 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { FastifyInstance } from "fastify";
 import type { Config } from "./config/index.js";
 import type { RootLogger } from "./log/index.js";
 import { RegistryStore } from "./registry/index.js";
-import { createApi, ensureAdminKey, KeyStore, type DiscordActions } from "./api/index.js";
-import { TemplateAgentFiles } from "./agents/index.js";
+import { createApi, ensureAdminKey, KeyStore } from "./api/index.js";
+import { ensureBuilderFiles, Reconciler, SignalWatcher, TemplateAgentFiles, TokenIntake, writeSignal } from "./agents/index.js";
+import { BotActions, BotDirectory, BotManager, ChannelGovernor, Conversations, NoteBoard, TurnTracker, type KnownBot } from "./discord/index.js";
+import { demoModel, discordTarget, type DiscordTarget } from "./embedded.js";
+import { createRuntime } from "./runtime.js";
+import type { OpencodeRuntime } from "./opencode/index.js";
 
-/** The repository root, where the shipped agents/_template lives. */
+/** The repository root, where the shipped agents/ templates live. */
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+/** The OpenCode side as the app uses it. */
+export type Runtime = OpencodeRuntime;
 
 export interface App {
   readonly apiUrl: string;
   readonly adminKeyFile: string | undefined;
+  readonly discord: DiscordTarget;
+  readonly registry: RegistryStore;
+  readonly bots: BotManager;
+  readonly reconciler: Reconciler;
+  readonly runtime: Runtime;
   close(): Promise<void>;
 }
 
+export interface AppOverrides {
+  /** Aborting closes everything started so far, also in the middle of start-up. */
+  signal?: AbortSignal;
+  /** Model settings for agents (tests point this at their scripted model). */
+  modelBaseUrl?: string;
+}
+
 /** Composition root: wires the real implementations together and starts them in order. */
-export async function startApp(config: Config, root: RootLogger): Promise<App> {
+export async function startApp(config: Config, root: RootLogger, overrides: AppOverrides = {}): Promise<App> {
   const log = root.logger.child({ component: "app" });
   const closers: Array<() => Promise<void>> = [];
   const close = async () => {
-    for (const fn of closers.reverse()) await fn().catch((err: unknown) => log.error({ err }, "error while closing"));
+    for (const fn of closers.splice(0).reverse()) await fn().catch((err: unknown) => log.error({ err }, "error while closing"));
   };
+  const onAbort = () => void close();
+  overrides.signal?.addEventListener("abort", onAbort, { once: true });
   try {
     const registry = new RegistryStore({ file: config.registryPath, firstPort: config.env.BOBB_CHILD_PORT_START, logger: root.logger });
     await registry.open();
@@ -31,26 +51,88 @@ export async function startApp(config: Config, root: RootLogger): Promise<App> {
     const keys = new KeyStore((key) => root.secrets.add(key));
     const admin = await ensureAdminKey(config.dataDir, config.env.BOBB_API_KEY);
     keys.register(admin.key, "admin", "admin");
-    keys.issue("bobb", "bobb");
+    const apiUrl = `http://${config.env.BOBB_API_HOST}:${config.env.BOBB_API_PORT}`;
 
-    let discord: DiscordActions | undefined;
-    const api: FastifyInstance = createApi({
+    const discord = await discordTarget(config, root);
+    closers.push(() => discord.close());
+    const model = overrides.modelBaseUrl ? undefined : await demoModel(config, root);
+    if (model) closers.push(() => model.close());
+
+    let reconciler: Reconciler | undefined;
+    const runtime = createRuntime(config, root, {
+      apiUrl,
+      modelBaseUrl: overrides.modelBaseUrl ?? model?.url,
+      onFailure: (agentId, message) => void reconciler?.markFailed(agentId, message),
+    });
+    closers.push(() => runtime.close());
+
+    const files = new TemplateAgentFiles(config.agentsDir, root.logger, path.join(PROJECT_ROOT, "agents"));
+    const signalDir = path.join(config.dataDir, "signals");
+    const signals = { signal: (agentId: string, reason: string) => writeSignal(signalDir, agentId, reason) };
+    const turns = new TurnTracker(Date.now, config.env.BOBB_PROMPT_TIMEOUT);
+    const governor = new ChannelGovernor({
+      botTurnCap: config.env.BOBB_BOT_TURN_CAP,
+      pairBudget: config.env.BOBB_PAIR_BUDGET,
+      pairWindowMs: config.env.BOBB_PAIR_WINDOW,
+      cooldownMs: config.env.BOBB_GOVERNOR_COOLDOWN,
+    });
+    let bobbUserId: string | undefined;
+    const directory = new BotDirectory(() => knownBots(registry, bobbUserId));
+    const notes = new NoteBoard();
+    const intake = new TokenIntake({ registry, logger: root.logger, apiUrl: discord.apiUrl ?? "https://discord.com/api", inviteUrl: discord.inviteUrl, signal: signals.signal, notes });
+    const conversations = new Conversations({ brain: runtime, governor, directory, turns, logger: root.logger, notes, intercept: (bot, message) => intake.handle(bot, message) });
+    const bots = new BotManager({
+      logger: root.logger,
+      apiUrl: discord.apiUrl,
+      loginSpacingMs: config.env.BOBB_LOGIN_SPACING,
+      onMessage: (bot, message) => conversations.handle(bot, message),
+      onFailure: (agentId, reason) => void reconciler?.markFailed(agentId, reason),
+    });
+    closers.push(() => bots.close());
+    const actions = new BotActions(bots, directory, turns);
+
+    const api = createApi({
       registry,
       keys,
-      files: new TemplateAgentFiles(config.agentsDir, root.logger, path.join(PROJECT_ROOT, "agents")),
+      files,
       logger: root.logger,
-      discord: () => discord,
+      discord: () => actions,
+      signals,
       reservedPorts: new Set([config.env.BOBB_API_PORT, config.env.BOBB_OPENCODE_PORT, config.env.SANDBOX_PORT]),
     });
     await api.listen({ host: config.env.BOBB_API_HOST, port: config.env.BOBB_API_PORT });
     closers.push(() => api.close());
-    const apiUrl = `http://${config.env.BOBB_API_HOST}:${config.env.BOBB_API_PORT}`;
     log.info({ url: apiUrl, registry: registry.file }, `tool API listening on ${apiUrl}`);
     if (admin.file) log.info(`admin API key written to ${admin.file}`);
-    void discord;
-    return { apiUrl, adminKeyFile: admin.file, close };
+
+    reconciler = new Reconciler({ registry, runtime, bots, keys, files, logger: root.logger });
+    const activation = reconciler;
+    closers.push(() => activation.close());
+    registry.on("change", (change, origin) => activation.onRegistryChange(change, origin));
+    const watcher = new SignalWatcher(signalDir, (agentId, reason) => void activation.signal(agentId, reason), root.logger);
+    await watcher.start();
+    closers.push(() => watcher.close());
+
+    await ensureBuilderFiles(config.agentsDir, path.join(PROJECT_ROOT, "agents"));
+    await runtime.ensureAgent({ id: "bobb", name: "BoBB", persona: "", port: config.env.BOBB_OPENCODE_PORT, role: "bobb" }, keys.issue("bobb", "bobb"));
+    const bobb = await bots.start({ agentId: "bobb", name: "BoBB", token: discord.bobbToken });
+    bobbUserId = bobb.client.user.id;
+    await activation.restoreAll();
+    overrides.signal?.throwIfAborted();
+    overrides.signal?.removeEventListener("abort", onAbort);
+    return { apiUrl, adminKeyFile: admin.file, discord, registry, bots, reconciler: activation, runtime, close };
   } catch (err) {
+    overrides.signal?.removeEventListener("abort", onAbort);
     await close();
     throw err;
   }
+}
+
+/** BoBB plus every registry agent that has a Discord user. */
+function knownBots(registry: RegistryStore, bobbUserId: string | undefined): KnownBot[] {
+  const bots: KnownBot[] = [{ agentId: "bobb", name: "BoBB", userId: bobbUserId }];
+  for (const agent of Object.values(registry.snapshot.agents)) {
+    bots.push({ agentId: agent.id, name: agent.name, userId: agent.discord_user_id ?? undefined });
+  }
+  return bots;
 }

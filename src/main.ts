@@ -18,16 +18,18 @@ async function main(): Promise<void> {
   for (const secret of [config.env.BOBB_DISCORD_TOKEN, config.env.ANTHROPIC_API_KEY, config.env.BOBB_API_KEY, config.env.BOBB_MODEL_API_KEY]) {
     root.secrets.add(secret);
   }
-  const app = await startApp(config, root).catch((err: unknown) => {
-    root.logger.fatal({ err }, `start-up failed: ${(err as Error).message}`);
-    process.exit(1);
-  });
-  let closing = false;
+  // Signals are handled from the first moment: a stop during start-up still closes every child process.
+  const starting = new AbortController();
+  let closing: Promise<void> | undefined;
+  let app: Awaited<ReturnType<typeof startApp>> | undefined;
   const shutdown = (signal: string) => {
     if (closing) return;
-    closing = true;
     root.logger.info(`${signal} received; shutting down`);
-    app.close().then(
+    if (!app) {
+      starting.abort();
+      return;
+    }
+    closing = app.close().then(
       () => process.exit(0),
       (err: unknown) => {
         root.logger.error({ err }, "shutdown failed");
@@ -37,6 +39,19 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", () => shutdown("SIGINT"));
   process.on("SIGTERM", () => shutdown("SIGTERM"));
+  try {
+    app = await startApp(config, root, { signal: starting.signal });
+  } catch (err) {
+    if (starting.signal.aborted) process.exit(0);
+    root.logger.fatal({ err }, `start-up failed: ${(err as Error).message}`);
+    process.exit(1);
+  }
+  const sandbox = app.discord.sandbox;
+  if (sandbox) {
+    // The same line `npm run sandbox` prints, then what to do with it.
+    console.log(`sandbox listening on ${sandbox.url}`);
+    console.log(`open ${sandbox.url} in your browser to chat with BoBB (Developer Portal: ${sandbox.url}/portal)`);
+  }
 }
 
 void main();

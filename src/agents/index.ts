@@ -1,4 +1,4 @@
-export { TemplateAgentFiles, renderPersona, isGenerated } from "./files.js";
+export { TemplateAgentFiles, renderPersona, isGenerated, ensureBuilderFiles } from "./files.js";
 export { TokenIntake, type IntakeOptions } from "./intake.js";
 export { INTAKE_TEXT } from "./messages.js";
 export { validateToken, tagOf, type TokenOwner, type TokenCheck } from "./validate-token.js";
