@@ -88,6 +88,7 @@ export class ServerManager {
   readonly #keysFile: string;
   readonly #exitHook = () => this.#killAllNow();
   #closed = false;
+  #keysWrite: Promise<void> = Promise.resolve();
   #prepared: Promise<void> | undefined;
 
   constructor(options: ManagerOptions) {
@@ -272,9 +273,15 @@ export class ServerManager {
     await slot.server.fetch(`/instance/dispose?directory=${encodeURIComponent(dir)}`, { method: "POST" });
   }
 
-  /** Shared mode: the agent directory → key map the tools read (outside every agent directory). */
-  async #writeKeys(): Promise<void> {
-    if (this.#o.mode !== "shared") return;
+  /** Shared mode: the agent directory → key map the tools read (outside every agent directory); writes are serialized. */
+  #writeKeys(): Promise<void> {
+    if (this.#o.mode !== "shared") return Promise.resolve();
+    const next = this.#keysWrite.then(() => this.#writeKeysNow());
+    this.#keysWrite = next.catch(() => undefined);
+    return next;
+  }
+
+  async #writeKeysNow(): Promise<void> {
     const keys: Record<string, string> = {};
     for (const entry of this.#agents.values()) {
       keys[entry.dir] = entry.key;

@@ -1,3 +1,4 @@
+import { readdir, readFile } from "node:fs/promises";
 import getPort from "get-port";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createScriptedModel, type ScriptedModel } from "../../src/demo-model/index.js";
@@ -90,6 +91,18 @@ describe("OpenCode runtime, shared mode (real opencode, scripted model)", () => 
       for (const perm of ["bash", "read", "edit", "glob", "grep", "webfetch", "websearch", "task", "external_directory"]) expect(last(perm), perm).toBe("deny");
     }
     for (const tool of BUILTIN_TOOLS) expect(offered("bobb").has(tool)).toBe(false);
+  });
+
+  it("needed no npm install: config dirs hold only our zod link", async () => {
+    expect(await readdir(`${tree.agentsDir}/bobb/.opencode/node_modules`)).toEqual(["zod"]);
+    expect(await readdir(`${tree.dataDir}/opencode/config/opencode/node_modules`)).toEqual(["zod"]);
+    expect((await readdir(`${tree.agentsDir}/bobb/.opencode/tool`)).sort()).toEqual(BOBB_TOOLS.map((t) => `${t}.ts`).sort());
+    expect((await readdir(`${tree.agentsDir}/chef/.opencode/tool`)).sort()).toEqual(CHILD_TOOLS.map((t) => `${t}.ts`).sort());
+    // No key in any file an agent directory holds.
+    for (const id of ["bobb", "chef"]) {
+      const config = await readFile(`${tree.agentsDir}/${id}/opencode.json`, "utf8");
+      for (const key of Object.values(keys)) expect(config).not.toContain(key);
+    }
   });
 
   it("BoBB cannot read registry.json in any way", async () => {
