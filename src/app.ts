@@ -58,11 +58,12 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
     const model = overrides.modelBaseUrl ? undefined : await demoModel(config, root);
     if (model) closers.push(() => model.close());
 
-    let reconciler: Reconciler | undefined;
+    // Late-bound: the runtime and bot manager report failures to the reconciler built after them.
+    const late: { reconciler?: Reconciler; bobbUserId?: string } = {};
     const runtime = createRuntime(config, root, {
       apiUrl,
       modelBaseUrl: overrides.modelBaseUrl ?? model?.url,
-      onFailure: (agentId, message) => void reconciler?.markFailed(agentId, message),
+      onFailure: (agentId, message) => void late.reconciler?.markFailed(agentId, message),
     });
     closers.push(() => runtime.close());
 
@@ -76,8 +77,7 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
       pairWindowMs: config.env.BOBB_PAIR_WINDOW,
       cooldownMs: config.env.BOBB_GOVERNOR_COOLDOWN,
     });
-    let bobbUserId: string | undefined;
-    const directory = new BotDirectory(() => knownBots(registry, bobbUserId));
+    const directory = new BotDirectory(() => knownBots(registry, late.bobbUserId));
     const notes = new NoteBoard();
     const intake = new TokenIntake({ registry, logger: root.logger, apiUrl: discord.apiUrl ?? "https://discord.com/api", inviteUrl: discord.inviteUrl, signal: signals.signal, notes });
     const conversations = new Conversations({ brain: runtime, governor, directory, turns, logger: root.logger, notes, intercept: (bot, message) => intake.handle(bot, message) });
@@ -86,7 +86,7 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
       apiUrl: discord.apiUrl,
       loginSpacingMs: config.env.BOBB_LOGIN_SPACING,
       onMessage: (bot, message) => conversations.handle(bot, message),
-      onFailure: (agentId, reason) => void reconciler?.markFailed(agentId, reason),
+      onFailure: (agentId, reason) => void late.reconciler?.markFailed(agentId, reason),
     });
     closers.push(() => bots.close());
     const actions = new BotActions(bots, directory, turns);
@@ -105,8 +105,8 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
     log.info({ url: apiUrl, registry: registry.file }, `tool API listening on ${apiUrl}`);
     if (admin.file) log.info(`admin API key written to ${admin.file}`);
 
-    reconciler = new Reconciler({ registry, runtime, bots, keys, files, logger: root.logger });
-    const activation = reconciler;
+    const activation = new Reconciler({ registry, runtime, bots, keys, files, logger: root.logger });
+    late.reconciler = activation;
     closers.push(() => activation.close());
     registry.on("change", (change, origin) => activation.onRegistryChange(change, origin));
     const watcher = new SignalWatcher(signalDir, (agentId, reason) => void activation.signal(agentId, reason), root.logger);
@@ -116,7 +116,7 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
     await ensureBuilderFiles(config.agentsDir, path.join(PROJECT_ROOT, "agents"));
     await runtime.ensureAgent({ id: "bobb", name: "BoBB", persona: "", port: config.env.BOBB_OPENCODE_PORT, role: "bobb" }, keys.issue("bobb", "bobb"));
     const bobb = await bots.start({ agentId: "bobb", name: "BoBB", token: discord.bobbToken });
-    bobbUserId = bobb.client.user.id;
+    late.bobbUserId = bobb.client.user.id;
     await activation.restoreAll();
     overrides.signal?.throwIfAborted();
     overrides.signal?.removeEventListener("abort", onAbort);
