@@ -33,6 +33,8 @@ export interface RecordedRequest {
   rule: string;
   /** The client went away before the answer was complete. */
   aborted: boolean;
+  /** The bearer key the client sent, if any (to check a provider key reached the model). */
+  apiKey: string | undefined;
 }
 
 /** A running scripted model server. */
@@ -107,7 +109,8 @@ export async function createScriptedModel(options: ScriptedModelOptions = {}): P
     const agent = typeof agentHeader === "string" ? agentHeader : undefined;
     const view = viewOf(parsed.data, agent);
     const decision = choose(view);
-    const entry: RecordedRequest = { at: Date.now(), agent, view, raw, stream: parsed.data.stream === true, rule: decision.rule, aborted: false };
+    const apiKey = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
+    const entry: RecordedRequest = { at: Date.now(), agent, view, raw, stream: parsed.data.stream === true, rule: decision.rule, aborted: false, apiKey };
     let gone = false;
     res.on("close", () => {
       if (res.writableFinished) return;

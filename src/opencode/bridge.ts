@@ -12,6 +12,12 @@ export interface PromptResult {
   durationMs: number;
 }
 
+export interface PromptOptions {
+  signal?: AbortSignal;
+  /** Overrides the default prompt timeout; the clock starts when the prompt leaves the queue. */
+  timeoutMs?: number;
+}
+
 /** Where the bridge finds an agent's server. */
 export interface ServerLookup {
   target(agentId: string): Promise<{ client: OpencodeClient; directory: string }>;
@@ -28,6 +34,7 @@ export interface BridgeOptions {
 
 interface Job {
   text: string;
+  timeoutMs: number;
   controller: AbortController;
   resolve: (result: PromptResult) => void;
   reject: (error: unknown) => void;
@@ -55,7 +62,7 @@ export class Bridge {
   }
 
   /** Queues a prompt behind any running one in the conversation and resolves with the agent's answer. */
-  prompt(agentId: string, conversation: string, text: string, options: { signal?: AbortSignal } = {}): Promise<PromptResult> {
+  prompt(agentId: string, conversation: string, text: string, options: PromptOptions = {}): Promise<PromptResult> {
     const signal = options.signal;
     if (signal?.aborted) return Promise.reject(new BridgeError("ABORTED", "the prompt was aborted before it started"));
     const key = laneKey(agentId, conversation);
@@ -65,7 +72,7 @@ export class Bridge {
       return Promise.reject(new BridgeError("BUSY", `agent "${agentId}" is busy in this conversation (${lane.queue.length} prompts already waiting)`));
     }
     return new Promise<PromptResult>((resolve, reject) => {
-      const job: Job = { text, controller: new AbortController(), resolve, reject };
+      const job: Job = { text, timeoutMs: options.timeoutMs ?? this.#o.promptTimeoutMs, controller: new AbortController(), resolve, reject };
       const onAbort = () => this.#cancel(lane, job, "ABORTED");
       signal?.addEventListener("abort", onAbort, { once: true });
       const done = () => signal?.removeEventListener("abort", onAbort);
@@ -114,11 +121,11 @@ export class Bridge {
       return;
     }
     lane.running = job;
-    const timer = setTimeout(() => void this.#cancel(lane, job, "TIMEOUT"), this.#o.promptTimeoutMs);
+    const timer = setTimeout(() => void this.#cancel(lane, job, "TIMEOUT"), job.timeoutMs);
     this.#run(agentId, conversation, job)
       .then(job.resolve, (error: unknown) => {
         const reason = job.controller.signal.reason as unknown;
-        if (reason === "TIMEOUT") job.reject(new BridgeError("TIMEOUT", `agent "${agentId}" did not answer within ${this.#o.promptTimeoutMs} ms`));
+        if (reason === "TIMEOUT") job.reject(new BridgeError("TIMEOUT", `agent "${agentId}" did not answer within ${job.timeoutMs} ms`));
         else if (reason === "ABORTED") job.reject(new BridgeError("ABORTED", "the prompt was aborted"));
         else job.reject(error instanceof BridgeError ? error : new BridgeError("PROMPT_FAILED", `agent "${agentId}" could not answer: ${describe(error)}`, { cause: error }));
       })

@@ -1,7 +1,7 @@
 import path from "node:path";
 import type { Logger } from "pino";
 import { resolveOpencodeCommand } from "./binary.js";
-import { Bridge, type PromptResult } from "./bridge.js";
+import { Bridge, type PromptOptions, type PromptResult } from "./bridge.js";
 import { opencodeHome } from "./env.js";
 import { ServerManager, type RestartPolicy, type RuntimeAgent, type ServerStats } from "./manager.js";
 import type { ModelSettings } from "./model.js";
@@ -37,7 +37,7 @@ export interface OpencodeRuntime {
   /** Aborts the agent's prompts and stops (or unloads) its server. */
   stopAgent(agentId: string): Promise<void>;
   /** Sends a prompt in the (agent, conversation) session, queued behind a running one. */
-  prompt(agentId: string, conversationKey: string, text: string, options?: { signal?: AbortSignal }): Promise<PromptResult>;
+  prompt(agentId: string, conversationKey: string, text: string, options?: PromptOptions): Promise<PromptResult>;
   /** Aborts the running prompt of a conversation and drops the queued ones. */
   abort(agentId: string, conversationKey: string): Promise<void>;
   /** Benchmark hook: pid, port, start time and RSS (with children) of every server. */
