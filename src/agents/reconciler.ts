@@ -117,10 +117,10 @@ export class Reconciler {
       await bots.stop(agent.id);
       const key = keys.issue(agent.id, "child");
       await runtime.ensureAgent({ id: agent.id, name: agent.name, persona: agent.persona, port: agent.port, role: "child" }, key);
-      await bots.start({ agentId: agent.id, name: agent.name, token });
+      const bot = await bots.start({ agentId: agent.id, name: agent.name, token });
       this.#running.set(agent.id, { token, name: agent.name });
       this.#failed.delete(agent.id);
-      await this.#markActive(agent);
+      await this.#markActive(agent, bot.client.user.id);
       this.#log.info({ agent: agent.id }, "agent active");
     } catch (err) {
       this.#failed.set(agent.id, token);
@@ -136,13 +136,20 @@ export class Reconciler {
     await Promise.allSettled([this.options.bots.stop(agentId), this.options.runtime.stopAgent(agentId)]);
   }
 
-  async #markActive(agent: Agent): Promise<void> {
+  /** Records status active, when it became so, and the bot's Discord user id (operators may set only the token). */
+  async #markActive(agent: Agent, discordUserId?: string): Promise<void> {
     const at = (this.options.now?.() ?? new Date()).toISOString();
     await this.options.registry
       .update((draft) => {
         const current = draft.agents[agent.id];
         if (!current) return;
-        draft.agents[agent.id] = { ...current, status: current.status === "ready_to_start" ? "active" : current.status, activated_at: current.status === "active" && current.activated_at ? current.activated_at : at, last_error: null };
+        draft.agents[agent.id] = {
+          ...current,
+          status: current.status === "ready_to_start" ? "active" : current.status,
+          activated_at: current.status === "active" && current.activated_at ? current.activated_at : at,
+          discord_user_id: discordUserId ?? current.discord_user_id ?? null,
+          last_error: null,
+        };
       })
       .catch((err: unknown) => this.#log.warn({ err, agent: agent.id }, "could not record the active status"));
   }
