@@ -128,7 +128,11 @@ export class RegistryStore extends EventEmitter<RegistryEvents> {
       this.#markHealthy();
       return;
     }
-    if (text === this.#known) return;
+    if (text === this.#known) {
+      // Our own write echoing back, or the operator restoring the last good file.
+      this.#markHealthy();
+      return;
+    }
     const parsed = parseRegistry(text);
     if (!parsed.ok) {
       if (this.#health.ok || this.#health.error !== parsed.error) {

@@ -135,3 +135,25 @@ describe("100 concurrent creates through the API", () => {
     expect(health.json()).toMatchObject({ status: "degraded", registry: "invalid" });
   });
 });
+
+describe("registry store recovery", () => {
+  it("is healthy again when the operator restores the exact last good file", async () => {
+    const { dir, cleanup } = await tempDir();
+    const root = captureLogs();
+    const store = new RegistryStore({ file: path.join(dir, "registry.json"), firstPort: 5000, logger: root.logger });
+    try {
+      await store.open();
+      const good = await readFile(store.file, "utf8");
+      const invalid = once(store, "invalid");
+      await writeFile(store.file, "{ broken");
+      await invalid;
+      const recovered = once(store, "recovered");
+      await writeFile(store.file, good);
+      await recovered;
+      expect(store.health.ok).toBe(true);
+    } finally {
+      await store.close();
+      await cleanup();
+    }
+  });
+});
