@@ -1,37 +1,18 @@
+import { author, DEMO_MARK, header, messageContent } from "./context.js";
+import { debateTurn, sentMessage } from "./debate.js";
 import type { RequestView } from "./protocol.js";
 import type { Reply, Rule } from "./rules.js";
 
-/** Every demo reply carries this mark, so nobody mistakes it for a real model. */
-export const DEMO_MARK = "(demo model)";
+export { DEMO_MARK, messageContent } from "./context.js";
+
+/**
+ * Pause before a bot answers a bot in a demo debate: people can read along and type "stop"
+ * while it runs, as with a real model (skipped in the scripted model's instant mode).
+ */
+export const DEBATE_PACE_MS = 1_200;
 
 /** BoBB by the agent header, else by its AGENTS.md ("You are **BoBB**"); children merely mention BoBB. */
 const isBobb = (view: RequestView) => (view.agent !== undefined ? view.agent === "bobb" : /You are \*\*BoBB\*\*|^# BoBB\b/m.test(view.system));
-
-/** The message itself, without the spec's context header and history. */
-export function messageContent(prompt: string): string {
-  const end = prompt.lastIndexOf("--- End History ---");
-  if (end >= 0) return prompt.slice(end + "--- End History ---".length).trim();
-  if (prompt.startsWith("[Discord")) {
-    const blank = prompt.indexOf("\n\n");
-    if (blank >= 0) return prompt.slice(blank).trim();
-  }
-  return prompt.trim();
-}
-
-/** The header value after `label:` in the context block, if any. */
-function header(prompt: string, label: string): string | undefined {
-  const match = new RegExp(`^${label}:\\s*(.+)$`, "m").exec(prompt);
-  return match?.[1]?.trim();
-}
-
-/** Who wrote the message, preferring the bot name a bot author has. */
-function author(prompt: string): { name: string; bot: boolean } | undefined {
-  const from = header(prompt, "From");
-  if (!from) return undefined;
-  const botName = /\(Bot Name: ([^)]+)\)/.exec(from)?.[1];
-  const bot = /\[BOT\]/.test(from) || /^Is From Bot:\s*true/im.test(prompt);
-  return { name: botName ?? from.replace(/\s*\(.*$/, "").replace(/#\d+$/, ""), bot };
-}
 
 /** The agent's name and persona as far as the system prompt tells them. */
 export function personaOf(system: string): { name: string; persona: string } {
@@ -108,12 +89,27 @@ function childTurn(view: RequestView): Reply {
   return `${greeting} ${name} here ${DEMO_MARK}.${flavour}${quote ? ` About "${quote}": I'm on it.` : ""}`.trim();
 }
 
-/** The demo behaviour: BoBB builds bots, children answer in character. */
+/** The demo behaviour: BoBB builds bots, children answer in character and debate when a person asks two of them. */
 export function demoRules(): Rule[] {
+  const child = (v: RequestView) => !isBobb(v);
   return [
-    { name: "demo: bobb after tool", after: "tool", reply: (v) => (isBobb(v) ? bobbAfterTool(v) : `Done ${DEMO_MARK}.`) },
+    { name: "demo: bobb after tool", after: "tool", when: isBobb, reply: bobbAfterTool },
+    // The message went out through send_message: no second copy as the final text.
+    { name: "demo: child after send", after: "tool", when: (v) => child(v) && sentMessage(v), reply: "" },
+    { name: "demo: child after tool", after: "tool", reply: (v) => childTurn(v) },
+    { name: "demo: debate reply", when: (v) => child(v) && author(v.lastUser)?.bot === true && debateOf(v) !== undefined, delayMs: DEBATE_PACE_MS, reply: debateReply },
+    { name: "demo: debate opener", when: (v) => child(v) && debateOf(v) !== undefined, reply: debateReply },
     { name: "demo: bobb", reply: (v) => (isBobb(v) ? bobbTurn(v) : childTurn(v)) },
   ];
+}
+
+function debateOf(view: RequestView) {
+  return debateTurn(view, personaOf(view.system));
+}
+
+function debateReply(view: RequestView): Reply {
+  const call = debateOf(view);
+  return call ? { toolCalls: [call] } : childTurn(view);
 }
 
 /** Title and summary requests OpenCode makes on its own (no tools offered). */

@@ -26,6 +26,8 @@ export interface Rule {
    */
   after?: "user" | "tool" | "any";
   tool?: string;
+  /** Any other condition on the request. */
+  when?: (view: RequestView) => boolean;
   reply: Reply | ((view: RequestView) => Reply);
   /** Wait before answering (skipped in instant mode). */
   delayMs?: number;
@@ -53,6 +55,7 @@ export function ruleApplies(rule: Rule, view: RequestView): boolean {
   if (step === "user" && lastTool) return false;
   if (step === "tool" && (!lastTool || (rule.tool !== undefined && lastTool.name !== rule.tool))) return false;
   if (rule.agent !== undefined && rule.agent !== view.agent) return false;
+  if (rule.when && !rule.when(view)) return false;
   return matches(rule.user, view.lastUser) && matches(rule.system, view.system);
 }
 

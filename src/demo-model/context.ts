@@ -1,0 +1,30 @@
+/** Reading the spec's message context (the prompt a bot receives) from the demo model's side. */
+
+/** Every demo reply carries this mark, so nobody mistakes it for a real model. */
+export const DEMO_MARK = "(demo model)";
+
+/** The message itself, without the spec's context header and history. */
+export function messageContent(prompt: string): string {
+  const end = prompt.lastIndexOf("--- End History ---");
+  if (end >= 0) return prompt.slice(end + "--- End History ---".length).trim();
+  if (prompt.startsWith("[Discord")) {
+    const blank = prompt.indexOf("\n\n");
+    if (blank >= 0) return prompt.slice(blank).trim();
+  }
+  return prompt.trim();
+}
+
+/** The header value after `label:` in the context block, if any. */
+export function header(prompt: string, label: string): string | undefined {
+  const match = new RegExp(`^${label}:\\s*(.+)$`, "m").exec(prompt);
+  return match?.[1]?.trim();
+}
+
+/** Who wrote the message, preferring the bot name a bot author has. */
+export function author(prompt: string): { name: string; bot: boolean } | undefined {
+  const from = header(prompt, "From");
+  if (!from) return undefined;
+  const botName = /\(Bot Name: ([^)]+)\)/.exec(from)?.[1];
+  const bot = /\[BOT\]/.test(from) || /^Is From Bot:\s*true/im.test(prompt);
+  return { name: botName ?? from.replace(/\s*\(.*$/, "").replace(/#\d+$/, ""), bot };
+}
