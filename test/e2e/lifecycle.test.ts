@@ -146,6 +146,43 @@ describe("operator edits to registry.json", () => {
   }, 180_000);
 });
 
+describe("more operator edits", () => {
+  const file = () => path.join(s.dir, "registry.json");
+  const edit = async (fn: (reg: { agents: Record<string, Record<string, unknown>> }) => void) => {
+    const reg = JSON.parse(await readFile(file(), "utf8")) as { agents: Record<string, Record<string, unknown>> };
+    fn(reg);
+    await writeFile(file(), JSON.stringify(reg, null, 2));
+  };
+
+  it("a changed persona regenerates AGENTS.md and is used from the next conversation; a hand-edited AGENTS.md is left alone", async () => {
+    const md = path.join(s.dir, "agents", "chef-bot", "AGENTS.md");
+    await edit((r) => void (r.agents["chef-bot"]!.persona = "Now only bakes French bread."));
+    await waitFor(async () => (await readFile(md, "utf8")).includes("Now only bakes French bread."), 10_000, "AGENTS.md regenerated");
+    s.sandbox.control.postMessage(s.general, s.humanId, `<@${chef.userId}> what do you make now?`);
+    await waitFor(() => s.messages(s.general).find((m) => m.author.id === chef.userId && m.content.includes("French bread")), 30_000, "new persona in use");
+
+    const handEdited = (await readFile(md, "utf8")) + "\nAlways end with a pun.\n";
+    await writeFile(md, handEdited);
+    await edit((r) => void (r.agents["chef-bot"]!.persona = "Back to Italian."));
+    await waitFor(() => s.app.registry.snapshot.agents["chef-bot"]?.persona === "Back to Italian.", 10_000, "edit applied");
+    await waitFor(() => s.logs.some((l) => l.includes("edited by hand; not regenerating")), 10_000, "hand edit noticed");
+    expect(await readFile(md, "utf8")).toBe(handEdited);
+  }, 120_000);
+
+  it("a changed token restarts the bot; a removed agent is stopped", async () => {
+    const fresh = s.sandbox.control.resetToken(chef.applicationId).token;
+    await waitFor(() => s.app.registry.snapshot.agents["chef-bot"]?.last_error, 30_000, "old token rejected");
+    await edit((r) => void (r.agents["chef-bot"]!.token = fresh));
+    await waitFor(() => s.sandbox.control.isOnline(chef.userId) && !s.app.registry.snapshot.agents["chef-bot"]?.last_error, 60_000, "back with the new token");
+    chef.token = fresh;
+
+    const other = await s.addChild("Gone Bot", "Will be removed.");
+    await edit((r) => void delete r.agents[other.id]);
+    await waitFor(() => !s.sandbox.control.isOnline(other.userId) && !s.app.bots.get(other.id), 30_000, "removed agent stopped");
+    expect(s.app.runtime.stats().some((st) => st.agents.includes(other.id))).toBe(false);
+  }, 180_000);
+});
+
 describe("restart", () => {
   it("every active bot comes back and answers, continuing its earlier session", async () => {
     s.model.setRules([{ agent: "chef-bot", user: /remember\?*$/i, reply: (v) => `I remember ${v.lastUser.length > 0 ? "everything" : "nothing"}.` }]);
