@@ -1,5 +1,6 @@
 import type { Guild, SendableChannels } from "discord.js";
 import type { DiscordActions, Member, SendRequest, SendResult } from "../api/index.js";
+import { redactTokens } from "../log/index.js";
 import type { BotManager } from "./bot-manager.js";
 import type { BotDirectory } from "./directory.js";
 import { DiscordSideError } from "./ports.js";
@@ -39,7 +40,8 @@ export class BotActions implements DiscordActions {
       if (!mentionIds.includes(target.userId)) mentionIds.push(target.userId);
     }
     const nameOf = (id: string) => this.directory.byUserId(id)?.name ?? bot.client.users.cache.get(id)?.username;
-    const body = neutralizeMentions(request.content, nameOf, new Set(mentionIds));
+    // Defence in depth: nothing token-shaped is ever posted, whatever the model wrote.
+    const body = neutralizeMentions(redactTokens(request.content), nameOf, new Set(mentionIds));
     const text = [...mentionIds.map((id) => `<@${id}>`), body].join(" ");
     const posted = await postText(channel as SendableChannels, text, { replyTo: request.reply_to, mentionIds }).catch((err: unknown) => {
       throw describeDiscordError(err, request.channel_id);

@@ -112,7 +112,7 @@ describe("routing between bots", () => {
     expect(a.userId).not.toBe(b.userId);
   });
 
-  it("never lets a bot mention itself through send_message", async () => {
+  it("never lets a bot mention itself or post a token through send_message", async () => {
     h = await startBotsHarness(scriptedBrain({ current: async () => "" }));
     await h.addBot("a", "Bot A");
     const sent = await h.actions.send("a", { channel_id: h.general, content: "me me", mention_bots: ["bot a"] });
@@ -120,6 +120,9 @@ describe("routing between bots", () => {
     const posted = h.sandbox.control.listMessages(h.general).find((m) => m.id === sent.message_ids[0]);
     expect(posted?.content).toBe("me me");
     await expect(h.actions.send("a", { channel_id: h.general, content: "x", mention_bots: ["Nobody"] })).rejects.toMatchObject({ code: "UNKNOWN_BOT_NAME" });
+    const token = "MTIzNDU2Nzg5MDEyMzQ1Njc4OQ.GaBcDe.abcdefghijklmnopqrstuvwxyz0123456789";
+    const leaked = await h.actions.send("a", { channel_id: h.general, content: `oops ${token}` });
+    expect(h.sandbox.control.listMessages(h.general).find((m) => m.id === leaked.message_ids[0])?.content).toBe("oops [redacted token]");
   });
 });
 
