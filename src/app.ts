@@ -1,6 +1,6 @@
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Config } from "./config/index.js";
+import { PROJECT_ROOT } from "./project-root.js";
 import type { RootLogger } from "./log/index.js";
 import { RegistryStore } from "./registry/index.js";
 import { createApi, ensureAdminKey, KeyStore } from "./api/index.js";
@@ -10,8 +10,7 @@ import { demoModel, discordTarget, type DiscordTarget } from "./embedded.js";
 import { createRuntime } from "./runtime.js";
 import type { OpencodeRuntime } from "./opencode/index.js";
 
-/** The repository root, where the shipped agents/ templates live. */
-export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+export { PROJECT_ROOT };
 
 /** The OpenCode side as the app uses it. */
 export type Runtime = OpencodeRuntime;

@@ -1,4 +1,6 @@
+import path from "node:path";
 import type { Config } from "./config/index.js";
+import { PROJECT_ROOT } from "./project-root.js";
 import type { RootLogger } from "./log/index.js";
 import { createOpencodeRuntime, modelSettingsFromConfig, type OpencodeRuntime } from "./opencode/index.js";
 
@@ -28,5 +30,7 @@ export function createRuntime(config: Config, root: RootLogger, wiring: RuntimeW
     logger: root.logger,
     secrets: root.secrets,
     onFailure: wiring.onFailure,
+    // The project's root opencode.json is the base config every agent inherits, on purpose.
+    expectedParentFiles: [path.join(PROJECT_ROOT, "opencode.json")],
   });
 }

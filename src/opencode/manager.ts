@@ -42,6 +42,8 @@ export interface ManagerOptions {
   secrets?: { add(value: string): void; delete(value: string): void };
   onFailure?: (agentId: string, message: string) => void;
   restart?: Partial<RestartPolicy>;
+  /** Config files above agent directories that are there on purpose (the project's base opencode.json). */
+  expectedParentFiles?: readonly string[];
 }
 
 /** What a benchmark reads about one server. */
@@ -109,7 +111,8 @@ export class ServerManager {
     const dir = path.resolve(this.#o.agentsDir, agent.id);
     await mkdir(dir, { recursive: true });
     const changed = await writeAgentConfig({ id: agent.id, role: agent.role, dir, model: this.#o.model });
-    const inherited = inheritedFiles(dir);
+    const expected = new Set((this.#o.expectedParentFiles ?? []).map((f) => path.resolve(f)));
+    const inherited = inheritedFiles(dir).filter((f) => !expected.has(path.resolve(f)));
     if (inherited.length) this.#log.warn({ agent: agent.id, files: inherited }, "OpenCode also loads these files above the agent directory");
     const existing = this.#agents.get(agent.id);
     if (this.#o.mode === "isolated") {

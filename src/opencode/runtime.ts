@@ -28,6 +28,8 @@ export interface OpencodeRuntimeOptions {
   /** An agent's server failed for good (after restarts); the caller records last_error. */
   onFailure?: (agentId: string, message: string) => void;
   restart?: Partial<RestartPolicy>;
+  /** Config files above agent directories that are there on purpose (not warned about). */
+  expectedParentFiles?: readonly string[];
 }
 
 /** The OpenCode side of BoBB: agents' servers plus the session bridge. */
@@ -63,6 +65,7 @@ export function createOpencodeRuntime(options: OpencodeRuntimeOptions): Opencode
     ...(options.secrets ? { secrets: options.secrets } : {}),
     ...(options.onFailure ? { onFailure: options.onFailure } : {}),
     ...(options.restart ? { restart: options.restart } : {}),
+    ...(options.expectedParentFiles ? { expectedParentFiles: options.expectedParentFiles } : {}),
   });
   const store = new SessionStore(path.join(opencodeHome(options.dataDir), `sessions-${options.mode}.json`));
   const bridge = new Bridge({
