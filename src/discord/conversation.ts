@@ -44,6 +44,7 @@ export class Conversations {
 
   /** Handles one message as seen by one bot. */
   async handle(bot: RunningBot, message: Message): Promise<void> {
+    const received = Date.now();
     const { governor, directory } = this.options;
     const fromBot = message.author.bot || message.webhookId !== null;
     const stop = !fromBot && isStopCommand(message.content);
@@ -72,7 +73,7 @@ export class Conversations {
     });
     if (notice && message.channel.isSendable()) await postText(message.channel, notice).catch(() => undefined);
     if (route.action !== "answer") return;
-    await this.#answer(bot, message);
+    await this.#answer(bot, message, received);
   }
 
   #firstSighting(id: string): boolean {
@@ -89,7 +90,8 @@ export class Conversations {
     await Promise.all(agents.map((a) => this.options.brain.abort(a, key).catch(() => undefined)));
   }
 
-  async #answer(bot: RunningBot, message: Message): Promise<void> {
+  async #answer(bot: RunningBot, message: Message, received: number): Promise<void> {
+    const began = Date.now();
     const agentId = bot.spec.agentId;
     const channel = message.channel as SendableChannels;
     const turn = this.options.turns.begin(agentId, message.channelId);
@@ -99,9 +101,16 @@ export class Conversations {
     try {
       const prompt = await this.#context(bot, message);
       if (signal.aborted) return;
+      const asked = Date.now();
       const result = await this.options.brain.prompt(agentId, conversationKey(message), prompt, { signal });
       if (signal.aborted || turn.sentViaTool || result.text.trim() === "") return;
+      const answered = Date.now();
       await this.#reply(bot, message, turn, result.text);
+      // One line per reply with where the time went (operators, `npm run bench`).
+      log.info(
+        { message: message.id, gatewayMs: received - message.createdTimestamp, routeMs: began - received, contextMs: asked - began, opencodeMs: answered - asked, postMs: Date.now() - answered },
+        "replied",
+      );
     } catch (err) {
       if (signal.aborted) return;
       log.error({ err }, "could not answer");

@@ -1,0 +1,120 @@
+/**
+ * `npm run bench` — memory per bot, reply overhead, activation, restart and loop bound of the
+ * real supervisor, in shared and isolated OpenCode mode (issue 9).
+ *
+ *   npm run bench                      full profile (≈ 10–15 min on 2 cores)
+ *   npm run bench -- --quick           smaller N and counts (≈ 3–4 min)
+ *   npm run bench -- --modes=shared    one mode only
+ *
+ * Writes bench/results/<date>[-quick].json and docs/benchmarks.md.
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { opencodeFloor } from "./lib/floor.js";
+import { machine } from "./lib/machine.js";
+import { evaluateTargets, markdown, type BenchResult, type ModeResult } from "./lib/report.js";
+import { activation, loopBound, makeRunDirs, marginal, memory, newDir, replyOverhead, restart, type Mode } from "./lib/scenarios.js";
+import { processesUnder } from "./lib/procs.js";
+import { progress, round } from "./lib/stats.js";
+import { ROOT, SupervisorProcess } from "./lib/supervisor.js";
+import { World } from "./lib/world.js";
+
+const args = process.argv.slice(2);
+const quick = args.includes("--quick");
+const modes = ((args.find((a) => a.startsWith("--modes="))?.slice(8) ?? "shared,isolated").split(",") as Mode[]).filter((m) => m === "shared" || m === "isolated");
+const profile = quick
+  ? { ns: { shared: [0, 1, 5], isolated: [0, 1, 5] }, replies: 50, activations: 3, settleMs: 1500 }
+  : // N = 50 runs before 20 so the scenarios after the memory figures run with 20 bots.
+    { ns: { shared: [0, 1, 5, 10, 50, 20], isolated: [0, 1, 5, 10, 20] }, replies: 200, activations: 5, settleMs: 3000 };
+const began = Date.now();
+const log = (s: string) => progress(began, s);
+
+async function runMode(world: World, dirs: { root: string }, mode: Mode): Promise<ModeResult> {
+  const ns = profile.ns[mode];
+  const restartN = ns.at(-1)!;
+  log(`${mode}: memory with N = ${[...ns].sort((a, b) => a - b).join(", ")} (fresh supervisor per N)`);
+  const mem = await memory(world, dirs, mode, ns, profile.settleMs, log);
+  const bots = world.bots.slice(0, restartN);
+  log(`${mode}: restart with ${restartN} bots (SIGTERM → new supervisor → all answering)`);
+  const restarted = await restart(world, mem.last, bots);
+  const sup = restarted.sup;
+  log(`${mode}: restart: exited ${restarted.figures.exitMs} ms, all online ${restarted.figures.allOnlineMs} ms, all answering ${restarted.figures.allAnsweringMs} ms`);
+  try {
+    log(`${mode}: reply overhead, ${profile.replies} messages over 5 bots`);
+    const reply = await replyOverhead(world, sup, bots.slice(0, 5), profile.replies, log);
+    log(`${mode}: reply p50 ${reply.total.p50} / p95 ${reply.total.p95} / p99 ${reply.total.p99} ms (bridge p50 ${reply.breakdown.opencodeMs.p50} ms)`);
+    log(`${mode}: loop bound`);
+    const loop = await loopBound(world, sup, bots);
+    log(`${mode}: loop: ${loop.messagesUntilHalt} messages until halted, ${loop.messagesAfterStop} after "stop"`);
+    log(`${mode}: activation through a token DM, ${profile.activations} runs`);
+    const act = await activation(world, sup, profile.activations, log);
+    await sup.stop();
+    log(`${mode}: OpenCode's own prompt time (SDK straight to opencode serve, same prompts)`);
+    const floor = await opencodeFloor(world, await newDir(dirs, `floor-${mode}-`), mode, bots.slice(0, 5), reply.prompts);
+    log(`${mode}: OpenCode's own p50 ${floor.prompt.p50} / p95 ${floor.prompt.p95} ms`);
+    const { prompts: _prompts, ...replyFigures } = reply;
+    return {
+      mode,
+      memory: { points: [...mem.points].sort((a, b) => a.n - b.n), marginalIdleMb: marginal(mem.points, "idleMb"), marginalAfterPromptMb: marginal(mem.points, "afterPromptMb") },
+      restart: restarted.figures,
+      reply: replyFigures,
+      floor,
+      ratio: { p50: round(reply.total.p50 / floor.prompt.p50, 2), p95: round(reply.total.p95 / floor.prompt.p95, 2), p99: round(reply.total.p99 / floor.prompt.p99, 2) },
+      loop,
+      activation: act,
+    };
+  } finally {
+    if (SupervisorProcess.live.has(sup)) await sup.stop().catch(() => undefined);
+  }
+}
+
+async function main(): Promise<void> {
+  log(`profile ${quick ? "QUICK (smaller N and counts; use the full run for the published figures)" : "full"}; modes ${modes.join(", ")}`);
+  const info = machine();
+  log(`${info.cpu}, ${info.cores} cores, ${info.memoryGb} GB, Node ${info.node}, OpenCode ${info.opencode}`);
+  const dirs = await makeRunDirs();
+  const maxN = Math.max(...modes.flatMap((m) => profile.ns[m]));
+  const world = await World.create(maxN);
+  const stopAll = () => void Promise.all([...SupervisorProcess.live].map((s) => s.stop().catch(() => undefined))).finally(() => process.exit(130));
+  process.once("SIGINT", stopAll);
+  process.once("SIGTERM", stopAll);
+  const result: Omit<BenchResult, "targets"> = {
+    date: new Date().toISOString(),
+    profile: quick ? "quick" : "full",
+    command: quick ? "npm run bench -- --quick" : "npm run bench",
+    durationS: 0,
+    machine: info,
+    notes: [
+      "Memory: RSS counts shared pages (libraries, the opencode binary) once per process, so isolated mode's figures overstate what the kernel really holds; they are what `ps` shows.",
+      "The supervisor runs with its defaults (BOBB_LOGIN_SPACING 250 ms, LOG_LEVEL info) except OPENCODE_HEALTH_TIMEOUT=180000, so that 20 isolated servers starting together on 2 cores are not declared dead.",
+      ...(quick ? ["QUICK profile: N only up to 5, 50 messages, 3 activations, restart with 5 bots; run `npm run bench` for the published figures."] : []),
+    ],
+    modes: {},
+  };
+  try {
+    for (const mode of modes) result.modes[mode] = await runMode(world, dirs, mode);
+  } finally {
+    await world.close();
+    const left = processesUnder(dirs.root);
+    if (left.length) {
+      for (const pid of left) process.kill(pid, "SIGKILL");
+      console.error(`bench: killed ${left.length} OpenCode processes left behind: ${left.join(", ")}`);
+    }
+    await dirs.cleanup();
+  }
+  result.durationS = Math.round((Date.now() - began) / 1000);
+  const full: BenchResult = { ...result, targets: evaluateTargets(result) };
+  const stamp = full.date.slice(0, 19).replace(/:/g, "-");
+  const jsonFile = path.join(ROOT, "bench", "results", `${stamp}${quick ? "-quick" : ""}.json`);
+  await mkdir(path.dirname(jsonFile), { recursive: true });
+  await writeFile(jsonFile, JSON.stringify(full, null, 2) + "\n");
+  const page = markdown(full);
+  await writeFile(path.join(ROOT, "docs", "benchmarks.md"), page);
+  console.log("\n" + page);
+  log(`wrote ${path.relative(ROOT, jsonFile)} and docs/benchmarks.md; no OpenCode process left behind`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
