@@ -28,3 +28,8 @@ export function author(prompt: string): { name: string; bot: boolean } | undefin
   const bot = /\[BOT\]/.test(from) || /^Is From Bot:\s*true/im.test(prompt);
   return { name: botName ?? from.replace(/\s*\(.*$/, "").replace(/#\d+$/, ""), bot };
 }
+
+/** Text as a literal inside a RegExp. */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}

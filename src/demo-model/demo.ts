@@ -1,4 +1,4 @@
-import { author, DEMO_MARK, header, messageContent } from "./context.js";
+import { author, DEMO_MARK, escapeRegExp, header, messageContent } from "./context.js";
 import { debateTurn, sentMessage } from "./debate.js";
 import type { RequestView } from "./protocol.js";
 import type { Reply, Rule } from "./rules.js";
@@ -65,11 +65,11 @@ function bobbAfterTool(view: RequestView): Reply {
     if (!created) return `I couldn't create that bot ${DEMO_MARK}: ${last.output.slice(0, 300)}`;
     return [
       `Done! I created **${created}** ${DEMO_MARK}. Now give it a Discord identity:`,
-      `1. Open the Discord Developer Portal → **New Application**, name it "${created}".`,
+      `1. Open the Developer Portal (https://discord.com/developers/applications, or in the sandbox the **Developer Portal** link at the bottom left of the chat) → **New Application**, name it "${created}".`,
       `2. Open **Bot** in the left menu.`,
       `3. Under *Privileged Gateway Intents*, turn on **MESSAGE CONTENT INTENT** and save.`,
       `4. Click **Reset Token** and copy the token.`,
-      `5. **Send me the token in a direct message** (DM), never in a channel.`,
+      `5. **Send me the token in a direct message** (DM), never in a channel. I'll answer with an invite link for your server.`,
     ].join("\n");
   }
   if (last.name === "list_agents") {
@@ -83,7 +83,9 @@ function childTurn(view: RequestView): Reply {
   const { name, persona } = personaOf(view.system);
   const content = messageContent(view.lastUser);
   const from = author(view.lastUser);
-  const quote = content.replace(/<@!?\d+>/g, "").replace(/\s+/g, " ").trim().slice(0, 80);
+  // The context shows mentions as "@Name"; quoting the bot's own name back reads oddly.
+  const own = new RegExp(`@${escapeRegExp(name)}`, "gi");
+  const quote = content.replace(/<@!?\d+>/g, "").replace(own, "").replace(/\s+/g, " ").trim().slice(0, 80);
   const flavour = persona ? ` ${persona.split(/(?<=[.!?])\s/)[0]}` : "";
   const greeting = from?.bot ? `Good point, ${from.name}!` : from ? `Hey ${from.name}!` : "Hey!";
   return `${greeting} ${name} here ${DEMO_MARK}.${flavour}${quote ? ` About "${quote}": I'm on it.` : ""}`.trim();
@@ -98,7 +100,8 @@ export function demoRules(): Rule[] {
     { name: "demo: child after send", after: "tool", when: (v) => child(v) && sentMessage(v), reply: "" },
     { name: "demo: child after tool", after: "tool", reply: (v) => childTurn(v) },
     { name: "demo: debate reply", when: (v) => child(v) && author(v.lastUser)?.bot === true && debateOf(v) !== undefined, delayMs: DEBATE_PACE_MS, reply: debateReply },
-    { name: "demo: debate opener", when: (v) => child(v) && debateOf(v) !== undefined, reply: debateReply },
+    { name: "demo: debate opener", when: (v) => child(v) && debateOf(v)?.kind === "tag", reply: debateReply },
+    { name: "demo: debate ready", when: (v) => child(v) && debateOf(v)?.kind === "plain", reply: debateReply },
     { name: "demo: bobb", reply: (v) => (isBobb(v) ? bobbTurn(v) : childTurn(v)) },
   ];
 }
@@ -108,8 +111,9 @@ function debateOf(view: RequestView) {
 }
 
 function debateReply(view: RequestView): Reply {
-  const call = debateOf(view);
-  return call ? { toolCalls: [call] } : childTurn(view);
+  const step = debateOf(view);
+  if (!step) return childTurn(view);
+  return step.kind === "tag" ? { toolCalls: [step.call] } : step.text;
 }
 
 /** Title and summary requests OpenCode makes on its own (no tools offered). */

@@ -27,21 +27,32 @@ describe("demo debate", () => {
     expect(mentionedBots("mail me at a@b.c or @nobody")).toEqual([]);
   });
 
-  it("a person mentioning two bots makes each tag the other through send_message, in character", () => {
-    const call = debateTurn(view(prompt(HUMAN_FROM, "@Chef Bot @Pirate Bot debate pizza vs pasta")), CHEF)!;
+  /** The send_message call of a step that tags another bot. */
+  const tagCall = (step: ReturnType<typeof debateTurn>) => {
+    if (step?.kind !== "tag") throw new Error(`expected a send_message step, got ${JSON.stringify(step)}`);
+    return step.call;
+  };
+
+  it("a person mentioning two bots: the first one opens by tagging the other in character, the other says it is ready", () => {
+    const call = tagCall(debateTurn(view(prompt(HUMAN_FROM, "@Chef Bot @Pirate Bot debate pizza vs pasta")), CHEF));
     expect(call.name).toBe("send_message");
     expect(call.args).toMatchObject({ channel_id: "42", reply_to: "777", mention_bots: ["Pirate Bot"] });
     expect(call.args["content"]).toContain("a chef bot that only cooks Italian");
     expect(call.args["content"]).toContain("pizza vs pasta");
     expect(call.args["content"]).toContain("(demo model)");
+    // Mentioned second: a plain answer without a tag, so one exchange runs, not two.
+    const ready = debateTurn(view(prompt(HUMAN_FROM, "@Pirate Bot @Chef Bot debate pizza vs pasta")), CHEF);
+    expect(ready).toEqual({ kind: "plain", text: 'Bring it on, Pirate Bot! Speaking as a chef bot that only cooks Italian, I\'m ready to argue "pizza vs pasta". (demo model)' });
+    // Three bots: the opener tags both.
+    expect(tagCall(debateTurn(view(prompt(HUMAN_FROM, "@Chef Bot @Pirate Bot @TrumpBot go")), CHEF)).args["mention_bots"]).toEqual(["Pirate Bot", "TrumpBot"]);
   });
 
-  it("a bot that tags it in a debate a person asked for is answered the same way, with varied lines", () => {
+  it("a bot that tags it in a debate a person asked for is answered the same way, without repeating itself", () => {
     const asked = "[just now] you: @Chef Bot @Pirate Bot debate pizza vs pasta";
-    const first = debateTurn(view(prompt(PIRATE_FROM, "@Chef Bot Arr, pizza!", [asked, "[just now] Pirate Bot [BOT]: @Chef Bot Arr"])), CHEF)!;
-    expect(first.args).toMatchObject({ channel_id: "42", mention_bots: ["Pirate Bot"], reply_to: "777" });
-    const history = [asked, "[just now] Chef Bot [BOT]: @Pirate Bot one", "[just now] Pirate Bot [BOT]: @Chef Bot two"];
-    const second = debateTurn(view(prompt(PIRATE_FROM, "@Chef Bot Arr, pizza!", history)), CHEF)!;
+    const first = tagCall(debateTurn(view(prompt(PIRATE_FROM, "@Chef Bot Arr, pizza!", [asked, "[just now] Chef Bot [BOT]: @Pirate Bot opening"])), CHEF));
+    expect(first.args).toEqual({ channel_id: "42", mention_bots: ["Pirate Bot"], content: expect.stringContaining("(demo model)") as unknown });
+    const history = [asked, "[just now] Chef Bot [BOT]: @Pirate Bot opening", `[just now] Chef Bot [BOT]: @Pirate Bot ${String(first.args["content"])}`];
+    const second = tagCall(debateTurn(view(prompt(PIRATE_FROM, "@Chef Bot Arr, pizza!", history)), CHEF));
     expect(second.args["content"]).not.toBe(first.args["content"]);
     expect(String(second.args["content"])).toMatch(/\(demo model\)$/);
   });
@@ -61,6 +72,9 @@ describe("demo debate", () => {
     expect(reply).toMatchObject({ kind: "answer", rule: "demo: debate reply", delayMs: DEBATE_PACE_MS });
     const opener = book.pick(view(prompt(HUMAN_FROM, "@Chef Bot @Pirate Bot debate pizza vs pasta")))!;
     expect(opener).toMatchObject({ kind: "answer", rule: "demo: debate opener", delayMs: 0 });
+    expect(opener.kind === "answer" && opener.answer.toolCalls[0]?.name).toBe("send_message");
+    const ready = book.pick(view(prompt(HUMAN_FROM, "@Pirate Bot @Chef Bot debate pizza vs pasta")))!;
+    expect(ready.kind === "answer" && ready.answer).toMatchObject({ toolCalls: [], text: expect.stringContaining("Bring it on, Pirate Bot!") as unknown });
     const sent = book.pick(view(prompt(HUMAN_FROM, "x"), { toolResults: [{ name: "send_message", output: '{"message_ids":["1"],"warnings":[]}' }] }))!;
     expect(sent).toMatchObject({ kind: "answer", answer: { text: "", toolCalls: [] } });
     const failed = book.pick(view(prompt(HUMAN_FROM, "x"), { toolResults: [{ name: "send_message", output: "Error 400 UNKNOWN_BOT_NAME: no bot" }] }))!;
@@ -68,6 +82,9 @@ describe("demo debate", () => {
     const plain = book.pick(view(prompt(PIRATE_FROM, "@Chef Bot ahoy")))!;
     expect(plain.kind === "answer" && plain.answer.toolCalls).toEqual([]);
     expect(plain.kind === "answer" && plain.answer.text).toContain("Good point, Pirate Bot!");
+    // Its own name is not quoted back at the person.
+    const hello = book.pick(view(prompt(HUMAN_FROM, "@Chef Bot what's for dinner?")))!;
+    expect(hello.kind === "answer" && hello.answer.text).toContain('About "what\'s for dinner?"');
   });
 
   it("the scripted model server answers a debate with a send_message tool call", async () => {

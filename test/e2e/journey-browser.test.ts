@@ -1,0 +1,300 @@
+// The demo journey a newcomer makes after `npm start`, through the web pages only, as a person
+// would: ask BoBB for a bot, follow the portal steps, DM the token, invite the bot, talk to it,
+// make a second bot, watch the two debate under the loop governor, and end a debate with "stop".
+// The product runs in-process as `npm start` builds it in sandbox mode (startApp, no Discord
+// token, no model configured), so its logs, registry and model requests can be inspected too.
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import getPort from "get-port";
+import type { BrowserContext, Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { PROJECT_ROOT, startApp, type App } from "../../src/app.js";
+import { loadConfig } from "../../src/config/index.js";
+import { createScriptedModel, demoRules, type RecordedRequest, type ScriptedModel } from "../../src/demo-model/index.js";
+import { GOVERNOR_DEFAULTS } from "../../src/discord/governor.js";
+import { browserAvailability, launchBrowser, type BrowserSession } from "../helpers/browser.js";
+import { captureLogs } from "../helpers/logs.js";
+import { tempDir, waitFor } from "../helpers/temp.js";
+
+const SCREENSHOTS = path.join(PROJECT_ROOT, "docs", "screenshots");
+const CAP = GOVERNOR_DEFAULTS.botTurnCap;
+const availability = browserAvailability();
+
+let dir: string;
+let cleanup: () => Promise<void>;
+let model: ScriptedModel;
+let app: App;
+let logs: string[];
+let browser: BrowserSession;
+let context: BrowserContext;
+let chat: Page;
+let portal: Page | undefined;
+let url: string;
+const tokens: string[] = [];
+const bots: Record<string, string> = {}; // name → Discord user id
+
+beforeAll(async () => {
+  if (!availability.path) return;
+  ({ dir, cleanup } = await tempDir("bobb-journey-"));
+  // The scripted model with its demo behaviour is what `npm start` runs; the test owns it so it can slow one step down.
+  model = await createScriptedModel();
+  const root = captureLogs("debug");
+  logs = root.lines;
+  const config = loadConfig(
+    {
+      BOBB_DATA_DIR: path.join(dir, "data"),
+      BOBB_REGISTRY_PATH: path.join(dir, "registry.json"),
+      BOBB_AGENTS_DIR: path.join(dir, "agents"),
+      BOBB_API_PORT: String(await getPort()),
+      SANDBOX_PORT: String(await getPort()),
+      BOBB_OPENCODE_PORT: String(await getPort()),
+      BOBB_CHILD_PORT_START: String(await getPort()),
+    },
+    dir,
+  );
+  expect(config).toMatchObject({ discordMode: "sandbox", modelSource: "demo" });
+  app = await startApp(config, root, { modelBaseUrl: model.url });
+  url = app.discord.sandbox!.url;
+  const launched = await launchBrowser({ executablePath: availability.path });
+  if (!launched) throw new Error("no browser");
+  browser = launched;
+  context = browser.context;
+  chat = await browser.newPage();
+  chat.setDefaultTimeout(30_000);
+  mkdirSync(SCREENSHOTS, { recursive: true });
+}, 180_000);
+
+// A failed step says little on its own: show what the channels held and what went wrong inside.
+afterEach((context) => {
+  if (context.task.result?.state !== "fail" || !app) return;
+  const control = app.discord.sandbox!.control;
+  for (const name of ["general", "debate"]) {
+    const messages = control.listMessages(control.channelId(name)) as unknown as { author: { username: string }; content: string }[];
+    console.log(`#${name}:\n${messages.map((m) => `  ${m.author.username}: ${m.content}`).join("\n")}`);
+  }
+  console.log(logs.filter((line) => /"level":(40|50|60)/.test(line)).join("\n"));
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+  await model?.close();
+  await cleanup?.();
+});
+
+/** The rendered messages of the open channel by one author name. */
+const messagesBy = (page: Page, author: string) => page.locator(".message").filter({ has: page.locator(".author", { hasText: author }) });
+const input = (page: Page) => page.getByRole("textbox", { name: "Message" });
+
+/** Types text where `@Prefix` picks a member from the autocomplete, as a person does. */
+async function typeWithMentions(page: Page, parts: Array<string | { mention: string }>): Promise<void> {
+  const box = input(page);
+  for (const part of parts) {
+    if (typeof part === "string") {
+      await box.pressSequentially(part);
+      continue;
+    }
+    await box.pressSequentially(`@${part.mention.slice(0, 4)}`);
+    await page.locator(".autocomplete-item.selected", { hasText: part.mention }).waitFor();
+    await box.press("Enter");
+  }
+}
+
+async function send(page: Page, parts: Array<string | { mention: string }>): Promise<void> {
+  await typeWithMentions(page, parts);
+  await input(page).press("Enter");
+  await expect.poll(() => input(page).inputValue()).toBe("");
+}
+
+async function openChannel(page: Page, name: string): Promise<void> {
+  await page.locator("#channels .channel", { hasText: name }).click();
+  await page.locator(".channel-header", { hasText: name }).waitFor();
+}
+
+/** The last rendered message's element id, to find what comes after it. */
+async function lastMessageId(page: Page): Promise<string> {
+  return (await page.locator(".message").last().getAttribute("data-id")) ?? "";
+}
+
+/** Messages rendered after the one with `id`, as { author, text, bot }. */
+async function messagesAfter(page: Page, id: string): Promise<{ author: string; text: string; bot: boolean }[]> {
+  return page.locator(".message").evaluateAll((nodes, after) => {
+    const index = nodes.findIndex((n) => (n as HTMLElement).dataset["id"] === after);
+    let author = "";
+    let bot = false;
+    return nodes.map((n) => {
+      // Grouped messages have no header: they belong to the author above.
+      const header = n.querySelector(".header .author");
+      if (header) {
+        author = header.textContent ?? "";
+        bot = n.querySelector(".header .bot-tag") !== null;
+      }
+      return { author, bot, text: n.querySelector(".content")?.textContent ?? "", index: nodes.indexOf(n) };
+    }).filter((m) => m.index > index).map(({ author: a, text, bot: b }) => ({ author: a, text, bot: b }));
+  }, id);
+}
+
+/** Asks BoBB for a bot in #general, makes it in the portal, DMs the token, follows the invite; returns the bot's user id. */
+async function createBot(description: string, name: string, screenshot?: string): Promise<string> {
+  await openChannel(chat, "general");
+  const before = await messagesBy(chat, "BoBB").count();
+  await send(chat, [{ mention: "BoBB" }, description]);
+  const steps = messagesBy(chat, "BoBB").nth(before);
+  await steps.filter({ hasText: "Reset Token" }).waitFor();
+  const text = (await steps.textContent()) ?? "";
+  expect(text).toContain(`I created ${name}`);
+  expect(text).toContain("New Application");
+  expect(text).toContain("Developer Portal link at the bottom left of the chat");
+  expect(text).toContain("MESSAGE CONTENT INTENT");
+  expect(text).toMatch(/direct message/);
+
+  // The portal, from the chat's sidebar link (it opens in its own tab).
+  if (!portal || portal.isClosed()) {
+    [portal] = await Promise.all([context.waitForEvent("page"), chat.getByRole("link", { name: "Developer Portal" }).click()]);
+    portal.setDefaultTimeout(30_000);
+  } else {
+    await portal.bringToFront();
+    await portal.getByRole("link", { name: "← My Applications" }).click();
+  }
+  const p = portal;
+  await p.getByRole("button", { name: "New Application" }).click();
+  await p.getByLabel("Name").fill(name);
+  await p.getByRole("button", { name: "Create" }).click();
+  await p.getByRole("heading", { name: "General Information" }).waitFor();
+  await p.getByRole("navigation", { name: "Portal" }).getByRole("link", { name: "Bot" }).click();
+  await p.getByRole("switch", { name: "MESSAGE CONTENT INTENT" }).click();
+  await p.getByRole("button", { name: "Save Changes" }).click();
+  await p.getByText("Careful — you have unsaved changes!").waitFor({ state: "hidden" });
+  await p.getByRole("button", { name: "Reset Token" }).click();
+  await p.getByRole("button", { name: "Yes, do it!" }).click();
+  const token = ((await p.getByTestId("token").textContent()) ?? "").trim();
+  expect(token.split(".")).toHaveLength(3);
+  tokens.push(token);
+  await p.getByTestId("token-section").getByRole("button", { name: "Copy" }).click();
+  if (screenshot) {
+    // The token is a throwaway sandbox token; blurred anyway, as a README should show one.
+    await expect.poll(() => p.locator(".toast").count(), { timeout: 10_000 }).toBe(0);
+    await p.getByTestId("token").evaluate((node) => ((node as HTMLElement).style.filter = "blur(5px)"));
+    await p.evaluate(() => window.scrollTo(0, 0));
+    await p.screenshot({ path: path.join(SCREENSHOTS, screenshot), fullPage: true });
+    await p.getByTestId("token").evaluate((node) => ((node as HTMLElement).style.filter = ""));
+  }
+
+  // The token goes to BoBB in a direct message, never in a channel.
+  await chat.bringToFront();
+  await chat.locator(".member", { hasText: "BoBB" }).click();
+  await chat.locator(".channel-header", { hasText: "BoBB" }).waitFor();
+  const confirmations = chat.locator(".message", { hasText: "The token works" });
+  const seen = await confirmations.count();
+  await input(chat).fill(token);
+  await input(chat).press("Enter");
+  const confirmation = confirmations.nth(seen);
+  await confirmation.waitFor();
+  expect(await confirmation.textContent()).toMatch(new RegExp(`belongs to ${name}#\\d+`));
+  const invite = confirmation.locator('a[href*="/oauth2/authorize?client_id="]');
+  const botId = new URL((await invite.getAttribute("href"))!).searchParams.get("client_id")!;
+
+  // The invite link from BoBB's message, then Authorize.
+  const [authorize] = await Promise.all([context.waitForEvent("page"), invite.click()]);
+  await authorize.getByRole("heading", { name }).waitFor();
+  await authorize.getByRole("button", { name: "Authorize" }).click();
+  await authorize.getByText(`${name} was added to BoBB Sandbox.`).waitFor();
+  await authorize.close();
+
+  await chat.bringToFront();
+  await chat.locator(`.member.online[data-user-id="${botId}"]`, { hasText: name }).waitFor({ timeout: 60_000 });
+  bots[name] = botId;
+  return botId;
+}
+
+/** Requests of the debate turns (first step) and of their completions (after send_message), since `from`. */
+function debateRequests(from: number): { started: RecordedRequest[]; done: RecordedRequest[] } {
+  const recent = model.requests.filter((r) => r.at >= from);
+  return {
+    started: recent.filter((r) => r.rule === "demo: debate reply" || r.rule === "demo: debate opener" || r.rule === "slow debate reply"),
+    done: recent.filter((r) => r.rule === "demo: child after send" || r.rule === "demo: child after tool" || r.aborted),
+  };
+}
+
+describe.skipIf(!availability.path)("the demo journey in a browser", () => {
+  it("BoBB makes Chef Bot from a chat request, the portal and a DM; it comes online and answers in persona", async () => {
+    await chat.goto(url);
+    await chat.locator("body[data-ready=true]").waitFor();
+    await chat.getByText("Replies come from the offline demo model").waitFor();
+    await chat.locator(".channel.active", { hasText: "general" }).waitFor();
+
+    await createBot("create a chef bot that only cooks Italian", "Chef Bot", "journey-portal.png");
+    expect(app.registry.snapshot.agents["chef-bot"]).toMatchObject({ status: "active", discord_user_id: bots["Chef Bot"] });
+
+    await openChannel(chat, "general");
+    await send(chat, [{ mention: "Chef Bot" }, "what's for dinner?"]);
+    const reply = messagesBy(chat, "Chef Bot").filter({ hasText: "what's for dinner?" }).first();
+    await reply.waitFor();
+    expect(await reply.textContent()).toContain("only cooks Italian");
+    expect(await reply.textContent()).toContain("(demo model)");
+    expect(await reply.getAttribute("class")).toContain("reply");
+  }, 150_000);
+
+  it("a second bot the same way; mentioned together in #debate they debate until the governor pauses them", async () => {
+    await createBot("make a pirate bot that talks like a pirate", "Pirate Bot");
+    await openChannel(chat, "debate");
+    const from = Date.now();
+    await send(chat, [{ mention: "Chef Bot" }, { mention: "Pirate Bot" }, "debate pizza vs pasta"]);
+    const asked = await lastMessageId(chat);
+    const notice = chat.locator(".message", { hasText: "Bot-to-bot exchange paused" });
+    await notice.waitFor({ timeout: 90_000 });
+    // Settled: every debate turn the governor granted has finished (posted, or given up).
+    await waitFor(() => {
+      const { started, done } = debateRequests(from);
+      return started.length > 0 && done.length >= started.length;
+    }, 30_000, "debate turns to finish");
+    const after = await messagesAfter(chat, asked);
+    const debate = after.filter((m) => m.bot && m.text.includes("(demo model)"));
+    console.log(`demo debate: ${debate.length} bot messages before the governor paused it (cap ${CAP})`);
+    // The first bot mentioned opens by tagging the other, who answers in kind: one exchange, bounded by the cap.
+    expect(debate.length).toBeGreaterThanOrEqual(CAP - 1);
+    expect(debate.length).toBeLessThanOrEqual(CAP);
+    expect(new Set(debate.map((m) => m.author))).toEqual(new Set(["Chef Bot", "Pirate Bot"]));
+    expect(debate.some((m) => m.text.includes("pizza vs pasta"))).toBe(true);
+    expect(after.filter((m) => m.text.includes("Bot-to-bot exchange paused"))).toHaveLength(1);
+    expect(after.at(-1)?.text).toContain("Bot-to-bot exchange paused");
+    await chat.locator("#typing").waitFor({ state: "hidden" });
+    // Tall enough to show the whole exchange, from the person's request to the governor's notice.
+    await chat.setViewportSize({ width: 1280, height: 1000 });
+    await chat.locator(`.message[data-id="${asked}"]`).scrollIntoViewIfNeeded();
+    await chat.screenshot({ path: path.join(SCREENSHOTS, "journey-chat.png") });
+    await chat.setViewportSize({ width: 1280, height: 800 });
+  }, 180_000);
+
+  it("'stop' while the bots are debating: nothing is posted after it", async () => {
+    // Each bot's answer to the other takes long enough here that "stop" lands while it is being written.
+    const debateReply = demoRules().find((r) => r.name === "demo: debate reply")!;
+    model.prependRules({ ...debateReply, name: "slow debate reply", delayMs: 30_000 });
+    const from = Date.now();
+    await send(chat, [{ mention: "Chef Bot" }, { mention: "Pirate Bot" }, "debate tea vs coffee"]);
+    const asked = await lastMessageId(chat);
+    await waitFor(() => model.requests.some((r) => r.at >= from && r.rule === "slow debate reply"), 30_000, "a bot answering the other");
+    await messagesBy(chat, "Pirate Bot").filter({ hasText: "Bring it on" }).last().waitFor();
+    const openers = (await messagesAfter(chat, asked)).filter((m) => m.bot);
+    expect(openers.map((m) => m.author).sort()).toEqual(["Chef Bot", "Pirate Bot"]);
+
+    await send(chat, ["stop"]);
+    const stop = await lastMessageId(chat);
+    await waitFor(() => model.requests.filter((r) => r.at >= from && r.rule === "slow debate reply").every((r) => r.aborted), 15_000, "the debate replies to be dropped");
+    model.setRules([]);
+    // A person talks to a bot again: its answer comes, and nothing from the debate came in between.
+    await send(chat, [{ mention: "Chef Bot" }, "are you still there?"]);
+    await messagesBy(chat, "Chef Bot").filter({ hasText: "are you still there?" }).waitFor();
+    const afterStop = await messagesAfter(chat, stop);
+    expect(afterStop.filter((m) => m.bot && !m.text.includes("are you still there?"))).toEqual([]);
+    expect(afterStop.some((m) => m.text.includes("tea vs coffee"))).toBe(false);
+  }, 120_000);
+
+  it("the tokens shown in the portal reached no log and no model prompt", () => {
+    expect(tokens).toHaveLength(2);
+    for (const token of tokens) {
+      for (const line of logs) expect(line).not.toContain(token);
+      for (const r of model.requests) expect(r.raw).not.toContain(token);
+    }
+  });
+});
