@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig, readEnvironment } from "./config/index.js";
+import { ConfigError, loadConfig, readEnvironment, type Env } from "./config/index.js";
 import { createLogger } from "./log/index.js";
 import { startApp } from "./app.js";
 
@@ -43,6 +43,8 @@ async function main(): Promise<void> {
     app = await startApp(config, root, { signal: starting.signal });
   } catch (err) {
     if (starting.signal.aborted) process.exit(0);
+    const busy = portInUse(err, config.env);
+    if (busy) console.error(`bobb: ${busy}`);
     root.logger.fatal({ err }, `start-up failed: ${(err as Error).message}`);
     process.exit(1);
   }
@@ -52,6 +54,15 @@ async function main(): Promise<void> {
     console.log(`sandbox listening on ${sandbox.url}`);
     console.log(`open ${sandbox.url} in your browser to chat with BoBB (Developer Portal: ${sandbox.url}/portal)`);
   }
+}
+
+/** A newcomer's most likely start-up failure (BoBB already running), named by the variable that moves it. */
+function portInUse(err: unknown, env: Env): string | undefined {
+  const e = err as { code?: unknown; port?: unknown };
+  if (e.code !== "EADDRINUSE" || typeof e.port !== "number") return undefined;
+  const names = (["SANDBOX_PORT", "BOBB_API_PORT", "BOBB_OPENCODE_PORT"] as const).filter((name) => env[name] === e.port);
+  const variable = names.length > 0 ? names.join("/") : "a port variable";
+  return `port ${e.port} is already in use (is BoBB already running?). Stop the other process, or set ${variable} to a free port.`;
 }
 
 void main();

@@ -3,6 +3,7 @@
 // with exit code 0 and leaves no process behind.
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { createServer, type AddressInfo } from "node:net";
 import path from "node:path";
 import getPort from "get-port";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -156,4 +157,36 @@ describe("npm start with nothing configured", () => {
     expect([...seen.values()].filter(stillRunning)).toEqual([]);
     expect(output.match(TOKEN_PATTERN) ?? []).toEqual([]);
   }, 60_000);
+});
+
+describe("npm start when the sandbox port is taken", () => {
+  it("exits 1 with one line naming SANDBOX_PORT", async () => {
+    const { dir: other, cleanup: removeOther } = await tempDir("bobb-start-busy-");
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+    const port = (blocker.address() as AddressInfo).port;
+    try {
+      const env = {
+        PATH: process.env["PATH"] ?? "/usr/bin:/bin",
+        HOME: process.env["HOME"] ?? other,
+        BOBB_DATA_DIR: path.join(other, "data"),
+        BOBB_REGISTRY_PATH: path.join(other, "registry.json"),
+        BOBB_AGENTS_DIR: path.join(other, "agents"),
+        BOBB_API_PORT: String(await getPort()),
+        SANDBOX_PORT: String(port),
+        BOBB_OPENCODE_PORT: String(await getPort()),
+        BOBB_CHILD_PORT_START: String(await getPort()),
+        BOBB_DISCORD_TOKEN: "",
+      };
+      const busy = spawn(process.execPath, START.split(" ").slice(1), { cwd: PROJECT_ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+      let stderr = "";
+      busy.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+      const code = await new Promise<number | null>((resolve) => busy.once("exit", resolve));
+      expect(code).toBe(1);
+      expect(stderr).toContain(`bobb: port ${port} is already in use (is BoBB already running?). Stop the other process, or set SANDBOX_PORT to a free port.`);
+    } finally {
+      blocker.close();
+      await removeOther();
+    }
+  }, 30_000);
 });
