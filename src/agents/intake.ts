@@ -1,7 +1,7 @@
 import type { Message } from "discord.js";
 import type { Logger } from "../log/index.js";
-import { findTokens } from "../log/index.js";
-import { agentUsingToken, findByName, pendingAgents, type Agent, type RegistryStore } from "../registry/index.js";
+import { findTokens, redactTokens } from "../log/index.js";
+import { agentUsingToken, findByName, pendingAgents, type Agent, type RegistryChange, type RegistryStore } from "../registry/index.js";
 import type { NoteBoard, RunningBot } from "../discord/index.js";
 import { INTAKE_TEXT } from "./messages.js";
 import { tagOf, validateToken, type TokenOwner } from "./validate-token.js";
@@ -28,6 +28,13 @@ interface PendingChoice {
 }
 
 const CHOICE_TTL_MS = 10 * 60_000;
+/** How long after a token is stored a failed start is still reported in the DM (a cold start takes seconds). */
+const FAILURE_WATCH_MS = 5 * 60_000;
+
+/** Runnable, but its last start failed. */
+function failedToStart(agent: Agent): boolean {
+  return (agent.status === "ready_to_start" || agent.status === "active") && Boolean(agent.last_error);
+}
 
 /**
  * Token intake, in code, before any model sees the message: a token in a DM to BoBB is
@@ -84,6 +91,8 @@ export class TokenIntake {
     const registry = this.options.registry.snapshot;
     const inUse = agentUsingToken(registry, token) ?? Object.values(registry.agents).find((a) => a.discord_user_id === check.owner.id);
     if (inUse) {
+      // A bot that could not log in (most often MESSAGE CONTENT INTENT left off) takes its token again, so its creator can retry.
+      if (failedToStart(inUse) && (!inUse.created_by || inUse.created_by === message.author.id)) return this.#activate(message, inUse, token, check.owner);
       await this.#say(message, INTAKE_TEXT.inUse(inUse.name));
       return;
     }
@@ -141,8 +150,29 @@ export class TokenIntake {
     }
     this.#log.info({ agent: agent.id, bot_user: owner.id }, "token validated and stored; activating");
     this.options.notes.add(this.options.builderId ?? "bobb", `dm-${message.author.id}`, INTAKE_TEXT.modelNotice(agent.id));
+    this.#reportFailure(message, agent.id);
     await this.options.signal(agent.id, "token received by DM");
     await this.#say(message, INTAKE_TEXT.activated(agent.name, tagOf(owner), this.options.inviteUrl(owner.id)));
+  }
+
+  /** Tells the person in the DM if the bot then fails to log in: otherwise it just never comes online. */
+  #reportFailure(message: Message, agentId: string): void {
+    const { registry } = this.options;
+    const onChange = (change: RegistryChange) => {
+      if (change.id !== agentId || change.type !== "changed") return;
+      const agent = change.agent;
+      if (agent.status === "active" && !agent.last_error) return stop();
+      if (!agent.last_error || !change.fields.includes("last_error")) return;
+      stop();
+      void this.#say(message, INTAKE_TEXT.startFailed(agent.name, redactTokens(agent.last_error.replace(/^bot \S+ could not log in: /, ""))));
+    };
+    const stop = () => {
+      clearTimeout(timer);
+      registry.off("change", onChange);
+    };
+    const timer = setTimeout(stop, FAILURE_WATCH_MS);
+    timer.unref();
+    registry.on("change", onChange);
   }
 
   async #say(message: Message, text: string): Promise<void> {

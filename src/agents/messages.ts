@@ -10,6 +10,8 @@ export const INTAKE_TEXT = {
   cancelled: "OK, I dropped that token without storing it.",
   activated: (name: string, tag: string, invite: string) =>
     `The token works: it belongs to **${tag}**. I stored it and I'm starting **${name}** now.\nInvite it to your server: ${invite}\nThen mention it in a channel to talk to it.`,
+  startFailed: (name: string, reason: string) =>
+    `**${name}** did not start: ${reason}. When that is fixed, send me its token here again (the same one, or a new one after Reset Token).`,
   exposed: (authorId: string, deleted: boolean) =>
     deleted
       ? `<@${authorId}> that looked like a bot token, posted where others can see it. I deleted the message and did not store the token. Reset it now in the Developer Portal (Bot → Reset Token), then send the new token to me by DM.`

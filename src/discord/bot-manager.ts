@@ -125,6 +125,7 @@ export class BotManager {
 function describeLoginError(err: unknown): string {
   const e = err as { code?: unknown; status?: unknown; message?: string };
   if (e.code === "TokenInvalid" || e.status === 401) return "Discord rejected the token";
-  if (e.code === "DisallowedIntents") return CLOSE_REASONS[4014]!;
+  // discord.js rejects the login on close code 4014 with a plain Error("Used disallowed intents"), no code.
+  if (e.code === "DisallowedIntents" || /disallowed intents/i.test(e.message ?? "")) return CLOSE_REASONS[4014]!;
   return e.message ?? String(err);
 }

@@ -124,6 +124,42 @@ describe("token by DM", () => {
   });
 });
 
+describe("a bot that does not start", () => {
+  it("is reported in the DM with the reason, and the same token sent again retries it", async () => {
+    await pending("Chef Bot", h.humanId);
+    const app = h.sandbox.control.createApplication("Chef Bot"); // MESSAGE CONTENT INTENT left off
+    const dm = dmWithBobb();
+    h.sandbox.control.postMessage(dm, h.humanId, app.token);
+    await waitFor(() => bobbSaid(dm)[0], 10_000, "confirmation");
+    // What the activation watcher records when the login is refused with close code 4014.
+    const reason = "the bot's application has not enabled the MESSAGE CONTENT intent; turn it on under Bot → Privileged Gateway Intents";
+    await registry.update((d) => void (d.agents["chef-bot"] = { ...d.agents["chef-bot"]!, last_error: `bot chef-bot could not log in: ${reason}` }));
+    expect(await waitFor(() => bobbSaid(dm)[1], 10_000, "failure report")).toBe(INTAKE_TEXT.startFailed("Chef Bot", reason));
+
+    h.sandbox.control.updateApplication(app.application_id, { message_content_intent: true });
+    h.sandbox.control.postMessage(dm, h.humanId, app.token);
+    expect(await waitFor(() => bobbSaid(dm)[2], 10_000, "second confirmation")).toContain("The token works");
+    expect(signals).toEqual(["chef-bot", "chef-bot"]);
+    expect(registry.snapshot.agents["chef-bot"]).toMatchObject({ status: "ready_to_start", last_error: null, token: app.token });
+    for (const line of h.logs) expect(line).not.toContain(app.token);
+  });
+
+  it("a working bot's token is still refused as in use, and nothing is reported once the bot is active", async () => {
+    await pending("Chef Bot", h.humanId);
+    const app = h.sandbox.control.createApplication("Chef Bot", { message_content_intent: true });
+    const dm = dmWithBobb();
+    h.sandbox.control.postMessage(dm, h.humanId, app.token);
+    await waitFor(() => bobbSaid(dm)[0], 10_000, "confirmation");
+    await registry.update((d) => void (d.agents["chef-bot"] = { ...d.agents["chef-bot"]!, status: "active" }));
+    // A later failure (a reset token, say) is the operator's business, not this DM's.
+    await registry.update((d) => void (d.agents["chef-bot"] = { ...d.agents["chef-bot"]!, last_error: "bot chef-bot could not log in: Discord rejected the token" }));
+    await registry.update((d) => void (d.agents["chef-bot"] = { ...d.agents["chef-bot"]!, last_error: null }));
+    h.sandbox.control.postMessage(dm, h.humanId, app.token);
+    expect(await waitFor(() => bobbSaid(dm)[1], 10_000, "reply")).toBe(INTAKE_TEXT.inUse("Chef Bot"));
+    expect(bobbSaid(dm)).toHaveLength(2);
+  });
+});
+
 describe("token in a channel", () => {
   it("is deleted, the author is warned to reset it, nothing is stored and no model sees it", async () => {
     await pending("Chef Bot", h.humanId);
