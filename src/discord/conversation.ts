@@ -102,7 +102,8 @@ export class Conversations {
       const prompt = await this.#context(bot, message);
       if (signal.aborted) return;
       const asked = Date.now();
-      const result = await this.options.brain.prompt(agentId, conversationKey(message), prompt, { signal });
+      // Tools the turn used are not needed here (send_message marks the turn itself): skip that lookup.
+      const result = await this.options.brain.prompt(agentId, conversationKey(message), prompt, { signal, usedTools: false });
       if (signal.aborted || turn.sentViaTool || result.text.trim() === "") return;
       const answered = Date.now();
       await this.#reply(bot, message, turn, result.text);

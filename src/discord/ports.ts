@@ -1,6 +1,6 @@
 /** What the Discord side needs from the agent runtime (the OpenCode bridge satisfies it). */
 export interface AgentBrain {
-  prompt(agentId: string, conversationKey: string, text: string, options: { signal?: AbortSignal }): Promise<{ text: string; usedTools: string[] }>;
+  prompt(agentId: string, conversationKey: string, text: string, options: { signal?: AbortSignal; usedTools?: boolean }): Promise<{ text: string; usedTools: string[] }>;
   abort(agentId: string, conversationKey: string): Promise<void>;
 }
 

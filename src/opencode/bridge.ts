@@ -16,6 +16,11 @@ export interface PromptOptions {
   signal?: AbortSignal;
   /** Overrides the default prompt timeout; the clock starts when the prompt leaves the queue. */
   timeoutMs?: number;
+  /**
+   * Look up which tools the turn used (default true). It costs one more request to OpenCode
+   * (the session's recent messages); callers that do not read `usedTools` skip it and get [].
+   */
+  usedTools?: boolean;
 }
 
 /** Where the bridge finds an agent's server. */
@@ -35,6 +40,7 @@ export interface BridgeOptions {
 interface Job {
   text: string;
   timeoutMs: number;
+  usedTools: boolean;
   controller: AbortController;
   resolve: (result: PromptResult) => void;
   reject: (error: unknown) => void;
@@ -72,7 +78,7 @@ export class Bridge {
       return Promise.reject(new BridgeError("BUSY", `agent "${agentId}" is busy in this conversation (${lane.queue.length} prompts already waiting)`));
     }
     return new Promise<PromptResult>((resolve, reject) => {
-      const job: Job = { text, timeoutMs: options.timeoutMs ?? this.#o.promptTimeoutMs, controller: new AbortController(), resolve, reject };
+      const job: Job = { text, timeoutMs: options.timeoutMs ?? this.#o.promptTimeoutMs, usedTools: options.usedTools ?? true, controller: new AbortController(), resolve, reject };
       const onAbort = () => this.#cancel(lane, job, "ABORTED");
       signal?.addEventListener("abort", onAbort, { once: true });
       const done = () => signal?.removeEventListener("abort", onAbort);
@@ -165,7 +171,7 @@ export class Bridge {
       .map((p) => p.text)
       .join("")
       .trim();
-    const usedTools = await this.#toolsOfTurn(client, sessionId, info.parentID, signal);
+    const usedTools = job.usedTools ? await this.#toolsOfTurn(client, sessionId, info.parentID, signal) : [];
     return { text, usedTools, sessionId, durationMs: Date.now() - began };
   }
 
