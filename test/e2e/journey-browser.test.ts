@@ -100,10 +100,14 @@ async function typeWithMentions(page: Page, parts: Array<string | { mention: str
   }
 }
 
-async function send(page: Page, parts: Array<string | { mention: string }>): Promise<void> {
+/** Sends a message as the person and resolves with its id once the chat shows it. */
+async function send(page: Page, parts: Array<string | { mention: string }>): Promise<string> {
+  const mine = page.locator(`.message[data-author-id="${app.discord.sandbox!.human!.id}"]`);
+  const before = await mine.count();
   await typeWithMentions(page, parts);
   await input(page).press("Enter");
-  await expect.poll(() => input(page).inputValue()).toBe("");
+  await mine.nth(before).waitFor();
+  return (await mine.nth(before).getAttribute("data-id"))!;
 }
 
 async function openChannel(page: Page, name: string): Promise<void> {
@@ -111,26 +115,21 @@ async function openChannel(page: Page, name: string): Promise<void> {
   await page.locator(".channel-header", { hasText: name }).waitFor();
 }
 
-/** The last rendered message's element id, to find what comes after it. */
-async function lastMessageId(page: Page): Promise<string> {
-  return (await page.locator(".message").last().getAttribute("data-id")) ?? "";
-}
-
 /** Messages rendered after the one with `id`, as { author, text, bot }. */
 async function messagesAfter(page: Page, id: string): Promise<{ author: string; text: string; bot: boolean }[]> {
   return page.locator(".message").evaluateAll((nodes, after) => {
-    const index = nodes.findIndex((n) => (n as HTMLElement).dataset["id"] === after);
     let author = "";
     let bot = false;
-    return nodes.map((n) => {
+    const all = nodes.map((n) => {
       // Grouped messages have no header: they belong to the author above.
       const header = n.querySelector(".header .author");
       if (header) {
         author = header.textContent ?? "";
         bot = n.querySelector(".header .bot-tag") !== null;
       }
-      return { author, bot, text: n.querySelector(".content")?.textContent ?? "", index: nodes.indexOf(n) };
-    }).filter((m) => m.index > index).map(({ author: a, text, bot: b }) => ({ author: a, text, bot: b }));
+      return { author, bot, text: n.querySelector(".content")?.textContent ?? "" };
+    });
+    return all.slice(nodes.findIndex((n) => (n as HTMLElement).dataset["id"] === after) + 1);
   }, id);
 }
 
@@ -239,8 +238,7 @@ describe.skipIf(!availability.path)("the demo journey in a browser", () => {
     await createBot("make a pirate bot that talks like a pirate", "Pirate Bot");
     await openChannel(chat, "debate");
     const from = Date.now();
-    await send(chat, [{ mention: "Chef Bot" }, { mention: "Pirate Bot" }, "debate pizza vs pasta"]);
-    const asked = await lastMessageId(chat);
+    const asked = await send(chat, [{ mention: "Chef Bot" }, { mention: "Pirate Bot" }, "debate pizza vs pasta"]);
     const notice = chat.locator(".message", { hasText: "Bot-to-bot exchange paused" });
     await notice.waitFor({ timeout: 90_000 });
     // Settled: every debate turn the governor granted has finished (posted, or given up).
@@ -271,15 +269,13 @@ describe.skipIf(!availability.path)("the demo journey in a browser", () => {
     const debateReply = demoRules().find((r) => r.name === "demo: debate reply")!;
     model.prependRules({ ...debateReply, name: "slow debate reply", delayMs: 30_000 });
     const from = Date.now();
-    await send(chat, [{ mention: "Chef Bot" }, { mention: "Pirate Bot" }, "debate tea vs coffee"]);
-    const asked = await lastMessageId(chat);
+    const asked = await send(chat, [{ mention: "Chef Bot" }, { mention: "Pirate Bot" }, "debate tea vs coffee"]);
     await waitFor(() => model.requests.some((r) => r.at >= from && r.rule === "slow debate reply"), 30_000, "a bot answering the other");
     await messagesBy(chat, "Pirate Bot").filter({ hasText: "Bring it on" }).last().waitFor();
     const openers = (await messagesAfter(chat, asked)).filter((m) => m.bot);
     expect(openers.map((m) => m.author).sort()).toEqual(["Chef Bot", "Pirate Bot"]);
 
-    await send(chat, ["stop"]);
-    const stop = await lastMessageId(chat);
+    const stop = await send(chat, ["stop"]);
     await waitFor(() => model.requests.filter((r) => r.at >= from && r.rule === "slow debate reply").every((r) => r.aborted), 15_000, "the debate replies to be dropped");
     model.setRules([]);
     // A person talks to a bot again: its answer comes, and nothing from the debate came in between.
