@@ -3,20 +3,18 @@
 // make a second bot, watch the two debate under the loop governor, and end a debate with "stop".
 // The product runs in-process as `npm start` builds it in sandbox mode (startApp, no Discord
 // token, no model configured), so its logs, registry and model requests can be inspected too.
-import { mkdirSync } from "node:fs";
 import path from "node:path";
 import getPort from "get-port";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { PROJECT_ROOT, startApp, type App } from "../../src/app.js";
+import { startApp, type App } from "../../src/app.js";
 import { loadConfig } from "../../src/config/index.js";
 import { createScriptedModel, demoRules, type RecordedRequest, type ScriptedModel } from "../../src/demo-model/index.js";
 import { GOVERNOR_DEFAULTS } from "../../src/discord/governor.js";
-import { browserAvailability, launchBrowser, type BrowserSession } from "../helpers/browser.js";
+import { browserAvailability, launchBrowser, screenshotPath, type BrowserSession } from "../helpers/browser.js";
 import { captureLogs } from "../helpers/logs.js";
 import { tempDir, waitFor } from "../helpers/temp.js";
 
-const SCREENSHOTS = path.join(PROJECT_ROOT, "docs", "screenshots");
 const CAP = GOVERNOR_DEFAULTS.botTurnCap;
 const availability = browserAvailability();
 
@@ -61,7 +59,6 @@ beforeAll(async () => {
   context = browser.context;
   chat = await browser.newPage();
   chat.setDefaultTimeout(30_000);
-  mkdirSync(SCREENSHOTS, { recursive: true });
 }, 180_000);
 
 // A failed step says little on its own: show what the channels held and what went wrong inside.
@@ -175,7 +172,7 @@ async function createBot(description: string, name: string, screenshot?: string)
     await expect.poll(() => p.locator(".toast").count(), { timeout: 10_000 }).toBe(0);
     await p.getByTestId("token").evaluate((node) => ((node as HTMLElement).style.filter = "blur(5px)"));
     await p.evaluate(() => window.scrollTo(0, 0));
-    await p.screenshot({ path: path.join(SCREENSHOTS, screenshot), fullPage: true });
+    await p.screenshot({ path: screenshotPath(screenshot), fullPage: true });
     await p.getByTestId("token").evaluate((node) => ((node as HTMLElement).style.filter = ""));
   }
 
@@ -260,7 +257,7 @@ describe.skipIf(!availability.path)("the demo journey in a browser", () => {
     // Tall enough to show the whole exchange, from the person's request to the governor's notice.
     await chat.setViewportSize({ width: 1280, height: 1000 });
     await chat.locator(`.message[data-id="${asked}"]`).scrollIntoViewIfNeeded();
-    await chat.screenshot({ path: path.join(SCREENSHOTS, "journey-chat.png") });
+    await chat.screenshot({ path: screenshotPath("journey-chat.png") });
     await chat.setViewportSize({ width: 1280, height: 800 });
   }, 180_000);
 

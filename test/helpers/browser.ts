@@ -1,6 +1,6 @@
 // Drives a real Chromium (Debian's `chromium` package) with playwright-core, for tests of the
 // sandbox's web pages and the end-to-end demo journey.
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -88,4 +88,14 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
     await rm(profile, { recursive: true, force: true });
     throw error;
   }
+}
+
+/**
+ * Where a browser test saves a screenshot: docs/screenshots/ (the README's images) when
+ * BOBB_SCREENSHOTS=1, else a temp folder, so an ordinary test run leaves the tree clean.
+ */
+export function screenshotPath(name: string): string {
+  const dir = process.env.BOBB_SCREENSHOTS === "1" ? join(import.meta.dirname, "../../docs/screenshots") : join(tmpdir(), "bobb-screenshots");
+  mkdirSync(dir, { recursive: true });
+  return join(dir, name);
 }

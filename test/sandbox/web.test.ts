@@ -1,14 +1,11 @@
 // The sandbox's web pages in a real browser: the mock Developer Portal makes a bot, a real
 // discord.js client logs in with the token the page showed, and a person talks to it in the chat.
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
 import { ChannelType, Client, Events, type Message, type SendableChannels } from "discord.js";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { browserAvailability, launchBrowser, type BrowserSession } from "../helpers/browser.js";
+import { browserAvailability, launchBrowser, screenshotPath, type BrowserSession } from "../helpers/browser.js";
 import { loginAndWait, sandboxClientOptions, startSandbox, waitForClientEvent, type SandboxHarness } from "../helpers/sandbox.js";
 
-const SCREENSHOTS = join(import.meta.dirname, "../../docs/screenshots");
 const BANNER = "Replies come from the offline demo model — set ANTHROPIC_API_KEY or BOBB_MODEL_BASE_URL to use a real one";
 const availability = browserAvailability();
 
@@ -31,7 +28,6 @@ describe.skipIf(!availability.path)("sandbox web chat and Developer Portal in a 
     browser = launched;
     page = await browser.newPage();
     page.setDefaultTimeout(10_000);
-    mkdirSync(SCREENSHOTS, { recursive: true });
   });
   afterAll(async () => {
     await browser?.close();
@@ -65,7 +61,7 @@ describe.skipIf(!availability.path)("sandbox web chat and Developer Portal in a 
     await page.getByText("It will not be shown again").waitFor();
     await page.getByTestId("token-section").getByRole("button", { name: "Copy" }).waitFor();
     await page.evaluate(() => window.scrollTo(0, 0));
-    await page.screenshot({ path: join(SCREENSHOTS, "portal.png") });
+    await page.screenshot({ path: screenshotPath("portal.png") });
 
     await page.getByRole("navigation", { name: "Portal" }).getByRole("link", { name: "OAuth2" }).click();
     await page.getByRole("link", { name: "Invite to BoBB Sandbox" }).click();
@@ -129,7 +125,7 @@ describe.skipIf(!availability.path)("sandbox web chat and Developer Portal in a 
 
     await general.sendTyping();
     await typing.waitFor();
-    await page.screenshot({ path: join(SCREENSHOTS, "chat.png") });
+    await page.screenshot({ path: screenshotPath("chat.png") });
 
     // Content is untrusted: markup from a bot stays text, and the
     // bot's message clears its typing indicator.
