@@ -1,35 +1,18 @@
 import path from "node:path";
-import type { Logger } from "pino";
 import { resolveOpencodeCommand } from "./binary.js";
 import { Bridge, type PromptOptions, type PromptResult } from "./bridge.js";
 import { opencodeHome } from "./env.js";
-import { ServerManager, type RestartPolicy, type RuntimeAgent, type ServerStats } from "./manager.js";
-import type { ModelSettings } from "./model.js";
+import { ServerManager, type ManagerOptions, type RuntimeAgent, type ServerStats } from "./manager.js";
 import type { OpencodeServer } from "./server.js";
 import { SessionStore } from "./sessions.js";
 
-export interface OpencodeRuntimeOptions {
-  /** isolated: one `opencode serve` per agent on its registry port; shared: one server for all on `basePort`. */
-  mode: "isolated" | "shared";
+/** The manager's options, with the command resolved and the health timeout defaulted here. */
+export interface OpencodeRuntimeOptions extends Omit<ManagerOptions, "command" | "healthTimeoutMs"> {
   /** OPENCODE_COMMAND; defaults to the native binary of the installed opencode-ai package. */
   command?: string;
-  dataDir: string;
-  agentsDir: string;
-  basePort: number;
   healthTimeoutMs?: number;
   promptTimeoutMs?: number;
   queueLimit?: number;
-  model: ModelSettings;
-  /** Base URL of the tool API, e.g. http://127.0.0.1:3456. */
-  apiUrl: string;
-  logger: Logger;
-  /** Passwords and agent keys are registered here so logs scrub them. */
-  secrets?: { add(value: string): void; delete(value: string): void };
-  /** An agent's server failed for good (after restarts); the caller records last_error. */
-  onFailure?: (agentId: string, message: string) => void;
-  restart?: Partial<RestartPolicy>;
-  /** Config files above agent directories that are there on purpose (not warned about). */
-  expectedParentFiles?: readonly string[];
 }
 
 /** The OpenCode side of BoBB: agents' servers plus the session bridge. */
@@ -52,27 +35,14 @@ export interface OpencodeRuntime {
 
 /** Builds the runtime; nothing starts until ensureAgent. */
 export function createOpencodeRuntime(options: OpencodeRuntimeOptions): OpencodeRuntime {
-  const manager = new ServerManager({
-    mode: options.mode,
-    command: resolveOpencodeCommand(options.command),
-    dataDir: options.dataDir,
-    agentsDir: options.agentsDir,
-    basePort: options.basePort,
-    healthTimeoutMs: options.healthTimeoutMs ?? 30_000,
-    model: options.model,
-    apiUrl: options.apiUrl,
-    logger: options.logger,
-    ...(options.secrets ? { secrets: options.secrets } : {}),
-    ...(options.onFailure ? { onFailure: options.onFailure } : {}),
-    ...(options.restart ? { restart: options.restart } : {}),
-    ...(options.expectedParentFiles ? { expectedParentFiles: options.expectedParentFiles } : {}),
-  });
+  const { promptTimeoutMs, queueLimit, command, healthTimeoutMs, ...shared } = options;
+  const manager = new ServerManager({ ...shared, command: resolveOpencodeCommand(command), healthTimeoutMs: healthTimeoutMs ?? 30_000 });
   const store = new SessionStore(path.join(opencodeHome(options.dataDir), `sessions-${options.mode}.json`));
   const bridge = new Bridge({
     servers: manager,
     store,
-    queueLimit: options.queueLimit ?? 8,
-    promptTimeoutMs: options.promptTimeoutMs ?? 120_000,
+    queueLimit: queueLimit ?? 8,
+    promptTimeoutMs: promptTimeoutMs ?? 120_000,
     logger: options.logger,
   });
   let closed = false;

@@ -3,8 +3,6 @@
 // make a second bot, watch the two debate under the loop governor, and end a debate with "stop".
 // The product runs in-process as `npm start` builds it in sandbox mode (startApp, no Discord
 // token, no model configured), so its logs, registry and model requests can be inspected too.
-import path from "node:path";
-import getPort from "get-port";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startApp, type App } from "../../src/app.js";
@@ -13,6 +11,7 @@ import { createScriptedModel, demoRules, type RecordedRequest, type ScriptedMode
 import { GOVERNOR_DEFAULTS } from "../../src/discord/governor.js";
 import { browserAvailability, launchBrowser, screenshotPath, type BrowserSession } from "../helpers/browser.js";
 import { captureLogs } from "../helpers/logs.js";
+import { localEnv } from "../helpers/supervisor.js";
 import { tempDir, waitFor } from "../helpers/temp.js";
 
 const CAP = GOVERNOR_DEFAULTS.botTurnCap;
@@ -40,13 +39,7 @@ beforeAll(async () => {
   logs = root.lines;
   const config = loadConfig(
     {
-      BOBB_DATA_DIR: path.join(dir, "data"),
-      BOBB_REGISTRY_PATH: path.join(dir, "registry.json"),
-      BOBB_AGENTS_DIR: path.join(dir, "agents"),
-      BOBB_API_PORT: String(await getPort()),
-      SANDBOX_PORT: String(await getPort()),
-      BOBB_OPENCODE_PORT: String(await getPort()),
-      BOBB_CHILD_PORT_START: String(await getPort()),
+      ...(await localEnv(dir)),
     },
     dir,
   );

@@ -5,12 +5,12 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
 import path from "node:path";
-import getPort from "get-port";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../../src/app.js";
 import { TOKEN_PATTERN } from "../../src/log/index.js";
 import { browserAvailability, launchBrowser } from "../helpers/browser.js";
 import { descendants, stillRunning, type ProcId } from "../helpers/proc.js";
+import { localEnv } from "../helpers/supervisor.js";
 import { tempDir, waitFor } from "../helpers/temp.js";
 
 const START = "node --import tsx src/main.ts";
@@ -68,13 +68,7 @@ beforeAll(async () => {
   const env: Record<string, string> = {
     PATH: process.env["PATH"] ?? "/usr/bin:/bin",
     HOME: process.env["HOME"] ?? dir,
-    BOBB_DATA_DIR: path.join(dir, "data"),
-    BOBB_REGISTRY_PATH: path.join(dir, "registry.json"),
-    BOBB_AGENTS_DIR: path.join(dir, "agents"),
-    BOBB_API_PORT: String(await getPort()),
-    SANDBOX_PORT: String(await getPort()),
-    BOBB_OPENCODE_PORT: String(await getPort()),
-    BOBB_CHILD_PORT_START: String(await getPort()),
+    ...(await localEnv(dir)),
     // Empty values win over a developer's .env in the repository: sandbox and demo model for sure.
     BOBB_DISCORD_TOKEN: "",
     ANTHROPIC_API_KEY: "",
@@ -169,13 +163,8 @@ describe("npm start when the sandbox port is taken", () => {
       const env = {
         PATH: process.env["PATH"] ?? "/usr/bin:/bin",
         HOME: process.env["HOME"] ?? other,
-        BOBB_DATA_DIR: path.join(other, "data"),
-        BOBB_REGISTRY_PATH: path.join(other, "registry.json"),
-        BOBB_AGENTS_DIR: path.join(other, "agents"),
-        BOBB_API_PORT: String(await getPort()),
+        ...(await localEnv(other)),
         SANDBOX_PORT: String(port),
-        BOBB_OPENCODE_PORT: String(await getPort()),
-        BOBB_CHILD_PORT_START: String(await getPort()),
         BOBB_DISCORD_TOKEN: "",
       };
       const busy = spawn(process.execPath, START.split(" ").slice(1), { cwd: PROJECT_ROOT, env, stdio: ["ignore", "pipe", "pipe"] });

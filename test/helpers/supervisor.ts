@@ -34,6 +34,19 @@ export interface Supervisor {
   close(): Promise<void>;
 }
 
+/** File locations inside `dir` and free ports for every listener, so a supervisor under test collides with nothing. */
+export async function localEnv(dir: string): Promise<Record<string, string>> {
+  return {
+    BOBB_DATA_DIR: path.join(dir, "data"),
+    BOBB_REGISTRY_PATH: path.join(dir, "registry.json"),
+    BOBB_AGENTS_DIR: path.join(dir, "agents"),
+    BOBB_API_PORT: String(await getPort()),
+    SANDBOX_PORT: String(await getPort()),
+    BOBB_OPENCODE_PORT: String(await getPort()),
+    BOBB_CHILD_PORT_START: String(await getPort()),
+  };
+}
+
 export interface SupervisorOptions {
   mode?: "isolated" | "shared";
   env?: Record<string, string>;
@@ -52,12 +65,7 @@ export async function startSupervisor(options: SupervisorOptions = {}): Promise<
     BOBB_DISCORD_TOKEN: bobbApp.token,
     DISCORD_API_URL: `${sandbox.url}/api`,
     BOBB_API_KEY: adminKey,
-    BOBB_API_PORT: String(await getPort()),
-    BOBB_OPENCODE_PORT: String(await getPort()),
-    BOBB_CHILD_PORT_START: String(await getPort()),
-    BOBB_DATA_DIR: path.join(dir, "data"),
-    BOBB_REGISTRY_PATH: path.join(dir, "registry.json"),
-    BOBB_AGENTS_DIR: path.join(dir, "agents"),
+    ...(await localEnv(dir)),
     BOBB_OPENCODE_MODE: options.mode ?? "shared",
     BOBB_LOGIN_SPACING: "0",
     LOG_LEVEL: "debug",
