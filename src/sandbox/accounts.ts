@@ -160,9 +160,9 @@ export class Accounts {
     return channel;
   }
 
-  /** Creates the seeded guild "BoBB Sandbox" with #general and #debate, owned by a human "sandbox-owner". */
-  seed(): void {
-    const owner = this.ctx.store.userByName("sandbox-owner") ?? this.createHuman("sandbox-owner");
+  /** Creates the seeded guild "BoBB Sandbox" with #general and #debate, owned by a human (default "sandbox-owner"). */
+  seed(ownerName = "sandbox-owner"): void {
+    const owner = this.ctx.store.userByName(ownerName) ?? this.createHuman(ownerName);
     const guildId = this.ctx.ids.next();
     const everyone: RoleRecord = {
       id: guildId,

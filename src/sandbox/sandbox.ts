@@ -74,7 +74,8 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   }
 
   const accounts = new Accounts(ctx);
-  if (options.seed !== false && store.guilds.size === 0) accounts.seed();
+  // The web chat's human owns the seeded guild, so a newcomer sees only themself and the bots.
+  if (options.seed !== false && store.guilds.size === 0) accounts.seed(options.humanName);
   const messages = new Messages(ctx);
   const webhooks = new Webhooks(ctx, messages);
   const limiter = new RateLimiter(options.rateLimits ?? {});
