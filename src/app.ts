@@ -113,10 +113,13 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
     closers.push(() => watcher.close());
 
     await ensureBuilderFiles(config.agentsDir, path.join(PROJECT_ROOT, "agents"));
-    await runtime.ensureAgent({ id: "bobb", name: "BoBB", persona: "", port: config.env.BOBB_OPENCODE_PORT, role: "bobb" }, keys.issue("bobb", "bobb"));
-    const bobb = await bots.start({ agentId: "bobb", name: "BoBB", token: discord.bobbToken });
-    late.bobbUserId = bobb.client.user.id;
-    await activation.restoreAll();
+    // BoBB's OpenCode server, BoBB's login and the restore of every active bot run together;
+    // messages that arrive early wait for their agent's OpenCode server.
+    const bobbReady = runtime.ensureAgent({ id: "bobb", name: "BoBB", persona: "", port: config.env.BOBB_OPENCODE_PORT, role: "bobb" }, keys.issue("bobb", "bobb"));
+    const bobbOnline = bots.start({ agentId: "bobb", name: "BoBB", token: discord.bobbToken }).then((bobb) => {
+      late.bobbUserId = bobb.client.user.id;
+    });
+    await Promise.all([bobbReady, bobbOnline, activation.restoreAll()]);
     overrides.signal?.throwIfAborted();
     overrides.signal?.removeEventListener("abort", onAbort);
     return { apiUrl, adminKeyFile: admin.file, discord, registry, bots, reconciler: activation, runtime, close };

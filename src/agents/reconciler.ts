@@ -116,8 +116,15 @@ export class Reconciler {
     try {
       await bots.stop(agent.id);
       const key = keys.issue(agent.id, "child");
-      await runtime.ensureAgent({ id: agent.id, name: agent.name, persona: agent.persona, port: agent.port, role: "child" }, key);
-      const bot = await bots.start({ agentId: agent.id, name: agent.name, token });
+      // OpenCode and the Discord login start together: the bot is online sooner, and a
+      // message that arrives first simply waits for its OpenCode server to be ready.
+      const [ensured, started] = await Promise.allSettled([
+        runtime.ensureAgent({ id: agent.id, name: agent.name, persona: agent.persona, port: agent.port, role: "child" }, key),
+        bots.start({ agentId: agent.id, name: agent.name, token }),
+      ]);
+      if (ensured.status === "rejected") throw ensured.reason;
+      if (started.status === "rejected") throw started.reason;
+      const bot = started.value;
       this.#running.set(agent.id, { token, name: agent.name });
       this.#failed.delete(agent.id);
       await this.#markActive(agent, bot.client.user.id);

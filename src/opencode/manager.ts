@@ -93,6 +93,8 @@ export class ServerManager {
   #keysWrite: Promise<void> = Promise.resolve();
   #prepared: Promise<void> | undefined;
 
+  /** ensureAgent calls in progress, so a prompt that arrives first can wait for them. */
+  readonly #ensuring = new Map<string, Promise<void>>();
   constructor(options: ManagerOptions) {
     this.#o = options;
     this.#policy = { baseMs: 500, capMs: 30_000, maxFailures: 5, stableMs: 60_000, ...options.restart };
@@ -104,6 +106,16 @@ export class ServerManager {
 
   /** Writes the agent's config and makes its server ready; idempotent, restarts when something changed. */
   async ensureAgent(agent: RuntimeAgent, apiKey: string): Promise<void> {
+    const run = this.#ensure(agent, apiKey);
+    this.#ensuring.set(agent.id, run);
+    try {
+      await run;
+    } finally {
+      if (this.#ensuring.get(agent.id) === run) this.#ensuring.delete(agent.id);
+    }
+  }
+
+  async #ensure(agent: RuntimeAgent, apiKey: string): Promise<void> {
     if (this.#closed) throw new BridgeError("CLOSED", "the OpenCode runtime is closed");
     this.#o.secrets?.add(apiKey);
     this.#prepared ??= prepareOpencodeHome(this.#o.dataDir);
@@ -156,6 +168,9 @@ export class ServerManager {
 
   /** A client for the agent's server (waits while it restarts). */
   async target(agentId: string): Promise<{ client: OpencodeClient; directory: string }> {
+    // The bot's Discord login runs alongside ensureAgent: a prompt may come before it registered.
+    const pending = this.#ensuring.get(agentId);
+    if (pending && !this.#agents.has(agentId)) await pending.catch(() => undefined);
     const entry = this.#agents.get(agentId);
     if (!entry) throw new BridgeError("AGENT_UNAVAILABLE", `agent "${agentId}" has no running OpenCode server`);
     if (entry.slot.failed) throw new BridgeError("AGENT_UNAVAILABLE", entry.slot.failed);

@@ -213,7 +213,8 @@ describe.skipIf(!availability.path)("the demo journey in a browser", () => {
     await chat.locator(".channel.active", { hasText: "general" }).waitFor();
 
     await createBot("create a chef bot that only cooks Italian", "Chef Bot", "journey-portal.png");
-    expect(app.registry.snapshot.agents["chef-bot"]).toMatchObject({ status: "active", discord_user_id: bots["Chef Bot"] });
+    // The bot's login and its OpenCode server start together; "active" is recorded once both are up.
+    await expect.poll(() => app.registry.snapshot.agents["chef-bot"], { timeout: 60_000 }).toMatchObject({ status: "active", discord_user_id: bots["Chef Bot"] });
 
     await openChannel(chat, "general");
     await send(chat, [{ mention: "Chef Bot" }, "what's for dinner?"]);
