@@ -37,15 +37,23 @@ export interface AppOverrides {
 export async function startApp(config: Config, root: RootLogger, overrides: AppOverrides = {}): Promise<App> {
   const log = root.logger.child({ component: "app" });
   const closers: Array<() => Promise<void>> = [];
-  const close = async () => {
-    for (const fn of closers.splice(0).reverse()) await fn().catch((err: unknown) => log.error({ err }, "error while closing"));
+  // One shutdown, however many callers (a signal during start-up, then the failed start): all await it.
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      for (const fn of closers.splice(0).reverse()) await fn().catch((err: unknown) => log.error({ err }, "error while closing"));
+    })());
+  // Something started after shutdown began is closed at once rather than left running.
+  const track = (fn: () => Promise<void>) => {
+    if (closing) void fn().catch((err: unknown) => log.error({ err }, "error while closing"));
+    else closers.push(fn);
   };
   const onAbort = () => void close();
   overrides.signal?.addEventListener("abort", onAbort, { once: true });
   try {
     const registry = new RegistryStore({ file: config.registryPath, firstPort: config.env.BOBB_CHILD_PORT_START, logger: root.logger });
     await registry.open();
-    closers.push(() => registry.close());
+    track(() => registry.close());
 
     const keys = new KeyStore((key) => root.secrets.add(key));
     const admin = await ensureAdminKey(config.dataDir, config.env.BOBB_API_KEY);
@@ -53,9 +61,9 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
     const apiUrl = `http://${config.env.BOBB_API_HOST}:${config.env.BOBB_API_PORT}`;
 
     const discord = await discordTarget(config, root);
-    closers.push(() => discord.close());
+    track(() => discord.close());
     const model = overrides.modelBaseUrl ? undefined : await demoModel(config, root);
-    if (model) closers.push(() => model.close());
+    if (model) track(() => model.close());
 
     // Late-bound: the runtime and bot manager report failures to the reconciler built after them.
     const late: { reconciler?: Reconciler; bobbUserId?: string } = {};
@@ -64,7 +72,7 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
       modelBaseUrl: overrides.modelBaseUrl ?? model?.url,
       onFailure: (agentId, message) => void late.reconciler?.markFailed(agentId, message),
     });
-    closers.push(() => runtime.close());
+    track(() => runtime.close());
 
     const files = new TemplateAgentFiles(config.agentsDir, root.logger, path.join(PROJECT_ROOT, "agents"));
     const signalDir = path.join(config.dataDir, "signals");
@@ -87,7 +95,7 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
       onMessage: (bot, message) => conversations.handle(bot, message),
       onFailure: (agentId, reason) => void late.reconciler?.markFailed(agentId, reason),
     });
-    closers.push(() => bots.close());
+    track(() => bots.close());
     const actions = new BotActions(bots, directory, turns);
 
     const api = createApi({
@@ -100,17 +108,17 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
       reservedPorts: new Set([config.env.BOBB_API_PORT, config.env.BOBB_OPENCODE_PORT, config.env.SANDBOX_PORT]),
     });
     await api.listen({ host: config.env.BOBB_API_HOST, port: config.env.BOBB_API_PORT });
-    closers.push(() => api.close());
+    track(() => api.close());
     log.info({ url: apiUrl, registry: registry.file }, `tool API listening on ${apiUrl}`);
     if (admin.file) log.info(`admin API key written to ${admin.file}`);
 
     const activation = new Reconciler({ registry, runtime, bots, keys, files, logger: root.logger });
     late.reconciler = activation;
-    closers.push(() => activation.close());
+    track(() => activation.close());
     registry.on("change", (change, origin) => activation.onRegistryChange(change, origin));
     const watcher = new SignalWatcher(signalDir, (agentId, reason) => void activation.signal(agentId, reason), root.logger);
     await watcher.start();
-    closers.push(() => watcher.close());
+    track(() => watcher.close());
 
     await ensureBuilderFiles(config.agentsDir, path.join(PROJECT_ROOT, "agents"));
     // BoBB's OpenCode server, BoBB's login and the restore of every active bot run together;

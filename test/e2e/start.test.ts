@@ -179,3 +179,37 @@ describe("npm start when the sandbox port is taken", () => {
     }
   }, 30_000);
 });
+
+describe("SIGTERM while start-up is still in progress", () => {
+  it("exits 0 and leaves no OpenCode process behind", async () => {
+    const { dir: other, cleanup: removeOther } = await tempDir("bobb-start-early-");
+    const env = {
+      PATH: process.env["PATH"] ?? "/usr/bin:/bin",
+      HOME: process.env["HOME"] ?? other,
+      ...(await localEnv(other)),
+      BOBB_DISCORD_TOKEN: "",
+      ANTHROPIC_API_KEY: "",
+      BOBB_MODEL_BASE_URL: "",
+    };
+    const early = spawn(process.execPath, START.split(" ").slice(1), { cwd: PROJECT_ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+    let printed = "";
+    early.stdout.setEncoding("utf8").on("data", (chunk: string) => (printed += chunk));
+    const exited = new Promise<number | null>((resolve) => early.once("exit", resolve));
+    const tree = new Map<number, ProcId>();
+    try {
+      // BoBB's OpenCode server exists but start-up has not finished (no URL line yet).
+      await waitFor(() => {
+        for (const proc of descendants(early.pid!)) tree.set(proc.pid, proc);
+        return [...tree.values()].some((p) => p.command.startsWith("opencode"));
+      }, 60_000, "an opencode server being started");
+      expect(printed).not.toMatch(/^sandbox listening on/m);
+      early.kill("SIGTERM");
+      expect(await exited).toBe(0);
+      await waitFor(() => [...tree.values()].every((p) => !stillRunning(p)), 10_000, "no descendant left");
+    } finally {
+      if (early.exitCode === null) early.kill("SIGKILL");
+      for (const proc of tree.values()) if (stillRunning(proc)) process.kill(proc.pid, "SIGKILL");
+      await removeOther();
+    }
+  }, 90_000);
+});
