@@ -74,6 +74,7 @@ export class Reconciler {
 
   /** A running bot failed for good (revoked token, lost connection): stop it and record why. */
   async markFailed(agentId: string, reason: string): Promise<void> {
+    if (this.#closed) return;
     const running = this.#running.get(agentId);
     if (running) this.#failed.set(agentId, running.token);
     await this.#stop(agentId);
@@ -84,9 +85,12 @@ export class Reconciler {
     return this.#running.has(agentId);
   }
 
+  /**
+   * Stops taking work. Starts still in flight are not awaited: they wait on OpenCode servers
+   * that the runtime's own close (after this one) kills, and they end quietly.
+   */
   async close(): Promise<void> {
     this.#closed = true;
-    await Promise.allSettled([...this.#queues.values()]);
   }
 
   async #reconcile(agentId: string): Promise<void> {
@@ -130,6 +134,8 @@ export class Reconciler {
       await this.#markActive(agent, bot.client.user.id);
       this.#log.info({ agent: agent.id }, "agent active");
     } catch (err) {
+      // A start cut short by shutdown is not a failure of the agent: record nothing.
+      if (this.#closed) return;
       this.#failed.set(agent.id, token);
       this.#log.error({ err, agent: agent.id }, `agent could not start: ${(err as Error).message}`);
       await this.#stop(agent.id);
@@ -145,6 +151,7 @@ export class Reconciler {
 
   /** Records status active, when it became so, and the bot's Discord user id (operators may set only the token). */
   async #markActive(agent: Agent, discordUserId?: string): Promise<void> {
+    if (this.#closed) return;
     const at = (this.options.now?.() ?? new Date()).toISOString();
     await this.options.registry
       .update((draft) => {
