@@ -81,10 +81,6 @@ export class Reconciler {
     await this.#recordError(agentId, reason);
   }
 
-  isRunning(agentId: string): boolean {
-    return this.#running.has(agentId);
-  }
-
   /**
    * Stops taking work. Starts still in flight are not awaited: they wait on OpenCode servers
    * that the runtime's own close (after this one) kills, and they end quietly.

@@ -1,10 +1,9 @@
 import type { Guild, SendableChannels } from "discord.js";
 import type { DiscordActions, Member, SendRequest, SendResult } from "../api/index.js";
-import { redactTokens } from "../log/index.js";
 import type { BotManager } from "./bot-manager.js";
 import type { BotDirectory } from "./directory.js";
 import { DiscordSideError } from "./ports.js";
-import { neutralizeMentions, postText } from "./post.js";
+import { outgoingText, postText } from "./post.js";
 import type { TurnTracker } from "./turns.js";
 
 /** The tool API's Discord side: an agent posts as its own bot and lists whom it can tag. */
@@ -39,9 +38,8 @@ export class BotActions implements DiscordActions {
       }
       if (!mentionIds.includes(target.userId)) mentionIds.push(target.userId);
     }
-    const nameOf = (id: string) => this.directory.byUserId(id)?.name ?? bot.client.users.cache.get(id)?.username;
     // Defence in depth: nothing token-shaped is ever posted, whatever the model wrote.
-    const body = neutralizeMentions(redactTokens(request.content), nameOf, new Set(mentionIds));
+    const body = outgoingText(request.content, this.directory.namesFor(bot.client), new Set(mentionIds));
     const text = [...mentionIds.map((id) => `<@${id}>`), body].join(" ");
     const posted = await postText(channel as SendableChannels, text, { replyTo: request.reply_to, mentionIds }).catch((err: unknown) => {
       throw describeDiscordError(err, request.channel_id);

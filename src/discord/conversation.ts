@@ -7,7 +7,7 @@ import { formatMessageContext } from "./context.js";
 import type { BotDirectory } from "./directory.js";
 import type { ChannelGovernor } from "./governor.js";
 import type { AgentBrain } from "./ports.js";
-import { neutralizeMentions, postText } from "./post.js";
+import { outgoingText, postText } from "./post.js";
 import { decideRoute } from "./routing.js";
 import { isStopCommand } from "./stop-words.js";
 import type { Turn, TurnTracker } from "./turns.js";
@@ -144,8 +144,7 @@ export class Conversations {
   }
 
   async #reply(bot: RunningBot, message: Message, turn: Turn, text: string): Promise<void> {
-    const nameOf = (id: string) => this.options.directory.byUserId(id)?.name ?? bot.client.users.cache.get(id)?.username;
-    await postText(message.channel as SendableChannels, neutralizeMentions(redactTokens(text), nameOf), {
+    await postText(message.channel as SendableChannels, outgoingText(text, this.options.directory.namesFor(bot.client)), {
       replyTo: message.id,
       stillWanted: () => !turn.controller.signal.aborted,
     });

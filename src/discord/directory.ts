@@ -1,3 +1,4 @@
+import type { Client } from "discord.js";
 import type { KnownBot } from "./ports.js";
 
 /** Who is who among our bots: names ↔ Discord user ids, case-insensitive. */
@@ -17,5 +18,10 @@ export class BotDirectory {
   byName(name: string): KnownBot | undefined {
     const wanted = name.trim().replace(/^@/, "").toLowerCase();
     return this.all().find((b) => b.name.toLowerCase() === wanted || b.agentId.toLowerCase() === wanted);
+  }
+
+  /** Names for user ids as a bot shows them: our bots by their registry name, others as its client has seen them. */
+  namesFor(client: Client): (userId: string) => string | undefined {
+    return (userId) => this.byUserId(userId)?.name ?? client.users.cache.get(userId)?.username;
   }
 }

@@ -28,5 +28,5 @@ export { BotActions } from "./actions.js";
 export { BotDirectory } from "./directory.js";
 export { TurnTracker, type Turn } from "./turns.js";
 export { NoteBoard } from "./notes.js";
-export { postText, neutralizeMentions } from "./post.js";
+export { postText, neutralizeMentions, outgoingText } from "./post.js";
 export { DiscordSideError, type AgentBrain, type KnownBot } from "./ports.js";

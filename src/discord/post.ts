@@ -1,9 +1,15 @@
 import type { Message, MessageCreateOptions, SendableChannels } from "discord.js";
+import { redactTokens } from "../log/index.js";
 import { splitForDiscord } from "./split.js";
 
 /** Turns raw user mentions the bot did not ask for into plain names, so nobody is pinged or triggered by accident. */
 export function neutralizeMentions(text: string, nameOf: (userId: string) => string | undefined, keep: ReadonlySet<string> = new Set()): string {
   return text.replace(/<@!?(\d+)>/g, (raw, id: string) => (keep.has(id) ? raw : `@${nameOf(id) ?? "user"}`));
+}
+
+/** What a bot may post: nothing token-shaped, and raw mentions as plain names except the ones it means (`keep`). */
+export function outgoingText(text: string, nameOf: (userId: string) => string | undefined, keep?: ReadonlySet<string>): string {
+  return neutralizeMentions(redactTokens(text), nameOf, keep);
 }
 
 export interface PostOptions {
