@@ -1,6 +1,6 @@
 export { RegistryStore, type RegistryStoreOptions, type RegistryHealth, type RegistryEvents } from "./store.js";
 export { RegistryError } from "./errors.js";
-export { allocatePort, isPortFree } from "./ports.js";
+export { allocatePort, isPortFree } from "./port-allocation.js";
 export { diffRegistries, type RegistryChange } from "./diff.js";
 export { parseRegistry, serializeRegistry } from "./parse.js";
 export { writeFileAtomic } from "./atomic-write.js";
