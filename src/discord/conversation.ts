@@ -1,7 +1,7 @@
 import type { Message, SendableChannels } from "discord.js";
 import type { Logger } from "../log/index.js";
 import { containsToken, redactTokens } from "../log/index.js";
-import { conversationKey, loadHistory, mentionedBotIds, toContextUser } from "./adapter.js";
+import { conversationKey, loadHistory, mentionedBotIds, toContextUser } from "./message-reader.js";
 import type { RunningBot } from "./bot-manager.js";
 import { formatMessageContext } from "./context.js";
 import type { BotDirectory } from "./directory.js";
