@@ -6,7 +6,7 @@ import { RegistryStore } from "./registry/index.js";
 import { createApi, ensureAdminKey, KeyStore } from "./api/index.js";
 import { ensureBuilderFiles, Reconciler, SignalWatcher, TemplateAgentFiles, TokenIntake, writeSignal } from "./agents/index.js";
 import { BotActions, BotDirectory, BotManager, ChannelGovernor, Conversations, NoteBoard, TurnTracker, type KnownBot } from "./discord/index.js";
-import { demoModel, discordTarget, type DiscordTarget } from "./embedded.js";
+import { demoModel, discordTarget, type DiscordTarget } from "./discord-target.js";
 import { createRuntime } from "./runtime.js";
 import type { OpencodeRuntime } from "./opencode/index.js";
 
