@@ -6,7 +6,8 @@ import { RegistryStore } from "./registry/index.js";
 import { createApi, ensureAdminKey, KeyStore } from "./api/index.js";
 import { ensureBuilderFiles, Reconciler, SignalWatcher, TemplateAgentFiles, TokenIntake, writeSignal } from "./agents/index.js";
 import { BotActions, BotDirectory, BotManager, ChannelGovernor, Conversations, NoteBoard, TurnTracker, type KnownBot } from "./discord/index.js";
-import { demoModel, discordTarget, type DiscordTarget } from "./discord-target.js";
+import { discordTarget, type DiscordTarget } from "./discord-target.js";
+import { startAgentModel } from "./agent-model.js";
 import { createRuntime } from "./runtime.js";
 import type { OpencodeRuntime } from "./opencode/index.js";
 
@@ -62,14 +63,14 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
 
     const discord = await discordTarget(config, root);
     track(() => discord.close());
-    const model = overrides.modelBaseUrl ? undefined : await demoModel(config, root);
-    if (model) track(() => model.close());
+    const model = await startAgentModel(config, root, overrides.modelBaseUrl);
+    track(() => model.close());
 
     // Late-bound: the runtime and bot manager report failures to the reconciler built after them.
     const late: { reconciler?: Reconciler; bobbUserId?: string } = {};
     const runtime = createRuntime(config, root, {
       apiUrl,
-      modelBaseUrl: overrides.modelBaseUrl ?? model?.url,
+      model: model.settings,
       onFailure: (agentId, message) => void late.reconciler?.markFailed(agentId, message),
     });
     track(() => runtime.close());

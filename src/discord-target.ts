@@ -2,7 +2,6 @@ import path from "node:path";
 import type { Config } from "./config/index.js";
 import type { RootLogger } from "./log/index.js";
 import { createSandbox, type Sandbox } from "./sandbox/index.js";
-import { createScriptedModel, type ScriptedModel } from "./demo-model/index.js";
 
 /** Where the bots connect and how invites look: real Discord, or the embedded sandbox. */
 export interface DiscordTarget {
@@ -56,10 +55,4 @@ export async function discordTarget(config: Config, root: RootLogger): Promise<D
     sandbox,
     close: () => sandbox.close(),
   };
-}
-
-/** The offline demo model, when no real model is configured. */
-export async function demoModel(config: Config, root: RootLogger): Promise<ScriptedModel | undefined> {
-  if (config.modelSource !== "demo") return undefined;
-  return createScriptedModel({ logger: root.logger });
 }

@@ -2,20 +2,19 @@ import path from "node:path";
 import type { Config } from "./config/index.js";
 import { PROJECT_ROOT } from "./project-root.js";
 import type { RootLogger } from "./log/index.js";
-import { createOpencodeRuntime, modelSettingsFromConfig, type OpencodeRuntime } from "./opencode/index.js";
+import { createOpencodeRuntime, type ModelSettings, type OpencodeRuntime } from "./opencode/index.js";
 
 export interface RuntimeWiring {
   /** The tool API's base URL, which agents' tools call. */
   apiUrl: string;
-  /** Base URL of the scripted/demo model when no real model is configured. */
-  modelBaseUrl: string | undefined;
+  /** The model every agent talks to. */
+  model: ModelSettings;
   /** An agent's OpenCode server failed for good. */
   onFailure: (agentId: string, message: string) => void;
 }
 
 /** The OpenCode runtime configured from the environment. */
 export function createRuntime(config: Config, root: RootLogger, wiring: RuntimeWiring): OpencodeRuntime {
-  const model = wiring.modelBaseUrl ? { kind: "demo" as const, baseUrl: wiring.modelBaseUrl } : modelSettingsFromConfig(config);
   return createOpencodeRuntime({
     mode: config.env.BOBB_OPENCODE_MODE,
     ...(config.env.OPENCODE_COMMAND ? { command: config.env.OPENCODE_COMMAND } : {}),
@@ -25,7 +24,7 @@ export function createRuntime(config: Config, root: RootLogger, wiring: RuntimeW
     healthTimeoutMs: config.env.OPENCODE_HEALTH_TIMEOUT,
     promptTimeoutMs: config.env.BOBB_PROMPT_TIMEOUT,
     queueLimit: config.env.BOBB_QUEUE_LIMIT,
-    model,
+    model: wiring.model,
     apiUrl: wiring.apiUrl,
     logger: root.logger,
     secrets: root.secrets,

@@ -1,30 +1,8 @@
-import type { Config } from "../config/index.js";
-
-export const DEFAULT_ANTHROPIC_MODEL = "anthropic/claude-sonnet-4-20250514";
-
 /** Which model the agents talk to. Keys stay here and reach OpenCode only through its environment. */
 export type ModelSettings =
   | { kind: "anthropic"; model: string; apiKey: string }
   | { kind: "openai-compatible"; baseUrl: string; model: string; apiKey?: string }
   | { kind: "demo"; baseUrl: string };
-
-/** Model settings from the configuration; `demoBaseUrl` is the scripted model's /v1 URL when the demo runs. */
-export function modelSettingsFromConfig(config: Pick<Config, "env" | "modelSource">, demoBaseUrl?: string): ModelSettings {
-  const env = config.env;
-  if (config.modelSource === "openai-compatible" && env.BOBB_MODEL_BASE_URL) {
-    return {
-      kind: "openai-compatible",
-      baseUrl: env.BOBB_MODEL_BASE_URL,
-      model: env.BOBB_MODEL ?? "local/default",
-      ...(env.BOBB_MODEL_API_KEY ? { apiKey: env.BOBB_MODEL_API_KEY } : {}),
-    };
-  }
-  if (config.modelSource === "anthropic" && env.ANTHROPIC_API_KEY) {
-    return { kind: "anthropic", model: env.BOBB_MODEL ?? DEFAULT_ANTHROPIC_MODEL, apiKey: env.ANTHROPIC_API_KEY };
-  }
-  if (!demoBaseUrl) throw new Error("no model configured: set ANTHROPIC_API_KEY or BOBB_MODEL_BASE_URL, or start the demo model");
-  return { kind: "demo", baseUrl: demoBaseUrl };
-}
 
 /** The `provider`/`model` part of an agent's opencode.json; never contains a key. */
 export function providerConfig(model: ModelSettings, agentId: string): Record<string, unknown> {
