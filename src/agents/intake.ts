@@ -16,8 +16,6 @@ export interface IntakeOptions {
   /** Tells the activation watcher to start an agent. */
   signal: (agentId: string, reason: string) => Promise<void>;
   notes: NoteBoard;
-  /** The agent id of the builder bot whose messages are scanned. */
-  builderId?: string;
 }
 
 interface PendingChoice {
@@ -51,7 +49,7 @@ export class TokenIntake {
 
   /** Returns true when the message was intake's business and must go no further. */
   async handle(bot: RunningBot, message: Message): Promise<boolean> {
-    if (bot.spec.agentId !== (this.options.builderId ?? "bobb") || message.author.bot) return false;
+    if (bot.spec.agentId !== "bobb" || message.author.bot) return false;
     const tokens = findTokens(message.content);
     const inDm = message.guildId === null;
     if (tokens.length > 0 && !inDm) {
@@ -149,7 +147,7 @@ export class TokenIntake {
       return;
     }
     this.#log.info({ agent: agent.id, bot_user: owner.id }, "token validated and stored; activating");
-    this.options.notes.add(this.options.builderId ?? "bobb", `dm-${message.author.id}`, INTAKE_TEXT.modelNotice(agent.id));
+    this.options.notes.add("bobb", `dm-${message.author.id}`, INTAKE_TEXT.modelNotice(agent.id));
     this.#reportFailure(message, agent.id);
     await this.options.signal(agent.id, "token received by DM");
     await this.#say(message, INTAKE_TEXT.activated(agent.name, tagOf(owner), this.options.inviteUrl(owner.id)));

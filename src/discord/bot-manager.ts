@@ -24,8 +24,6 @@ export interface BotManagerOptions {
   onMessage: (bot: RunningBot, message: Message) => Promise<void>;
   /** A bot stopped for good (revoked token, lost connection that won't recover). */
   onFailure: (agentId: string, reason: string) => void;
-  /** A bot connected (after login or a reconnect). */
-  onReady?: (bot: RunningBot) => void;
 }
 
 const CLOSE_REASONS: Record<number, string> = {
@@ -103,7 +101,6 @@ export class BotManager {
     }
     this.#bots.set(spec.agentId, bot);
     log.info({ tag: bot.client.user.tag }, `bot online as ${bot.client.user.tag}`);
-    this.#options.onReady?.(bot);
     return bot;
   }
 

@@ -63,7 +63,8 @@ describe("ChannelGovernor", () => {
     const { posted, notices } = runaway(env);
     expect(posted).toBe(8);
     expect(notices).toEqual(["Bot-to-bot exchange paused in this channel after 8 bot messages; a human can mention a bot to continue."]);
-    expect(env.gov.isTripped(CH)).toBe(true);
+    // Tripped: the channel keeps refusing, with no second notice.
+    expect(env.ask(A, B)).toEqual({ allowed: false, reason: "bot-turn-cap" });
   });
 
   it("honours a configured cap", () => {
@@ -126,7 +127,7 @@ describe("ChannelGovernor", () => {
       const env = tripped();
       env.clock.advance(1_000);
       env.human([A]);
-      expect(env.gov.isTripped(CH)).toBe(false);
+      expect(env.ask(A, B)).toEqual({ allowed: true });
       env.bot(A, [B]); // A answers the human and pulls B in
       expect(env.ask(A, B)).toEqual({ allowed: true });
     });
@@ -225,8 +226,7 @@ describe("ChannelGovernor", () => {
     it("closes the channel until a human mentions a bot", () => {
       const env = setup();
       env.bot(A, [B]);
-      env.gov.close(CH);
-      expect(env.gov.isClosed(CH)).toBe(true);
+      env.human([], CH, true); // "stop"
       expect(env.ask(A, B)).toEqual({ allowed: false, reason: "closed" });
       env.human(); // chatting does not reopen
       env.clock.advance(3_600_000 - 1);
@@ -234,14 +234,12 @@ describe("ChannelGovernor", () => {
       env.bot(A, [B]); // bots mentioning bots do not reopen
       expect(env.ask(A, B)).toEqual({ allowed: false, reason: "closed" });
       env.human([B]);
-      expect(env.gov.isClosed(CH)).toBe(false);
       expect(env.ask(A, B)).toEqual({ allowed: true });
     });
 
     it("treats an observed stop command as close, even when it mentions a bot", () => {
       const env = setup();
       env.human([A], CH, true); // "<@A> stop"
-      expect(env.gov.isClosed(CH)).toBe(true);
       expect(env.ask(B, A)).toEqual({ allowed: false, reason: "closed" });
       env.human([A]);
       expect(env.ask(B, A)).toEqual({ allowed: true });
@@ -251,8 +249,8 @@ describe("ChannelGovernor", () => {
       const env = setup({ botTurnCap: 1 });
       env.bot(A, [B]);
       expect(env.ask(A, B).allowed).toBe(false);
-      env.gov.close(CH);
-      expect(env.gov.isTripped(CH)).toBe(false);
+      env.human([], CH, true); // "stop"
+      // Closed replaces the trip: the refusal says closed and carries no notice.
       expect(env.ask(A, B)).toEqual({ allowed: false, reason: "closed" });
       expect(env.ask(A, B, "elsewhere")).toEqual({ allowed: true });
     });
@@ -271,22 +269,27 @@ describe("ChannelGovernor", () => {
       expect(env.ask(A, B, "busy").allowed).toBe(false); // tripped
       expect(env.gov.channelCount).toBe(1001);
       env.clock.advance(300_000);
-      env.human([], "busy"); // busy keeps talking
+      env.bot(A, [B], "busy"); // busy keeps talking (a bot, so the trip's cooldown does not start)
       env.clock.advance(300_000);
       env.ask(C, D, "new");
       expect(env.gov.channelCount).toBe(2);
-      expect(env.gov.isTripped("busy")).toBe(true);
+      expect(env.ask(A, B, "busy")).toEqual({ allowed: false, reason: "bot-turn-cap" }); // still tripped
     });
 
     it("forgets a closed channel only after idleMs of silence", () => {
+      // Asking touches the channel, so "still closed" and "forgotten" are checked on two governors.
+      const early = setup({ idleMs: 600_000 });
+      early.human([], CH, true); // "stop"
+      early.clock.advance(599_999);
+      early.human([], "other");
+      expect(early.ask(A, B)).toEqual({ allowed: false, reason: "closed" });
       const env = setup({ idleMs: 600_000 });
-      env.gov.close(CH);
+      env.human([], CH, true);
       env.clock.advance(599_999);
       env.human([], "other");
-      expect(env.gov.isClosed(CH)).toBe(true);
       env.clock.advance(60_001);
       env.human([], "other");
-      expect(env.gov.isClosed(CH)).toBe(false);
+      expect(env.ask(A, B)).toEqual({ allowed: true });
     });
 
     it("prunes expired pair records", () => {

@@ -16,8 +16,8 @@
  *   ("lol") do not restart it straight away, and no human ever waits for the cooldown.
  * - Every human message resets the consecutive-bot count. The pair budget is not reset by
  *   humans: it is the bound that holds even when humans keep the channel busy.
- * - Stop words: `close` (or `observe` of a stop command) closes the channel to bot-to-bot
- *   turns until a human next mentions a bot; no notice (the human asked for quiet).
+ * - Stop words: `observe` of a stop command closes the channel to bot-to-bot turns until
+ *   a human next mentions a bot; no notice (the human asked for quiet).
  * - The cap counts posted messages, so one bot message that mentions several bots may
  *   overshoot it by the extra mentions; a reply split into several parts counts each part.
  * - A channel silent for `idleMs` (default 1 hour, never less than the window or the
@@ -105,7 +105,7 @@ export class ChannelGovernor {
     this.now = options.now ?? Date.now;
   }
 
-  /** Records a message posted in a channel (every message, humans' and bots', before routing it). */
+  /** Records a message posted in a channel (every message, humans' and bots', before routing it); a human stop command closes the channel. */
   observe(message: ObservedMessage): void {
     const at = message.at ?? this.now();
     this.sweep(at);
@@ -116,7 +116,8 @@ export class ChannelGovernor {
     }
     ch.botStreak = 0;
     if (message.isStopCommand === true) {
-      this.closeState(ch);
+      ch.closed = true;
+      ch.trip = undefined;
     } else if (message.mentionedBotIds.length > 0) {
       ch.closed = false;
       ch.trip = undefined;
@@ -143,23 +144,6 @@ export class ChannelGovernor {
     return { allowed: true };
   }
 
-  /** Closes the channel to bot-to-bot turns after a stop command, until a human next mentions a bot. */
-  close(channelId: string): void {
-    const now = this.now();
-    this.sweep(now);
-    this.closeState(this.channel(channelId, now));
-  }
-
-  /** True while the channel is closed by a stop command. */
-  isClosed(channelId: string): boolean {
-    return this.channels.get(channelId)?.closed ?? false;
-  }
-
-  /** True while bot-to-bot turns in the channel are paused by a trip (cap or pair budget). */
-  isTripped(channelId: string): boolean {
-    return this.channels.get(channelId)?.trip !== undefined;
-  }
-
   /** How many channels the governor currently remembers (for tests and metrics). */
   get channelCount(): number {
     return this.channels.size;
@@ -172,11 +156,6 @@ export class ChannelGovernor {
         ? `Bot-to-bot exchange paused in this channel after ${this.botTurnCap} bot messages; a human can mention a bot to continue.`
         : `Bot-to-bot exchange paused in this channel: these two bots have had ${this.pairBudget} turns in ${duration(this.pairWindowMs)}. They still answer people.`;
     return { allowed: false, reason, notice };
-  }
-
-  private closeState(ch: ChannelState): void {
-    ch.closed = true;
-    ch.trip = undefined;
   }
 
   private channel(channelId: string, at: number): ChannelState {

@@ -86,11 +86,6 @@ export class RegistryStore extends EventEmitter<RegistryEvents> {
     });
   }
 
-  /** Re-reads the file now (as the watcher would). */
-  reload(): Promise<void> {
-    return this.#serialize(() => this.#syncFromDisk(false));
-  }
-
   async close(): Promise<void> {
     await this.#watcher?.close();
     this.#watcher = undefined;

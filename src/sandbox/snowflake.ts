@@ -41,8 +41,3 @@ export class SnowflakeGenerator {
 export function snowflakeTime(id: string): number {
   return Number((BigInt(id) >> 22n) + DISCORD_EPOCH);
 }
-
-/** True when the string looks like a snowflake (numeric, 17–20 digits). */
-export function isSnowflake(value: string): boolean {
-  return /^\d{17,20}$/.test(value);
-}
