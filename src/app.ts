@@ -4,7 +4,7 @@ import { PROJECT_ROOT } from "./project-root.js";
 import type { RootLogger } from "./log/index.js";
 import { RegistryStore } from "./registry/index.js";
 import { createApi, ensureAdminKey, KeyStore } from "./api/index.js";
-import { ensureBuilderFiles, Reconciler, SignalWatcher, TemplateAgentFiles, TokenIntake, writeSignal } from "./agents/index.js";
+import { ensureBuilderFiles, intakeMessage, Reconciler, SignalWatcher, TemplateAgentFiles, TokenIntake } from "./agents/index.js";
 import { BotActions, BotDirectory, BotManager, ChannelGovernor, Conversations, NoteBoard, TurnTracker, type KnownBot } from "./discord/index.js";
 import { discordTarget, type DiscordTarget } from "./discord-target.js";
 import { startAgentModel } from "./agent-model.js";
@@ -32,6 +32,8 @@ export interface AppOverrides {
   signal?: AbortSignal;
   /** Model settings for agents (tests point this at their scripted model). */
   modelBaseUrl?: string;
+  /** Receives a synchronous kill of every OpenCode server, for the process's exit event (main.ts). */
+  lastResort?: (killNow: () => void) => void;
 }
 
 /** Composition root: wires the real implementations together and starts them in order. */
@@ -66,18 +68,11 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
     const model = await startAgentModel(config, root, overrides.modelBaseUrl);
     track(() => model.close());
 
-    // Late-bound: the runtime and bot manager report failures to the reconciler built after them.
-    const late: { reconciler?: Reconciler; bobbUserId?: string } = {};
-    const runtime = createRuntime(config, root, {
-      apiUrl,
-      model: model.settings,
-      onFailure: (agentId, message) => void late.reconciler?.markFailed(agentId, message),
-    });
+    const runtime = createRuntime(config, root, { apiUrl, model: model.settings });
+    overrides.lastResort?.(() => runtime.killNow());
     track(() => runtime.close());
 
     const files = new TemplateAgentFiles(config.agentsDir, root.logger, path.join(PROJECT_ROOT, "agents"));
-    const signalDir = path.join(config.dataDir, "signals");
-    const signals = { signal: (agentId: string, reason: string) => writeSignal(signalDir, agentId, reason) };
     const turns = new TurnTracker(Date.now, config.env.BOBB_PROMPT_TIMEOUT);
     const governor = new ChannelGovernor({
       botTurnCap: config.env.BOBB_BOT_TURN_CAP,
@@ -85,16 +80,16 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
       pairWindowMs: config.env.BOBB_PAIR_WINDOW,
       cooldownMs: config.env.BOBB_GOVERNOR_COOLDOWN,
     });
-    const directory = new BotDirectory(() => knownBots(registry, late.bobbUserId));
+    // BoBB's user id is known once its bot is online (the bot manager below).
+    const directory = new BotDirectory((): KnownBot[] => knownBots(registry, bots.get("bobb")?.client.user.id));
     const notes = new NoteBoard();
-    const intake = new TokenIntake({ registry, logger: root.logger, apiUrl: discord.apiUrl ?? "https://discord.com/api", inviteUrl: discord.inviteUrl, signal: signals.signal, notes });
-    const conversations = new Conversations({ brain: runtime, governor, directory, turns, logger: root.logger, notes, intercept: (bot, message) => intake.handle(bot, message) });
-    const bots = new BotManager({
+    const intake = new TokenIntake({ registry, logger: root.logger, apiUrl: discord.apiUrl ?? "https://discord.com/api", inviteUrl: discord.inviteUrl, notes });
+    const conversations = new Conversations({ brain: runtime, governor, directory, turns, logger: root.logger, notes, intercept: (bot, message) => intake.handle(bot.spec.agentId, intakeMessage(message)) });
+    const bots: BotManager = new BotManager({
       logger: root.logger,
       apiUrl: discord.apiUrl,
       loginSpacingMs: config.env.BOBB_LOGIN_SPACING,
       onMessage: (bot, message) => conversations.handle(bot, message),
-      onFailure: (agentId, reason) => void late.reconciler?.markFailed(agentId, reason),
     });
     track(() => bots.close());
     const actions = new BotActions(bots, directory, turns);
@@ -105,7 +100,6 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
       files,
       logger: root.logger,
       discord: () => actions,
-      signals,
       reservedPorts: new Set([config.env.BOBB_API_PORT, config.env.BOBB_OPENCODE_PORT, config.env.SANDBOX_PORT]),
     });
     await api.listen({ host: config.env.BOBB_API_HOST, port: config.env.BOBB_API_PORT });
@@ -113,11 +107,10 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
     log.info({ url: apiUrl, registry: registry.file }, `tool API listening on ${apiUrl}`);
     if (admin.file) log.info(`admin API key written to ${admin.file}`);
 
+    // Activation listens to the registry, the bots and the runtime itself; signal files are for outside writers.
     const activation = new Reconciler({ registry, runtime, bots, keys, files, logger: root.logger });
-    late.reconciler = activation;
     track(() => activation.close());
-    registry.on("change", (change, origin) => activation.onRegistryChange(change, origin));
-    const watcher = new SignalWatcher(signalDir, (agentId, reason) => void activation.signal(agentId, reason), root.logger);
+    const watcher = new SignalWatcher(path.join(config.dataDir, "signals"), (agentId, reason) => void activation.signal(agentId, reason), root.logger);
     await watcher.start();
     track(() => watcher.close());
 
@@ -125,9 +118,7 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
     // BoBB's OpenCode server, BoBB's login and the restore of every active bot run together;
     // messages that arrive early wait for their agent's OpenCode server.
     const bobbReady = runtime.ensureAgent({ id: "bobb", name: "BoBB", persona: "", port: config.env.BOBB_OPENCODE_PORT, role: "bobb" }, keys.issue("bobb", "bobb"));
-    const bobbOnline = bots.start({ agentId: "bobb", name: "BoBB", token: discord.bobbToken }).then((bobb) => {
-      late.bobbUserId = bobb.client.user.id;
-    });
+    const bobbOnline = bots.start({ agentId: "bobb", name: "BoBB", token: discord.bobbToken });
     await Promise.all([bobbReady, bobbOnline, activation.restoreAll()]);
     overrides.signal?.throwIfAborted();
     overrides.signal?.removeEventListener("abort", onAbort);

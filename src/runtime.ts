@@ -9,15 +9,13 @@ export interface RuntimeWiring {
   apiUrl: string;
   /** The model every agent talks to. */
   model: ModelSettings;
-  /** An agent's OpenCode server failed for good. */
-  onFailure: (agentId: string, message: string) => void;
 }
 
 /** The OpenCode runtime configured from the environment. */
 export function createRuntime(config: Config, root: RootLogger, wiring: RuntimeWiring): OpencodeRuntime {
   return createOpencodeRuntime({
     mode: config.env.BOBB_OPENCODE_MODE,
-    ...(config.env.OPENCODE_COMMAND ? { command: config.env.OPENCODE_COMMAND } : {}),
+    command: config.env.OPENCODE_COMMAND,
     dataDir: config.dataDir,
     agentsDir: config.agentsDir,
     basePort: config.env.BOBB_OPENCODE_PORT,
@@ -28,7 +26,6 @@ export function createRuntime(config: Config, root: RootLogger, wiring: RuntimeW
     apiUrl: wiring.apiUrl,
     logger: root.logger,
     secrets: root.secrets,
-    onFailure: wiring.onFailure,
     // The project's root opencode.json is the base config every agent inherits, on purpose.
     expectedParentFiles: [path.join(PROJECT_ROOT, "opencode.json")],
   });

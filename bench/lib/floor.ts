@@ -1,6 +1,7 @@
 import path from "node:path";
 import getPort from "get-port";
 import { TemplateAgentFiles } from "../../src/agents/index.js";
+import { envSchema } from "../../src/config/index.js";
 import { createLogger } from "../../src/log/index.js";
 import { BUILTIN_TOOLS } from "../../src/opencode/agent-config.js";
 import { createOpencodeRuntime } from "../../src/opencode/index.js";
@@ -28,7 +29,10 @@ export async function opencodeFloor(world: World, dir: string, mode: Mode, bots:
   const logger = createLogger({ level: "silent" }).logger;
   const agentsDir = path.join(dir, "agents");
   const files = new TemplateAgentFiles(agentsDir, logger, path.join(ROOT, "agents"));
+  const defaults = envSchema.parse({});
   const runtime = createOpencodeRuntime({
+    promptTimeoutMs: defaults.BOBB_PROMPT_TIMEOUT,
+    queueLimit: defaults.BOBB_QUEUE_LIMIT,
     mode,
     dataDir: path.join(dir, "data"),
     agentsDir,
@@ -49,7 +53,7 @@ export async function opencodeFloor(world: World, dir: string, mode: Mode, bots:
     const serverStartMs = round(performance.now() - began, 0);
     const sessions = [];
     for (const bot of bots) {
-      const client = runtime.serverOf(bot.agentId)!.client(mode === "shared" ? path.resolve(agentsDir, bot.agentId) : undefined);
+      const client = runtime.diagnostics.serverOf(bot.agentId)!.client(mode === "shared" ? path.resolve(agentsDir, bot.agentId) : undefined);
       const created = await client.session.create({ body: { title: `floor ${bot.agentId}` } });
       if (!created.data) throw new Error(`floor: could not create a session for ${bot.agentId}`);
       sessions.push({ client, id: created.data.id, texts: prompts[bot.name] ?? [] });

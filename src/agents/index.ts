@@ -4,4 +4,5 @@ export { INTAKE_TEXT } from "./messages.js";
 export { validateToken, tagOf, type TokenOwner, type TokenCheck } from "./validate-token.js";
 export { Reconciler, type ReconcilerOptions } from "./reconciler.js";
 export { SignalWatcher, writeSignal } from "./signals.js";
-export type { AgentRuntime, AgentBots, RuntimeAgent } from "./ports.js";
+export { intakeMessage } from "./intake-message.js";
+export type { AgentRuntime, AgentBots, RuntimeAgent, IntakeMessage, FailureEvents } from "./ports.js";

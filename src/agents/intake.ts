@@ -1,8 +1,8 @@
-import type { Message } from "discord.js";
 import type { Logger } from "../log/index.js";
 import { findTokens, redactTokens } from "../log/index.js";
-import { agentUsingToken, findByName, pendingAgents, type Agent, type RegistryChange, type RegistryStore } from "../registry/index.js";
-import type { NoteBoard, RunningBot } from "../discord/index.js";
+import { agentUsingToken, findByName, pendingAgents, withToken, failedToStart, type Agent, type RegistryChange, type RegistryStore } from "../registry/index.js";
+import type { NoteBoard } from "../discord/index.js";
+import type { IntakeMessage } from "./ports.js";
 import { INTAKE_TEXT } from "./messages.js";
 import { tagOf, validateToken, type TokenOwner } from "./validate-token.js";
 
@@ -13,8 +13,6 @@ export interface IntakeOptions {
   apiUrl: string;
   /** OAuth2 invite link for a bot user. */
   inviteUrl: (botUserId: string) => string;
-  /** Tells the activation watcher to start an agent. */
-  signal: (agentId: string, reason: string) => Promise<void>;
   notes: NoteBoard;
 }
 
@@ -29,14 +27,11 @@ const CHOICE_TTL_MS = 10 * 60_000;
 /** How long after a token is stored a failed start is still reported in the DM (a cold start takes seconds). */
 const FAILURE_WATCH_MS = 5 * 60_000;
 
-/** Runnable, but its last start failed. */
-function failedToStart(agent: Agent): boolean {
-  return (agent.status === "ready_to_start" || agent.status === "active") && Boolean(agent.last_error);
-}
-
 /**
  * Token intake, in code, before any model sees the message: a token in a DM to BoBB is
  * validated, stored and the bot started; a token in a channel is deleted and never stored.
+ * Storing the token is all it does to start the bot: the registry's change event reaches
+ * the activation watcher.
  */
 export class TokenIntake {
   /** Tokens waiting for "which bot?" answers, in memory only, per Discord user. */
@@ -48,10 +43,10 @@ export class TokenIntake {
   }
 
   /** Returns true when the message was intake's business and must go no further. */
-  async handle(bot: RunningBot, message: Message): Promise<boolean> {
-    if (bot.spec.agentId !== "bobb" || message.author.bot) return false;
+  async handle(agentId: string, message: IntakeMessage): Promise<boolean> {
+    if (agentId !== "bobb" || message.authorIsBot) return false;
     const tokens = findTokens(message.content);
-    const inDm = message.guildId === null;
+    const inDm = message.inDm;
     if (tokens.length > 0 && !inDm) {
       await this.#exposed(message);
       return true;
@@ -64,24 +59,19 @@ export class TokenIntake {
     return this.#answerChoice(message);
   }
 
-  async #exposed(message: Message): Promise<void> {
-    const deleted = await message.delete().then(
-      () => true,
-      () => false,
-    );
-    this.#log.warn({ channel: message.channelId, user: message.author.id, deleted }, "a token was posted in a guild channel; not stored");
-    if (message.channel.isSendable()) {
-      await message.channel
-        .send({ content: INTAKE_TEXT.exposed(message.author.id, deleted), allowedMentions: { parse: [], users: [message.author.id] } })
-        .catch((err: unknown) => this.#log.error({ err }, "could not warn about an exposed token"));
-    }
+  async #exposed(message: IntakeMessage): Promise<void> {
+    const deleted = await message.delete();
+    this.#log.warn({ channel: message.channelId, user: message.authorId, deleted }, "a token was posted in a guild channel; not stored");
+    await message
+      .send(INTAKE_TEXT.exposed(message.authorId, deleted), [message.authorId])
+      .catch((err: unknown) => this.#log.error({ err }, "could not warn about an exposed token"));
   }
 
-  async #receive(message: Message, token: string): Promise<void> {
-    this.#choices.delete(message.author.id);
+  async #receive(message: IntakeMessage, token: string): Promise<void> {
+    this.#choices.delete(message.authorId);
     const check = await validateToken(this.options.apiUrl, token);
     if (!check.ok) {
-      this.#log.info({ user: message.author.id, reason: check.reason }, "token refused");
+      this.#log.info({ user: message.authorId, reason: check.reason }, "token refused");
       const text = check.reason === "rejected" ? INTAKE_TEXT.rejected : check.reason === "not-a-bot" ? INTAKE_TEXT.notABot : INTAKE_TEXT.unreachable;
       await this.#say(message, text);
       return;
@@ -90,29 +80,29 @@ export class TokenIntake {
     const inUse = agentUsingToken(registry, token) ?? Object.values(registry.agents).find((a) => a.discord_user_id === check.owner.id);
     if (inUse) {
       // A bot that could not log in (most often MESSAGE CONTENT INTENT left off) takes its token again, so its creator can retry.
-      if (failedToStart(inUse) && (!inUse.created_by || inUse.created_by === message.author.id)) return this.#activate(message, inUse, token, check.owner);
+      if (failedToStart(inUse) && (!inUse.created_by || inUse.created_by === message.authorId)) return this.#activate(message, inUse, token, check.owner);
       await this.#say(message, INTAKE_TEXT.inUse(inUse.name));
       return;
     }
-    const mine = this.#pendingFor(message.author.id);
+    const mine = this.#pendingFor(message.authorId);
     if (mine.length === 0) return this.#say(message, INTAKE_TEXT.noPending);
     if (mine.length === 1) return this.#activate(message, mine[0]!, token, check.owner);
     const candidates = mine.map((a) => a.id);
-    this.#choices.set(message.author.id, { token, owner: check.owner, candidates, expires: Date.now() + CHOICE_TTL_MS });
+    this.#choices.set(message.authorId, { token, owner: check.owner, candidates, expires: Date.now() + CHOICE_TTL_MS });
     await this.#say(message, INTAKE_TEXT.which(mine.map((a) => a.name)));
   }
 
   /** The answer to "which bot is this token for?", if one is awaited. */
-  async #answerChoice(message: Message): Promise<boolean> {
-    const choice = this.#choices.get(message.author.id);
+  async #answerChoice(message: IntakeMessage): Promise<boolean> {
+    const choice = this.#choices.get(message.authorId);
     if (!choice) return false;
     if (choice.expires < Date.now()) {
-      this.#choices.delete(message.author.id);
+      this.#choices.delete(message.authorId);
       return false;
     }
     const answer = message.content.trim().replace(/^\*+|\*+$/g, "");
     if (/^cancel$/i.test(answer)) {
-      this.#choices.delete(message.author.id);
+      this.#choices.delete(message.authorId);
       await this.#say(message, INTAKE_TEXT.cancelled);
       return true;
     }
@@ -122,7 +112,7 @@ export class TokenIntake {
       await this.#say(message, INTAKE_TEXT.whichAgain(names));
       return true;
     }
-    this.#choices.delete(message.author.id);
+    this.#choices.delete(message.authorId);
     await this.#activate(message, picked, choice.token, choice.owner);
     return true;
   }
@@ -133,13 +123,13 @@ export class TokenIntake {
     return own.length > 0 ? own : pending.filter((a) => !a.created_by);
   }
 
-  async #activate(message: Message, agent: Agent, token: string, owner: TokenOwner): Promise<void> {
+  async #activate(message: IntakeMessage, agent: Agent, token: string, owner: TokenOwner): Promise<void> {
     try {
       await this.options.registry.update((draft) => {
         const current = draft.agents[agent.id];
         if (!current) throw new Error(`agent ${agent.id} was removed`);
         if (agentUsingToken(draft, token, agent.id)) throw new Error("token already in use");
-        draft.agents[agent.id] = { ...current, token, discord_user_id: owner.id, status: "ready_to_start", last_error: null };
+        draft.agents[agent.id] = { ...withToken(current, token), discord_user_id: owner.id };
       });
     } catch (err) {
       this.#log.error({ err, agent: agent.id }, "could not store a validated token");
@@ -147,14 +137,13 @@ export class TokenIntake {
       return;
     }
     this.#log.info({ agent: agent.id, bot_user: owner.id }, "token validated and stored; activating");
-    this.options.notes.add("bobb", `dm-${message.author.id}`, INTAKE_TEXT.modelNotice(agent.id));
+    this.options.notes.add("bobb", `dm-${message.authorId}`, INTAKE_TEXT.modelNotice(agent.id));
     this.#reportFailure(message, agent.id);
-    await this.options.signal(agent.id, "token received by DM");
     await this.#say(message, INTAKE_TEXT.activated(agent.name, tagOf(owner), this.options.inviteUrl(owner.id)));
   }
 
   /** Tells the person in the DM if the bot then fails to log in: otherwise it just never comes online. */
-  #reportFailure(message: Message, agentId: string): void {
+  #reportFailure(message: IntakeMessage, agentId: string): void {
     const { registry } = this.options;
     const onChange = (change: RegistryChange) => {
       if (change.id !== agentId || change.type !== "changed") return;
@@ -173,10 +162,7 @@ export class TokenIntake {
     registry.on("change", onChange);
   }
 
-  async #say(message: Message, text: string): Promise<void> {
-    if (!message.channel.isSendable()) return;
-    await message.channel
-      .send({ content: text, allowedMentions: { parse: [] } })
-      .catch((err: unknown) => this.#log.error({ err }, "could not answer a token DM"));
+  async #say(message: IntakeMessage, text: string): Promise<void> {
+    await message.send(text).catch((err: unknown) => this.#log.error({ err }, "could not answer a token DM"));
   }
 }

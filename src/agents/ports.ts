@@ -7,15 +7,35 @@ export interface RuntimeAgent {
   role: "bobb" | "child";
 }
 
+/** Tells that an agent's bot or server failed for good. */
+export interface FailureEvents {
+  on(event: "failure", listener: (agentId: string, reason: string) => void): unknown;
+  off(event: "failure", listener: (agentId: string, reason: string) => void): unknown;
+}
+
 /** The OpenCode side of a running agent. */
-export interface AgentRuntime {
+export interface AgentRuntime extends FailureEvents {
   /** Makes the agent's directory, config and server ready; idempotent. */
   ensureAgent(agent: RuntimeAgent, apiKey: string): Promise<void>;
   stopAgent(agentId: string): Promise<void>;
 }
 
 /** The Discord side of a running agent. */
-export interface AgentBots {
+export interface AgentBots extends FailureEvents {
   start(spec: { agentId: string; name: string; token: string }): Promise<{ client: { user: { id: string } } }>;
   stop(agentId: string): Promise<void>;
+}
+
+/** A message as token intake sees it: who wrote what where, and how to answer or remove it. */
+export interface IntakeMessage {
+  readonly authorId: string;
+  readonly authorIsBot: boolean;
+  readonly content: string;
+  readonly channelId: string;
+  /** A direct message (no guild). */
+  readonly inDm: boolean;
+  /** Deletes the message; resolves false when that is not allowed. */
+  delete(): Promise<boolean>;
+  /** Posts in the message's channel; only `mentionUsers` may be pinged. */
+  send(text: string, mentionUsers?: readonly string[]): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import type { KeyStore, AgentFiles } from "../api/index.js";
 import type { Logger } from "../log/index.js";
-import type { Agent, RegistryChange, RegistryStore } from "../registry/index.js";
+import { activationReason, type Agent, type RegistryChange, type RegistryStore } from "../registry/index.js";
 import type { AgentBots, AgentRuntime } from "./ports.js";
 
 export interface ReconcilerOptions {
@@ -25,7 +25,9 @@ const RELEVANT = new Set(["token", "status", "name", "persona", "port"]);
 
 /**
  * The activation watcher's one reconciler: desired state (registry) against running state
- * (OpenCode + Discord client), per agent, serialised, idempotent.
+ * (OpenCode + Discord client), per agent, serialised, idempotent. It listens itself: to the
+ * registry's changes (API, token intake, operator edits) and to the bots' and OpenCode
+ * servers' failures; outside writers reach it through signal files (`signal`).
  */
 export class Reconciler {
   readonly #running = new Map<string, Running>();
@@ -35,17 +37,27 @@ export class Reconciler {
   readonly #log: Logger;
   #closed = false;
 
+  readonly #onChange = (change: RegistryChange, origin: "api" | "file") => this.#changed(change, origin);
+  readonly #onFailure = (agentId: string, reason: string) => void this.markFailed(agentId, reason);
+
   constructor(private readonly options: ReconcilerOptions) {
     this.#log = options.logger.child({ component: "activation" });
+    options.registry.on("change", this.#onChange);
+    options.bots.on("failure", this.#onFailure);
+    options.runtime.on("failure", this.#onFailure);
   }
 
-  /** Registry change → reconcile the agent it touched. */
-  onRegistryChange(change: RegistryChange, origin: "api" | "file"): void {
-    if (change.type === "changed" && !change.fields.some((f) => RELEVANT.has(f))) return;
+  /** Registry change → reconcile the agent it touched; a new token, status or cleared error is a fresh try. */
+  #changed(change: RegistryChange, origin: "api" | "file"): void {
+    const retry = activationReason(change);
+    if (change.type === "changed" && !retry && !change.fields.some((f) => RELEVANT.has(f))) return;
     if (change.type === "changed" && origin === "file" && (change.fields.includes("persona") || change.fields.includes("name"))) {
       void this.options.files.write(change.agent).catch((err: unknown) => this.#log.error({ err, agent: change.id }, "could not rewrite AGENTS.md"));
     }
-    if (change.type === "changed" && (change.fields.includes("token") || change.fields.includes("status"))) this.#failed.delete(change.id);
+    if (retry) {
+      this.#log.debug({ agent: change.id, reason: retry }, "activation requested");
+      this.#failed.delete(change.id);
+    }
     void this.reconcile(change.id);
   }
 
@@ -87,6 +99,9 @@ export class Reconciler {
    */
   async close(): Promise<void> {
     this.#closed = true;
+    this.options.registry.off("change", this.#onChange);
+    this.options.bots.off("failure", this.#onFailure);
+    this.options.runtime.off("failure", this.#onFailure);
   }
 
   async #reconcile(agentId: string): Promise<void> {

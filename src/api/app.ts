@@ -3,7 +3,7 @@ import type { Logger } from "../log/index.js";
 import { RegistryError, type RegistryStore } from "../registry/index.js";
 import { ApiError, STATUS_BY_CODE } from "./errors.js";
 import type { KeyIdentity, KeyStore } from "./keys.js";
-import type { ActivationSignals, AgentFiles, DiscordActions } from "./ports.js";
+import type { AgentFiles, DiscordActions } from "./ports.js";
 import { healthRoutes } from "./routes/health.js";
 import { registryRoutes } from "./routes/registry.js";
 import { discordRoutes } from "./routes/discord.js";
@@ -25,7 +25,6 @@ export interface ApiDeps {
   logger: Logger;
   /** The Discord side, once attached; undefined means 503. */
   discord: () => DiscordActions | undefined;
-  signals?: ActivationSignals;
   /** Ports never given to a new agent (the API's, BoBB's OpenCode port). */
   reservedPorts: ReadonlySet<number>;
   /** Largest accepted request body in bytes. */

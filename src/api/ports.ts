@@ -30,8 +30,3 @@ export interface DiscordActions {
 export interface AgentFiles {
   write(agent: Agent): Promise<void>;
 }
-
-/** Told when an agent's status or token changed through the API (the activation signal). */
-export interface ActivationSignals {
-  signal(agentId: string, reason: string): Promise<void>;
-}

@@ -1,3 +1,4 @@
+import { EventEmitter } from "node:events";
 import { Client, Events, GatewayIntentBits, Partials, type Message } from "discord.js";
 import type { Logger } from "../log/index.js";
 import { LoginQueue } from "./login-queue.js";
@@ -22,8 +23,11 @@ export interface BotManagerOptions {
   /** Spacing between logins, so a restart with many bots stays under login limits. */
   loginSpacingMs: number;
   onMessage: (bot: RunningBot, message: Message) => Promise<void>;
-  /** A bot stopped for good (revoked token, lost connection that won't recover). */
-  onFailure: (agentId: string, reason: string) => void;
+}
+
+export interface BotManagerEvents {
+  /** A running bot stopped for good (revoked token, lost connection that won't recover). */
+  failure: [agentId: string, reason: string];
 }
 
 const CLOSE_REASONS: Record<number, string> = {
@@ -33,7 +37,7 @@ const CLOSE_REASONS: Record<number, string> = {
 };
 
 /** One discord.js Client per bot, all in this process, each isolated from the others' failures. */
-export class BotManager {
+export class BotManager extends EventEmitter<BotManagerEvents> {
   readonly #bots = new Map<string, RunningBot>();
   readonly #starting = new Map<string, Promise<RunningBot>>();
   readonly #logins: LoginQueue;
@@ -41,6 +45,7 @@ export class BotManager {
   readonly #log: Logger;
 
   constructor(options: BotManagerOptions) {
+    super();
     this.#options = options;
     this.#log = options.logger.child({ component: "bots" });
     this.#logins = new LoginQueue(options.loginSpacingMs);
@@ -87,7 +92,7 @@ export class BotManager {
       if (this.#bots.get(spec.agentId) === bot) {
         this.#bots.delete(spec.agentId);
         void client.destroy();
-        this.#options.onFailure(spec.agentId, reason);
+        this.emit("failure", spec.agentId, reason);
       }
     });
     client.on(Events.ShardResume, () => log.info("gateway session resumed"));

@@ -22,7 +22,7 @@ export {
   type RefusalReason,
 } from "./governor.js";
 export { isStopCommand, STOP_WORDS } from "./stop-words.js";
-export { BotManager, type BotSpec, type RunningBot, type BotManagerOptions } from "./bot-manager.js";
+export { BotManager, type BotSpec, type RunningBot, type BotManagerOptions, type BotManagerEvents } from "./bot-manager.js";
 export { Conversations, type ConversationOptions } from "./conversation.js";
 export { BotActions } from "./actions.js";
 export { BotDirectory } from "./directory.js";

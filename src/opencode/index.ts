@@ -1,4 +1,4 @@
-export { createOpencodeRuntime, type OpencodeRuntime, type OpencodeRuntimeOptions } from "./runtime.js";
+export { createOpencodeRuntime, type OpencodeRuntime, type OpencodeRuntimeOptions, type OpencodeRuntimeEvents, type OpencodeDiagnostics } from "./runtime.js";
 export { type RuntimeAgent, type ServerStats, type RestartPolicy } from "./manager.js";
 export { type PromptResult, type PromptOptions } from "./bridge.js";
 export { BridgeError, type BridgeErrorCode } from "./errors.js";

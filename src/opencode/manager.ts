@@ -88,7 +88,6 @@ export class ServerManager {
   readonly #agents = new Map<string, AgentEntry>();
   readonly #slots = new Map<string, Slot>();
   readonly #keysFile: string;
-  readonly #exitHook = () => this.#killAllNow();
   #closed = false;
   #keysWrite: Promise<void> = Promise.resolve();
   #prepared: Promise<void> | undefined;
@@ -100,8 +99,6 @@ export class ServerManager {
     this.#policy = { baseMs: 500, capMs: 30_000, maxFailures: 5, stableMs: 60_000, ...options.restart };
     this.#log = options.logger.child({ component: "opencode" });
     this.#keysFile = path.join(opencodeHome(options.dataDir), "agent-keys.json");
-    // Last resort when the supervisor exits without close(): no server may outlive it.
-    process.on("exit", this.#exitHook);
   }
 
   /** Writes the agent's config and makes its server ready; idempotent, restarts when something changed. */
@@ -203,7 +200,6 @@ export class ServerManager {
     await Promise.all([...this.#slots.values()].map((s) => this.#stopSlot(s)));
     this.#agents.clear();
     await rm(this.#keysFile, { force: true });
-    process.off("exit", this.#exitHook);
   }
 
   #sharedSlot(): Slot {
@@ -312,7 +308,8 @@ export class ServerManager {
     await writeAtomic(this.#keysFile, JSON.stringify(keys), 0o600);
   }
 
-  #killAllNow(): void {
+  /** Kills every server synchronously (the supervisor's last resort at process exit). */
+  killNow(): void {
     for (const slot of this.#slots.values()) slot.server.killNow();
   }
 }

@@ -1,3 +1,4 @@
+import { EventEmitter } from "node:events";
 import path from "node:path";
 import { resolveOpencodeCommand } from "./binary.js";
 import { Bridge, type PromptOptions, type PromptResult } from "./bridge.js";
@@ -6,17 +7,29 @@ import { ServerManager, type ManagerOptions, type RuntimeAgent, type ServerStats
 import type { OpencodeServer } from "./server.js";
 import { SessionStore } from "./sessions.js";
 
-/** The manager's options, with the command resolved and the health timeout defaulted here. */
-export interface OpencodeRuntimeOptions extends Omit<ManagerOptions, "command" | "healthTimeoutMs"> {
+/** The manager's options, with the command resolved here; every limit comes from the caller (the config's defaults). */
+export interface OpencodeRuntimeOptions extends Omit<ManagerOptions, "command" | "onFailure"> {
   /** OPENCODE_COMMAND; defaults to the native binary of the installed opencode-ai package. */
-  command?: string;
-  healthTimeoutMs?: number;
-  promptTimeoutMs?: number;
-  queueLimit?: number;
+  command?: string | undefined;
+  promptTimeoutMs: number;
+  queueLimit: number;
+}
+
+export interface OpencodeRuntimeEvents {
+  /** An agent's OpenCode server failed for good (it gave up restarting it). */
+  failure: [agentId: string, message: string];
+}
+
+/** Test and benchmark hooks: what runs where, and the servers themselves. */
+export interface OpencodeDiagnostics {
+  /** Pid, port, start time and RSS (with children) of every server. */
+  stats(): ServerStats[];
+  /** The server an agent runs on. */
+  serverOf(agentId: string): OpencodeServer | undefined;
 }
 
 /** The OpenCode side of BoBB: agents' servers plus the session bridge. */
-export interface OpencodeRuntime {
+export interface OpencodeRuntime extends EventEmitter<OpencodeRuntimeEvents> {
   /** Writes the agent's opencode.json and tools and makes its server ready; idempotent. */
   ensureAgent(agent: RuntimeAgent, apiKey: string): Promise<void>;
   /** Aborts the agent's prompts and stops (or unloads) its server. */
@@ -25,41 +38,58 @@ export interface OpencodeRuntime {
   prompt(agentId: string, conversationKey: string, text: string, options?: PromptOptions): Promise<PromptResult>;
   /** Aborts the running prompt of a conversation and drops the queued ones. */
   abort(agentId: string, conversationKey: string): Promise<void>;
-  /** Benchmark hook: pid, port, start time and RSS (with children) of every server. */
-  stats(): ServerStats[];
-  /** The server an agent runs on (tests, benchmarks). */
-  serverOf(agentId: string): OpencodeServer | undefined;
   /** Stops every server, also ones still starting; no process is left behind. */
   close(): Promise<void>;
+  /** Last resort at process exit without close(): kills every server at once, synchronously. */
+  killNow(): void;
+  readonly diagnostics: OpencodeDiagnostics;
+}
+
+class Runtime extends EventEmitter<OpencodeRuntimeEvents> implements OpencodeRuntime {
+  readonly diagnostics: OpencodeDiagnostics;
+  readonly #manager: ServerManager;
+  readonly #bridge: Bridge;
+  #closed = false;
+
+  constructor(options: OpencodeRuntimeOptions) {
+    super();
+    const { promptTimeoutMs, queueLimit, command, ...shared } = options;
+    this.#manager = new ServerManager({ ...shared, command: resolveOpencodeCommand(command), onFailure: (agentId, message) => this.emit("failure", agentId, message) });
+    const store = new SessionStore(path.join(opencodeHome(options.dataDir), `sessions-${options.mode}.json`));
+    this.#bridge = new Bridge({ servers: this.#manager, store, queueLimit, promptTimeoutMs, logger: options.logger });
+    const manager = this.#manager;
+    this.diagnostics = { stats: () => manager.stats(), serverOf: (agentId) => manager.serverOf(agentId) };
+  }
+
+  ensureAgent(agent: RuntimeAgent, apiKey: string): Promise<void> {
+    return this.#manager.ensureAgent(agent, apiKey);
+  }
+
+  async stopAgent(agentId: string): Promise<void> {
+    await this.#bridge.abortAgent(agentId);
+    await this.#manager.stopAgent(agentId);
+  }
+
+  prompt(agentId: string, conversationKey: string, text: string, options: PromptOptions = {}): Promise<PromptResult> {
+    return this.#bridge.prompt(agentId, conversationKey, text, options);
+  }
+
+  abort(agentId: string, conversationKey: string): Promise<void> {
+    return this.#bridge.abort(agentId, conversationKey);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#manager.close();
+  }
+
+  killNow(): void {
+    this.#manager.killNow();
+  }
 }
 
 /** Builds the runtime; nothing starts until ensureAgent. */
 export function createOpencodeRuntime(options: OpencodeRuntimeOptions): OpencodeRuntime {
-  const { promptTimeoutMs, queueLimit, command, healthTimeoutMs, ...shared } = options;
-  const manager = new ServerManager({ ...shared, command: resolveOpencodeCommand(command), healthTimeoutMs: healthTimeoutMs ?? 30_000 });
-  const store = new SessionStore(path.join(opencodeHome(options.dataDir), `sessions-${options.mode}.json`));
-  const bridge = new Bridge({
-    servers: manager,
-    store,
-    queueLimit: queueLimit ?? 8,
-    promptTimeoutMs: promptTimeoutMs ?? 120_000,
-    logger: options.logger,
-  });
-  let closed = false;
-  return {
-    ensureAgent: (agent, apiKey) => manager.ensureAgent(agent, apiKey),
-    async stopAgent(agentId) {
-      await bridge.abortAgent(agentId);
-      await manager.stopAgent(agentId);
-    },
-    prompt: (agentId, key, text, opts = {}) => bridge.prompt(agentId, key, text, opts),
-    abort: (agentId, key) => bridge.abort(agentId, key),
-    stats: () => manager.stats(),
-    serverOf: (agentId) => manager.serverOf(agentId),
-    async close() {
-      if (closed) return;
-      closed = true;
-      await manager.close();
-    },
-  };
+  return new Runtime(options);
 }

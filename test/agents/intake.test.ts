@@ -1,9 +1,9 @@
 import path from "node:path";
 import { readFile } from "node:fs/promises";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { INTAKE_TEXT, TokenIntake } from "../../src/agents/index.js";
+import { INTAKE_TEXT, intakeMessage, TokenIntake } from "../../src/agents/index.js";
 import { NoteBoard, type AgentBrain } from "../../src/discord/index.js";
-import { RegistryStore, addAgent } from "../../src/registry/index.js";
+import { RegistryStore, activationReason, addAgent } from "../../src/registry/index.js";
 import { startBotsHarness, type BotsHarness } from "../helpers/bots.js";
 import { tempDir, waitFor } from "../helpers/temp.js";
 
@@ -27,15 +27,16 @@ beforeEach(async () => {
     abort: async () => undefined,
   };
   const ref: { intake?: TokenIntake } = {};
-  h = await startBotsHarness(brain, { notes, intercept: (bot, message) => ref.intake!.handle(bot, message) });
+  h = await startBotsHarness(brain, { notes, intercept: (bot, message) => ref.intake!.handle(bot.spec.agentId, intakeMessage(message)) });
   registry = new RegistryStore({ file: path.join(dir.dir, "registry.json"), firstPort: 4700, logger: h.logger });
   await registry.open();
+  // Storing the token is the activation signal: the registry change the activation watcher acts on.
+  registry.on("change", (change) => void (activationReason(change) && signals.push(change.id)));
   ref.intake = new TokenIntake({
     registry,
     logger: h.logger,
     apiUrl: `${h.sandbox.url}/api`,
     inviteUrl: (id) => `${h.sandbox.url}/oauth2/authorize?client_id=${id}&scope=bot`,
-    signal: async (id) => void signals.push(id),
     notes,
   });
   bobbUser = (await h.addBot("bobb", "BoBB")).userId;

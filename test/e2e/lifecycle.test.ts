@@ -105,7 +105,7 @@ describe("the whole journey", () => {
 
 describe("activation watcher", () => {
   it("two activation signals at once start one client and one server", async () => {
-    const servers = () => s.app.runtime.stats().filter((st) => st.agents.includes(chef.id)).length;
+    const servers = () => s.app.runtime.diagnostics.stats().filter((st) => st.agents.includes(chef.id)).length;
     expect(servers()).toBe(1);
     const connections = s.sandbox.control.gatewayStats().connections;
     const signals = path.join(s.dir, "data", "signals");
@@ -179,7 +179,7 @@ describe("more operator edits", () => {
     const other = await s.addChild("Gone Bot", "Will be removed.");
     await edit((r) => void delete r.agents[other.id]);
     await waitFor(() => !s.sandbox.control.isOnline(other.userId) && !s.app.bots.get(other.id), 30_000, "removed agent stopped");
-    expect(s.app.runtime.stats().some((st) => st.agents.includes(other.id))).toBe(false);
+    expect(s.app.runtime.diagnostics.stats().some((st) => st.agents.includes(other.id))).toBe(false);
   }, 180_000);
 });
 

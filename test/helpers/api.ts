@@ -1,8 +1,8 @@
 import path from "node:path";
 import type { FastifyInstance } from "fastify";
-import { createApi, KeyStore, type DiscordActions, type ActivationSignals } from "../../src/api/index.js";
+import { createApi, KeyStore, type DiscordActions } from "../../src/api/index.js";
 import { TemplateAgentFiles } from "../../src/agents/index.js";
-import { RegistryStore } from "../../src/registry/index.js";
+import { activationReason, RegistryStore } from "../../src/registry/index.js";
 import { captureLogs } from "./logs.js";
 import { tempDir } from "./temp.js";
 
@@ -31,15 +31,18 @@ export async function startApiHarness(): Promise<ApiHarness> {
   const adminKey = keys.register("admin-key-for-tests-0123456789", "admin", "admin");
   const bobbKey = keys.issue("bobb", "bobb");
   let discord: DiscordActions | undefined;
+  // What the activation watcher would act on: registry changes that ask for a (re)start.
   const signals: Array<{ agentId: string; reason: string }> = [];
-  const recorder: ActivationSignals = { signal: async (agentId, reason) => void signals.push({ agentId, reason }) };
+  registry.on("change", (change) => {
+    const reason = activationReason(change);
+    if (reason) signals.push({ agentId: change.id, reason });
+  });
   const app = createApi({
     registry,
     keys,
     files: new TemplateAgentFiles(path.join(dir, "agents"), root.logger, path.join(REPO_ROOT, "agents")),
     logger: root.logger,
     discord: () => discord,
-    signals: recorder,
     reservedPorts: new Set([3456, 4096]),
   });
   await app.ready();

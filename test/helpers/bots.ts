@@ -70,8 +70,8 @@ export async function startBotsHarness(brain: AgentBrain, options: BotsHarnessOp
     apiUrl: `${sandbox.url}/api`,
     loginSpacingMs: 0,
     onMessage: (bot, message) => conversations.handle(bot, message),
-    onFailure: (agentId, reason) => void failures.push({ agentId, reason }),
   });
+  bots.on("failure", (agentId, reason) => void failures.push({ agentId, reason }));
   const actions = new BotActions(bots, directory, turns);
   const humanId = sandbox.control.createUser("chris").id;
   return {

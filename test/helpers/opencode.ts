@@ -4,6 +4,13 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import Fastify from "fastify";
 import pino from "pino";
+import { envSchema } from "../../src/config/index.js";
+
+/** The runtime's limits as the configuration defaults them (OPENCODE_HEALTH_TIMEOUT, BOBB_PROMPT_TIMEOUT, BOBB_QUEUE_LIMIT). */
+export const RUNTIME_LIMITS = (() => {
+  const env = envSchema.parse({});
+  return { healthTimeoutMs: env.OPENCODE_HEALTH_TIMEOUT, promptTimeoutMs: env.BOBB_PROMPT_TIMEOUT, queueLimit: env.BOBB_QUEUE_LIMIT };
+})();
 
 /** A temp tree: root/agents/{id}/AGENTS.md, root/data, root/registry.json (with a canary). */
 export interface AgentTree {

@@ -15,6 +15,7 @@ import {
   waitFor,
   type AgentTree,
   type StubApi,
+  RUNTIME_LIMITS,
 } from "../helpers/opencode.js";
 
 describe("OpenCode runtime, isolated mode (one real opencode server per agent)", () => {
@@ -36,6 +37,7 @@ describe("OpenCode runtime, isolated mode (one real opencode server per agent)",
     bobb = { id: "bobb", name: "BoBB", persona: "", port: await getPort(), role: "bobb" };
     chef = { id: "chef", name: "Chef Bot", persona: "pasta", port: await getPort(), role: "child" };
     runtime = createOpencodeRuntime({
+      ...RUNTIME_LIMITS,
       mode: "isolated",
       dataDir: tree.dataDir,
       agentsDir: tree.agentsDir,
@@ -45,8 +47,8 @@ describe("OpenCode runtime, isolated mode (one real opencode server per agent)",
       logger: testLogger(),
       promptTimeoutMs: 60_000,
       restart: { baseMs: 100, maxFailures: 1 },
-      onFailure: (agent, message) => failures.push({ agent, message }),
     });
+    runtime.on("failure", (agent, message) => failures.push({ agent, message }));
     await Promise.all([runtime.ensureAgent(bobb, keys.bobb), runtime.ensureAgent(chef, keys.chef)]);
   });
 
@@ -58,7 +60,7 @@ describe("OpenCode runtime, isolated mode (one real opencode server per agent)",
   });
 
   it("runs one server per agent on the agent's port, each answering in its own persona", async () => {
-    const stats = runtime.stats();
+    const stats = runtime.diagnostics.stats();
     expect(stats.map((s) => [s.name, s.port]).sort()).toEqual([["bobb", bobb.port], ["chef", chef.port]].sort());
     for (const s of stats) {
       expect(s.rssBytes).toBeGreaterThan(50 * 1024 * 1024);
@@ -72,7 +74,7 @@ describe("OpenCode runtime, isolated mode (one real opencode server per agent)",
   });
 
   it("every server answers 401 without its password", async () => {
-    for (const s of runtime.stats()) expect((await fetch(`http://127.0.0.1:${s.port}/global/health`)).status).toBe(401);
+    for (const s of runtime.diagnostics.stats()) expect((await fetch(`http://127.0.0.1:${s.port}/global/health`)).status).toBe(401);
   });
 
   it("send_message reaches the tool API with the key from the server's environment", async () => {
@@ -100,13 +102,13 @@ describe("OpenCode runtime, isolated mode (one real opencode server per agent)",
   });
 
   it("restarts a server killed with SIGKILL; after repeated crashes it reports the failure and the other agent keeps running", async () => {
-    const first = runtime.serverOf("chef")!.pid!;
+    const first = runtime.diagnostics.serverOf("chef")!.pid!;
     process.kill(first, "SIGKILL");
-    await waitFor(() => runtime.stats().find((s) => s.name === "chef")?.restarts === 1 && runtime.serverOf("chef")?.pid !== first, 10_000, "chef restarted");
+    await waitFor(() => runtime.diagnostics.stats().find((s) => s.name === "chef")?.restarts === 1 && runtime.diagnostics.serverOf("chef")?.pid !== first, 10_000, "chef restarted");
     const again = await runtime.prompt("chef", "c3", "hello after crash");
     expect(again.text).toContain("Chef Bot");
     // Second crash within the stable window: maxFailures (1) is exceeded.
-    process.kill(runtime.serverOf("chef")!.pid!, "SIGKILL");
+    process.kill(runtime.diagnostics.serverOf("chef")!.pid!, "SIGKILL");
     await waitFor(() => failures.length > 0, 10_000, "failure reported");
     expect(failures[0]).toMatchObject({ agent: "chef" });
     expect(failures[0]!.message).toMatch(/chef.*exited unexpectedly/);
@@ -130,6 +132,7 @@ describe("OpenCode runtime with an OpenAI-compatible provider (e.g. Ollama) and 
     const model = await createScriptedModel({ rules: [{ reply: "ciao" }] });
     const secret = "sk-test-model-key-1234567890";
     const runtime = createOpencodeRuntime({
+      ...RUNTIME_LIMITS,
       mode: "isolated",
       dataDir: tree.dataDir,
       agentsDir: tree.agentsDir,
@@ -165,6 +168,7 @@ describe("OpenCode server start failures", () => {
 
   const runtimeWith = (command: string, healthTimeoutMs: number) =>
     createOpencodeRuntime({
+      ...RUNTIME_LIMITS,
       mode: "isolated",
       command,
       dataDir: tree.dataDir,
@@ -199,6 +203,7 @@ describe("OpenCode server start failures", () => {
 
   it("close during a start leaves no process behind", async () => {
     const rt = createOpencodeRuntime({
+      ...RUNTIME_LIMITS,
       mode: "isolated",
       dataDir: tree.dataDir,
       agentsDir: tree.agentsDir,

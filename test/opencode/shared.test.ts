@@ -13,6 +13,7 @@ import {
   waitFor,
   type AgentTree,
   type StubApi,
+  RUNTIME_LIMITS,
 } from "../helpers/opencode.js";
 
 const bobb: RuntimeAgent = { id: "bobb", name: "BoBB", persona: "", port: 0, role: "bobb" };
@@ -29,6 +30,7 @@ describe("OpenCode runtime, shared mode (real opencode, scripted model)", () => 
 
   const start = async () => {
     const rt = createOpencodeRuntime({
+      ...RUNTIME_LIMITS,
       mode: "shared",
       dataDir: tree.dataDir,
       agentsDir: tree.agentsDir,
@@ -84,7 +86,7 @@ describe("OpenCode runtime, shared mode (real opencode, scripted model)", () => 
     expect([...offered("chef")].sort()).toEqual([...CHILD_TOOLS].sort());
     // The running server's own view: the effective permissions of the agent that answers.
     for (const id of ["bobb", "chef"]) {
-      const res = await runtime.serverOf(id)!.fetch(`/agent?directory=${encodeURIComponent(`${tree.agentsDir}/${id}`)}`);
+      const res = await runtime.diagnostics.serverOf(id)!.fetch(`/agent?directory=${encodeURIComponent(`${tree.agentsDir}/${id}`)}`);
       const agents = (await res.json()) as { name: string; permission: { permission: string; pattern: string; action: string }[] }[];
       const build = agents.find((a) => a.name === "build")!;
       const last = (perm: string) => build.permission.filter((p) => (p.permission === perm || p.permission === "*") && p.pattern === "*").at(-1)?.action;
@@ -117,7 +119,7 @@ describe("OpenCode runtime, shared mode (real opencode, scripted model)", () => 
     expect(res.text).not.toContain(tree.canary);
     expect(model.requests.some((r) => r.raw.includes(tree.canary))).toBe(false);
     // Nor through the server's own file API (path escapes the agent's directory).
-    const file = await runtime.serverOf("bobb")!.fetch(`/file/content?path=../../registry.json&directory=${encodeURIComponent(`${tree.agentsDir}/bobb`)}`);
+    const file = await runtime.diagnostics.serverOf("bobb")!.fetch(`/file/content?path=../../registry.json&directory=${encodeURIComponent(`${tree.agentsDir}/bobb`)}`);
     expect(await file.text()).not.toContain(tree.canary);
   });
 
@@ -220,7 +222,7 @@ describe("OpenCode runtime, shared mode (real opencode, scripted model)", () => 
     expect(second.sessionId).toBe(first.sessionId);
     const req = model.requests.filter((r) => r.agent === "chef" && r.view.lastUser === "what was the word?").at(-1)!;
     expect(req.raw).toContain("remember the word BASIL");
-    const client = runtime.serverOf("chef")!;
+    const client = runtime.diagnostics.serverOf("chef")!;
     const del = await client.fetch(`/session/${second.sessionId}?directory=${encodeURIComponent(`${tree.agentsDir}/chef`)}`, { method: "DELETE" });
     expect(del.ok).toBe(true);
     const third = await runtime.prompt("chef", "persist", "still there?");

@@ -9,6 +9,7 @@ import {
   toPublicAgent,
   MAX_PERSONA_BYTES,
   AGENT_STATUSES,
+  withToken,
   type Agent,
 } from "../../registry/index.js";
 import { TOKEN_PATTERN } from "../../log/index.js";
@@ -76,30 +77,24 @@ export function registryRoutes(app: FastifyInstance, deps: ApiDeps): void {
     const { id } = parseInput(idParams, req.params, "params");
     const body = parseInput(updateBody, req.body, "body");
     getAgent(id);
-    const { before, after } = await deps.registry.update((draft) => {
+    const after = await deps.registry.update((draft) => {
       const current = draft.agents[id];
       if (!current) throw new ApiError(404, "AGENT_NOT_FOUND", `no agent with id "${id}"`);
       if (body.token && agentUsingToken(draft, body.token, id)) {
         throw new ApiError(409, "TOKEN_IN_USE", "that token already belongs to another agent");
       }
-      const next: Agent = { ...current };
+      const next: Agent = body.token !== undefined ? withToken(current, body.token, body.status) : { ...current };
       if (body.name !== undefined) next.name = body.name;
       if (body.persona !== undefined) next.persona = body.persona;
-      if (body.token !== undefined) {
-        next.token = body.token;
-        if (body.status === undefined && current.status === "pending_token") next.status = "ready_to_start";
-      }
       if (body.status !== undefined) next.status = body.status;
       if (next.status !== "pending_token" && !next.token) {
         throw new ApiError(400, "VALIDATION_ERROR", `body field "status": an agent without a token can only be pending_token`);
       }
       draft.agents[id] = next;
-      return { before: current, after: next };
+      return next;
     });
+    // The registry's change event starts, stops or restarts the agent (see activationReason).
     if (body.persona !== undefined || body.name !== undefined) await deps.files.write(after);
-    if (before.status !== after.status || before.token !== after.token) {
-      await deps.signals?.signal(id, body.token !== undefined ? "token updated" : `status ${after.status}`);
-    }
     return { agent: toPublicAgent(after) };
   });
 }
