@@ -39,8 +39,11 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", () => shutdown("SIGINT"));
   process.on("SIGTERM", () => shutdown("SIGTERM"));
+  // Last resort when the process exits without close(): no OpenCode server may outlive it.
+  let killChildren = () => undefined as void;
+  process.on("exit", () => killChildren());
   try {
-    app = await startApp(config, root, { signal: starting.signal });
+    app = await startApp(config, root, { signal: starting.signal, lastResort: (killNow) => (killChildren = killNow) });
   } catch (err) {
     if (starting.signal.aborted) process.exit(0);
     const busy = portInUse(err, config.env);
