@@ -1,0 +1,39 @@
+import type { OpencodeClient } from "@opencode-ai/sdk";
+import type { AgentRole } from "./agent-config.js";
+import type { ModelSettings } from "./model.js";
+import type { ServerPool, Slot } from "./server-pool.js";
+
+/** An agent as the runtime needs it to run. */
+export interface RuntimeAgent {
+  id: string;
+  name: string;
+  persona: string;
+  port: number;
+  role: AgentRole;
+}
+
+/** A registered agent: its directory, its tool API key and the server it runs on. */
+export interface AgentEntry {
+  dir: string;
+  key: string;
+  slot: Slot;
+}
+
+/** What a mode needs from the manager. */
+export interface ModeContext {
+  pool: ServerPool;
+  agents: Map<string, AgentEntry>;
+  settings: { dataDir: string; agentsDir: string; basePort: number; model: ModelSettings; apiUrl: string };
+  /** Unregisters an agent and stops (or unloads) its server. */
+  stopAgent(agentId: string): Promise<void>;
+}
+
+/** How agents map onto servers: one each (isolated) or one for all (shared). */
+export interface ServerMode {
+  /** Registers the agent and makes its server ready; `changed` says its config was rewritten. */
+  ensure(agent: RuntimeAgent, dir: string, apiKey: string, changed: boolean, existing: AgentEntry | undefined): Promise<void>;
+  /** After the agent was unregistered: stops its server or unloads its directory. */
+  stop(entry: AgentEntry): Promise<void>;
+  client(entry: AgentEntry): OpencodeClient;
+  close(): Promise<void>;
+}
