@@ -27,7 +27,7 @@ export async function startAgentModel(config: Pick<Config, "env" | "modelSource"
 }
 
 /** Model settings from the configuration, or undefined when no real model is configured. */
-export function configuredModel(config: Pick<Config, "env" | "modelSource">): ModelSettings | undefined {
+export function configuredModel(config: Pick<Config, "env" | "modelSource">): Exclude<ModelSettings, { kind: "demo" }> | undefined {
   const env = config.env;
   if (config.modelSource === "openai-compatible" && env.BOBB_MODEL_BASE_URL) {
     return {

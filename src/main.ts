@@ -1,6 +1,8 @@
+import path from "node:path";
 import { ConfigError, loadConfig, readEnvironment, type Env } from "./config/index.js";
-import { createLogger } from "./log/index.js";
+import { createLogger, logFileStream, type LoggerOptions } from "./log/index.js";
 import { startApp } from "./app.js";
+import { bannerInput, startupBanner } from "./banner.js";
 
 /** Process concerns only: config, logger, signals, graceful close. */
 async function main(): Promise<void> {
@@ -14,10 +16,15 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const root = createLogger({ level: config.env.LOG_LEVEL });
+  // A person at a terminal reads a short banner; the log lines go to a file (all of them at LOG_LEVEL=debug/trace
+  // are shown as before). Without a TTY (services, CI, tests) the JSON lines on stdout stay as they are.
+  const terminal = process.stdout.isTTY === true;
+  const logFile = terminal && !["debug", "trace"].includes(config.env.LOG_LEVEL) ? path.join(config.dataDir, "bobb.log") : undefined;
+  const root = createLogger({ level: config.env.LOG_LEVEL, ...loggerOutputs(logFile) });
   for (const secret of [config.env.BOBB_DISCORD_TOKEN, config.env.ANTHROPIC_API_KEY, config.env.BOBB_API_KEY, config.env.BOBB_MODEL_API_KEY]) {
     root.secrets.add(secret);
   }
+  if (terminal) console.log("Starting BoBB…");
   // Signals are handled from the first moment: a stop during start-up still closes every child process.
   const starting = new AbortController();
   let closing: Promise<void> | undefined;
@@ -25,6 +32,7 @@ async function main(): Promise<void> {
   const shutdown = (signal: string) => {
     if (closing) return;
     root.logger.info(`${signal} received; shutting down`);
+    if (terminal) console.log("Stopping BoBB…");
     if (!app) {
       starting.abort();
       return;
@@ -40,23 +48,36 @@ async function main(): Promise<void> {
   process.on("SIGINT", () => shutdown("SIGINT"));
   process.on("SIGTERM", () => shutdown("SIGTERM"));
   // Last resort when the process exits without close(): no OpenCode server may outlive it.
-  let killChildren = () => undefined as void;
-  process.on("exit", () => killChildren());
+  let killChildren: (() => void) | undefined;
+  process.on("exit", () => killChildren?.());
   try {
     app = await startApp(config, root, { signal: starting.signal, lastResort: (killNow) => (killChildren = killNow) });
   } catch (err) {
     if (starting.signal.aborted) process.exit(0);
     const busy = portInUse(err, config.env);
     if (busy) console.error(`bobb: ${busy}`);
+    else if (logFile) console.error(`bobb: start-up failed: ${root.secrets.scrub((err as Error).message)} (details in ${logFile})`);
     root.logger.fatal({ err }, `start-up failed: ${(err as Error).message}`);
     process.exit(1);
   }
-  const sandbox = app.discord.sandbox;
-  if (sandbox) {
-    // The same line `npm run sandbox` prints, then what to do with it.
-    console.log(`sandbox listening on ${sandbox.url}`);
-    console.log(`open ${sandbox.url} in your browser to chat with BoBB (Developer Portal: ${sandbox.url}/portal)`);
+  if (terminal) {
+    console.log(startupBanner(bannerInput(config, app, logFile)));
+    return;
   }
+  printSandboxUrl(app.discord.sandbox?.url);
+}
+
+/** Where log lines go: the file plus warnings on the terminal, or the default (stdout; pretty on a TTY). */
+function loggerOutputs(logFile: string | undefined): Pick<LoggerOptions, "sinks"> {
+  if (!logFile) return {};
+  return { sinks: [{ stream: logFileStream(logFile) }, { stream: process.stderr, pretty: true, minLevel: 40 }] };
+}
+
+/** Without a TTY: the same line `npm run sandbox` prints, then what to do with it (scripts wait for these). */
+function printSandboxUrl(url: string | undefined): void {
+  if (!url) return;
+  console.log(`sandbox listening on ${url}`);
+  console.log(`open ${url} in your browser to chat with BoBB (Developer Portal: ${url}/portal)`);
 }
 
 /** A newcomer's most likely start-up failure (BoBB already running), named by the variable that moves it. */

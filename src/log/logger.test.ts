@@ -49,3 +49,20 @@ describe("logger redaction", () => {
     expect(JSON.parse(lines[0]!)).toMatchObject({ component: "opencode", agent: "chef" });
   });
 });
+
+describe("logger sinks", () => {
+  it("writes every line to a full sink and only warnings and worse to a minLevel 40 sink, both scrubbed", () => {
+    const all: string[] = [];
+    const loud: string[] = [];
+    const { logger } = createLogger({
+      level: "debug",
+      sinks: [{ stream: { write: (l: string) => all.push(l) } }, { stream: { write: (l: string) => loud.push(l) }, minLevel: 40 }],
+    });
+    logger.debug("quiet");
+    logger.info(`token ${TOKEN}`);
+    logger.warn("careful");
+    logger.error("broken");
+    expect(all.map((l) => JSON.parse(l).msg)).toEqual(["quiet", "token [redacted token]", "careful", "broken"]);
+    expect(loud.map((l) => JSON.parse(l).msg)).toEqual(["careful", "broken"]);
+  });
+});
