@@ -8,6 +8,7 @@ import { opencodeHome, prepareOpencodeHome, serverEnv } from "./env.js";
 import { BridgeError } from "./errors.js";
 import { writeAtomic } from "./files.js";
 import type { ModelSettings } from "./model.js";
+import { ServerPidFile } from "./orphans.js";
 import { OpencodeServer } from "./server.js";
 
 /** An agent as the runtime needs it to run. */
@@ -88,6 +89,7 @@ export class ServerManager {
   readonly #agents = new Map<string, AgentEntry>();
   readonly #slots = new Map<string, Slot>();
   readonly #keysFile: string;
+  readonly #pids: ServerPidFile;
   readonly #exitHook = () => this.#killAllNow();
   #closed = false;
   #keysWrite: Promise<void> = Promise.resolve();
@@ -100,6 +102,7 @@ export class ServerManager {
     this.#policy = { baseMs: 500, capMs: 30_000, maxFailures: 5, stableMs: 60_000, ...options.restart };
     this.#log = options.logger.child({ component: "opencode" });
     this.#keysFile = path.join(opencodeHome(options.dataDir), "agent-keys.json");
+    this.#pids = new ServerPidFile(path.join(opencodeHome(options.dataDir), "pids.json"), this.#log);
     // Last resort when the supervisor exits without close(): no server may outlive it.
     process.on("exit", this.#exitHook);
   }
@@ -118,7 +121,8 @@ export class ServerManager {
   async #ensure(agent: RuntimeAgent, apiKey: string): Promise<void> {
     if (this.#closed) throw new BridgeError("CLOSED", "the OpenCode runtime is closed");
     this.#o.secrets?.add(apiKey);
-    this.#prepared ??= prepareOpencodeHome(this.#o.dataDir);
+    // Servers a crashed earlier run left behind hold ports and memory: stop them before starting any.
+    this.#prepared ??= Promise.all([prepareOpencodeHome(this.#o.dataDir), this.#pids.reclaim()]).then(() => undefined);
     await this.#prepared;
     const dir = path.resolve(this.#o.agentsDir, agent.id);
     await mkdir(dir, { recursive: true });
@@ -203,6 +207,7 @@ export class ServerManager {
     await Promise.all([...this.#slots.values()].map((s) => this.#stopSlot(s)));
     this.#agents.clear();
     await rm(this.#keysFile, { force: true });
+    await this.#pids.flush();
     process.off("exit", this.#exitHook);
   }
 
@@ -225,7 +230,7 @@ export class ServerManager {
 
   #server(name: string, port: number, cwd: string, env: Record<string, string>): OpencodeServer {
     const { command, healthTimeoutMs, secrets } = this.#o;
-    return new OpencodeServer({ name, command, cwd, port, env, healthTimeoutMs, logger: this.#log.child({ agent: name }), ...(secrets ? { secrets } : {}) });
+    return new OpencodeServer({ name, command, cwd, port, env, healthTimeoutMs, logger: this.#log.child({ agent: name }), pids: this.#pids, ...(secrets ? { secrets } : {}) });
   }
 
   async #startSlot(slot: Slot): Promise<void> {
