@@ -6,6 +6,7 @@
 // still running (e.g. spawned where setpriv is missing). A recorded process is touched only while
 // it is that very process: same boot, same start time (/proc/<pid>/stat field 22), same command
 // line, and that command line is an `opencode serve`; nothing else on the machine is killed.
+// (The parent-death signal follows the thread that spawned: the supervisor spawns on its main thread.)
 import { existsSync, readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import type { Logger } from "pino";
