@@ -7,6 +7,7 @@ import { opencodeHome, prepareOpencodeHome } from "./env.js";
 import { BridgeError } from "./errors.js";
 import { IsolatedMode } from "./isolated-mode.js";
 import type { ModelSettings } from "./model.js";
+import { ServerPidFile } from "./orphans.js";
 import type { OpencodeServer } from "./server.js";
 import type { AgentEntry, ModeContext, RuntimeAgent, ServerMode } from "./server-mode.js";
 import { ServerPool, type RestartPolicy, type ServerStats } from "./server-pool.js";
@@ -41,6 +42,7 @@ export class ServerManager {
   readonly #pool: ServerPool;
   readonly #mode: ServerMode;
   readonly #keysFile: string;
+  readonly #pids: ServerPidFile;
   #closed = false;
   #prepared: Promise<void> | undefined;
   /** ensureAgent calls in progress, so a prompt that arrives first can wait for them. */
@@ -50,7 +52,9 @@ export class ServerManager {
     this.#o = options;
     this.#log = options.logger.child({ component: "opencode" });
     this.#keysFile = path.join(opencodeHome(options.dataDir), "agent-keys.json");
+    this.#pids = new ServerPidFile(path.join(opencodeHome(options.dataDir), "pids.json"), this.#log);
     this.#pool = new ServerPool({
+      pids: this.#pids,
       command: options.command,
       healthTimeoutMs: options.healthTimeoutMs,
       logger: this.#log,
@@ -77,7 +81,8 @@ export class ServerManager {
   async #ensure(agent: RuntimeAgent, apiKey: string): Promise<void> {
     if (this.#closed) throw new BridgeError("CLOSED", "the OpenCode runtime is closed");
     this.#o.secrets?.add(apiKey);
-    this.#prepared ??= prepareOpencodeHome(this.#o.dataDir);
+    // Servers a crashed earlier run left behind hold ports and memory: stop them before starting any.
+    this.#prepared ??= Promise.all([prepareOpencodeHome(this.#o.dataDir), this.#pids.reclaim()]).then(() => undefined);
     await this.#prepared;
     const dir = path.resolve(this.#o.agentsDir, agent.id);
     await mkdir(dir, { recursive: true });
@@ -125,6 +130,7 @@ export class ServerManager {
     this.#agents.clear();
     await this.#mode.close();
     await rm(this.#keysFile, { force: true });
+    await this.#pids.flush();
   }
 
   /** Kills every server synchronously (the supervisor's last resort at process exit). */

@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import { BridgeError } from "./errors.js";
+import type { ServerPidFile } from "./orphans.js";
 import { OpencodeServer } from "./server.js";
 
 export interface RestartPolicy {
@@ -44,6 +45,8 @@ export interface ServerPoolOptions {
   logger: Logger;
   secrets?: { add(value: string): void; delete(value: string): void } | undefined;
   restart?: Partial<RestartPolicy> | undefined;
+  /** Where started servers are recorded, so the next run can stop what a crash left behind. */
+  pids?: ServerPidFile | undefined;
   /** The directory of an agent still registered, to warm it up after a restart. */
   dirOf(agentId: string): string | undefined;
   /** A slot gave up restarting: every agent on it failed for good. */
@@ -128,7 +131,7 @@ export class ServerPool {
 
   #server(name: string, port: number, cwd: string, env: Record<string, string>): OpencodeServer {
     const { command, healthTimeoutMs, secrets } = this.#o;
-    return new OpencodeServer({ name, command, cwd, port, env, healthTimeoutMs, logger: this.#log.child({ agent: name }), ...(secrets ? { secrets } : {}) });
+    return new OpencodeServer({ name, command, cwd, port, env, healthTimeoutMs, logger: this.#log.child({ agent: name }), ...(secrets ? { secrets } : {}), ...(this.#o.pids ? { pids: this.#o.pids } : {}) });
   }
 
   async #startSlot(slot: Slot): Promise<void> {

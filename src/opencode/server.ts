@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { createOpencodeClient, type OpencodeClient } from "@opencode-ai/sdk";
 import { execa } from "execa";
 import type { Logger } from "pino";
+import { serveArgs, withParentDeathSignal, type ServerPidFile } from "./orphans.js";
 import { isAlive, treeRss } from "./proc.js";
 
 const STDERR_LINES = 30;
@@ -23,6 +24,8 @@ export interface ServerOptions {
   healthTimeoutMs: number;
   logger: Logger;
   secrets?: { add(value: string): void; delete(value: string): void };
+  /** Where the server's pid is recorded while it runs, so a later start can stop it after a crash. */
+  pids?: Pick<ServerPidFile, "started" | "exited">;
 }
 
 /** One `opencode serve` process on loopback with its own random password. */
@@ -69,6 +72,7 @@ export class OpencodeServer {
     const { command, cwd, port, env } = this.#options;
     const child = spawnServer(command, port, cwd, { ...env, OPENCODE_SERVER_PASSWORD: this.password });
     this.#child = child;
+    if (child.pid) this.#options.pids?.started(child.pid, this.#options.name, [command, ...serveArgs(port)]);
     const onLine = (stream: "stdout" | "stderr") => (chunk: Buffer) => {
       for (const line of chunk.toString("utf8").split("\n")) {
         const clean = stripAnsi(line).trim();
@@ -164,6 +168,7 @@ export class OpencodeServer {
     if (this.#child !== child) return;
     this.#child = undefined;
     if (child.pid) killGroup(child.pid, "SIGKILL");
+    if (child.pid) this.#options.pids?.exited(child.pid);
     if (this.#stopping || !this.#ready) return;
     const message = `OpenCode server for agent "${this.#options.name}" exited unexpectedly (${how})${this.#tail()}`;
     this.#log.warn({ pid: child.pid }, message);
@@ -183,9 +188,14 @@ export class OpencodeServer {
   }
 }
 
-/** `opencode serve` in its own process group (so the group can be killed), with only the given environment. */
+/**
+ * `opencode serve` in its own process group (so the group can be killed), with only the given
+ * environment, dying with the supervisor where setpriv can arrange it (setpriv execs OpenCode:
+ * the pid, and so the group, are OpenCode's).
+ */
 function spawnServer(command: string, port: number, cwd: string, env: Record<string, string>) {
-  return execa(command, ["serve", "--hostname", "127.0.0.1", "--port", String(port)], {
+  const spawned = withParentDeathSignal(command, serveArgs(port));
+  return execa(spawned.file, spawned.args, {
     cwd,
     env,
     extendEnv: false,

@@ -1,3 +1,4 @@
+import { jsonErrorOffset, lineAndColumn } from "./json-place.js";
 import { registrySchema, type Registry } from "./schema.js";
 
 export type ParseResult = { ok: true; value: Registry } | { ok: false; error: string };
@@ -8,7 +9,7 @@ export function parseRegistry(text: string): ParseResult {
   try {
     json = JSON.parse(text);
   } catch (err) {
-    return { ok: false, error: `invalid JSON ${jsonErrorPlace(text, err as Error)}: ${(err as Error).message}` };
+    return { ok: false, error: `invalid JSON at ${jsonErrorPlace(text, err as Error)}` };
   }
   const result = registrySchema.safeParse(json);
   if (result.success) return { ok: true, value: result.data };
@@ -17,13 +18,13 @@ export function parseRegistry(text: string): ParseResult {
   return { ok: false, error: `invalid registry at ${where}: expected ${issue.message}` };
 }
 
+/**
+ * Line and column only, never V8's message: it can quote the text around the error ('Unexpected
+ * token …, "…" is not valid JSON'), and registry.json holds tokens.
+ */
 function jsonErrorPlace(text: string, err: Error): string {
-  const lineCol = /line (\d+) column (\d+)/.exec(err.message);
-  if (lineCol) return `at line ${lineCol[1]}, column ${lineCol[2]}`;
-  const pos = /position (\d+)/.exec(err.message);
-  const offset = pos ? Number(pos[1]) : text.length;
-  const before = text.slice(0, offset).split("\n");
-  return `at line ${before.length}, column ${before.at(-1)!.length + 1}`;
+  const position = /in JSON at position (\d+)/.exec(err.message);
+  return lineAndColumn(text, position ? Number(position[1]) : jsonErrorOffset(text));
 }
 
 /** Serializes the registry the way it is stored: two-space JSON with a trailing newline. */

@@ -1,5 +1,5 @@
 import { EventEmitter } from "node:events";
-import { readFile, mkdir } from "node:fs/promises";
+import { chmod, readFile, mkdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { watch, type FSWatcher } from "chokidar";
 import type { Logger } from "../log/index.js";
@@ -115,6 +115,7 @@ export class RegistryStore extends EventEmitter<RegistryEvents> {
   async #syncFromDisk(initial: boolean): Promise<void> {
     let text: string;
     try {
+      await this.#ownerOnly();
       text = await readFile(this.file, "utf8");
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
@@ -141,6 +142,12 @@ export class RegistryStore extends EventEmitter<RegistryEvents> {
     if (!initial) this.#log.info({ file: this.file }, "registry edited by hand; applying");
     this.#apply(parsed.value, "file");
     this.#markHealthy();
+  }
+
+  /** It holds tokens: owner-only as soon as we see it (a broken file may not be written again for a while, a hand edit may bring 0644). */
+  async #ownerOnly(): Promise<void> {
+    // Only when needed: a chmod is itself a change the watcher would see.
+    if (((await stat(this.file)).mode & 0o777) !== 0o600) await chmod(this.file, 0o600);
   }
 
   #markHealthy(): void {

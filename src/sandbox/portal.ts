@@ -55,7 +55,8 @@ const param = (request: FastifyRequest, name: string) => (request.params as Reco
 /** Registers the mock Developer Portal (/portal) and the test/web-chat control API (/control), loopback only. */
 export function registerPortal(app: FastifyInstance, control: SandboxControl, log: SandboxLogger, streams: Set<ServerResponse>): void {
   app.addHook("onRequest", async (request, reply) => {
-    const path = request.url;
+    // The matched route, not the raw URL: "/%70ortal/…" is routed to /portal/… and must be checked as such.
+    const path = request.routeOptions.url ?? "";
     if ((path.startsWith("/portal") || path.startsWith("/control")) && !LOOPBACK.has(request.ip)) {
       return reply.code(403).send({ error: { code: "loopback_only", message: "the portal and control API answer loopback clients only" } });
     }

@@ -6,6 +6,7 @@ import { createControl, type SandboxControl } from "./control.js";
 import { EventBus, silentLogger, type SandboxContext, type SandboxLogger } from "./events.js";
 import { FaultInjector } from "./faults.js";
 import { Gateway } from "./gateway.js";
+import { LocalGuard, upgradeRefusal } from "./guard.js";
 import { Messages } from "./messages.js";
 import { loadState, StateSaver } from "./persist.js";
 import { registerPortal } from "./portal.js";
@@ -95,12 +96,25 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
 
   const app = Fastify({ logger: false, forceCloseConnections: true, bodyLimit: 1024 * 1024 });
   const streams = new Set<ServerResponse>();
+  // Before every route (REST, portal, control, web, SSE, 404s): only this machine's own addresses and pages.
+  const guard = new LocalGuard(host);
+  app.addHook("onRequest", async (request, reply) => {
+    const refusal = guard.check(request.raw);
+    if (refusal) return reply.code(403).send({ error: refusal });
+    return;
+  });
   registerPortal(app, control, log, streams);
   const human = registerWeb(app, { control, store }, { banner: options.banner ?? null, humanName: options.humanName ?? null });
   const restDeps = { ctx, accounts, messages, webhooks, limiter, faults, gatewayUrl: () => gatewayUrl };
   await registerRest(app, restDeps, "/api/v10");
   await registerRest(app, restDeps, "/api/v9");
   app.server.on("upgrade", (req, socket, head) => {
+    const refusal = guard.check(req, true);
+    if (refusal) {
+      socket.on("error", () => socket.destroy());
+      socket.end(upgradeRefusal(refusal));
+      return;
+    }
     const path = new URL(req.url ?? "/", "http://sandbox").pathname;
     if (path === "/gateway" || path === "/gateway/") gateway.handleUpgrade(req, socket, head);
     else socket.destroy();
@@ -109,6 +123,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   await app.listen({ port: options.port ?? 0, host });
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : options.port ?? 0;
+  guard.listening(port);
   const hostPart = host.includes(":") ? `[${host}]` : host;
   const url = `http://${hostPart}:${port}`;
   gatewayUrl = `ws://${hostPart}:${port}/gateway`;
