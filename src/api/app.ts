@@ -1,36 +1,10 @@
 import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
-import type { Logger } from "../log/index.js";
-import { RegistryError, type RegistryStore } from "../registry/index.js";
+import { RegistryError } from "../registry/index.js";
+import type { ApiDeps } from "./deps.js";
 import { ApiError, STATUS_BY_CODE } from "./errors.js";
-import type { KeyIdentity, KeyStore } from "./keys.js";
-import type { ActivationSignals, AgentFiles, DiscordActions } from "./ports.js";
-import { healthRoutes } from "./routes/health.js";
-import { registryRoutes } from "./routes/registry.js";
-import { discordRoutes } from "./routes/discord.js";
-
-declare module "fastify" {
-  interface FastifyRequest {
-    identity?: KeyIdentity;
-  }
-  interface FastifyContextConfig {
-    public?: boolean;
-    scope?: "registry" | "discord";
-  }
-}
-
-export interface ApiDeps {
-  registry: RegistryStore;
-  keys: KeyStore;
-  files: AgentFiles;
-  logger: Logger;
-  /** The Discord side, once attached; undefined means 503. */
-  discord: () => DiscordActions | undefined;
-  signals?: ActivationSignals;
-  /** Ports never given to a new agent (the API's, BoBB's OpenCode port). */
-  reservedPorts: ReadonlySet<number>;
-  /** Largest accepted request body in bytes. */
-  bodyLimit?: number;
-}
+import healthRoutes from "./routes/health.js";
+import registryRoutes from "./routes/registry.js";
+import discordRoutes from "./routes/discord.js";
 
 /** Builds the tool API: bearer auth with scoped keys, zod-validated input, one error handler. */
 export function createApi(deps: ApiDeps): FastifyInstance {
@@ -67,9 +41,11 @@ export function createApi(deps: ApiDeps): FastifyInstance {
     void reply.code(status).send({ error: { code, message } });
   });
 
-  healthRoutes(app, deps);
-  registryRoutes(app, deps);
-  discordRoutes(app, deps);
+  // Each route plugin inherits the auth hook and the error handler above. Not awaited: avvio loads
+  // plugins in order at ready()/listen()/inject(), and a failing plugin rejects those.
+  void app.register(healthRoutes, { deps });
+  void app.register(registryRoutes, { deps });
+  void app.register(discordRoutes, { deps });
   return app;
 }
 

@@ -1,4 +1,5 @@
-export { createApi, type ApiDeps } from "./app.js";
+export { createApi } from "./app.js";
+export type { ApiDeps, RouteOptions } from "./deps.js";
 export { ApiError, STATUS_BY_CODE } from "./errors.js";
 export { KeyStore, type KeyRole, type KeyIdentity } from "./keys.js";
 export { ensureAdminKey } from "./admin-key.js";

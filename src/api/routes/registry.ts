@@ -12,7 +12,7 @@ import {
   type Agent,
 } from "../../registry/index.js";
 import { TOKEN_PATTERN } from "../../log/index.js";
-import type { ApiDeps } from "../app.js";
+import type { RouteOptions } from "../deps.js";
 import { ApiError } from "../errors.js";
 import { parseInput } from "../validate.js";
 
@@ -43,7 +43,7 @@ const searchQuery = z.object({ q: z.string().trim().min(1, "a search text of 1 t
 const list = (agents: Agent[]) => ({ agents: agents.map(toPublicAgent) });
 
 /** The registry endpoints of the spec; no response ever carries a token. */
-export function registryRoutes(app: FastifyInstance, deps: ApiDeps): void {
+export default async function registryRoutes(app: FastifyInstance, { deps }: RouteOptions): Promise<void> {
   const scope = { config: { scope: "registry" as const } };
   const getAgent = (id: string): Agent => {
     const agent = deps.registry.snapshot.agents[id];
