@@ -20,7 +20,7 @@ export default async function discordRoutes(app: FastifyInstance, { deps }: Rout
   const scope = { config: { scope: "discord" as const } };
   const discord = (): DiscordActions => {
     const actions = deps.discord();
-    if (!actions) throw new ApiError(503, "DISCORD_UNAVAILABLE", "the Discord side is not connected yet; try again shortly");
+    if (!actions) throw new ApiError("DISCORD_UNAVAILABLE", "the Discord side is not connected yet; try again shortly");
     return actions;
   };
 

@@ -47,7 +47,7 @@ export default async function registryRoutes(app: FastifyInstance, { deps }: Rou
   const scope = { config: { scope: "registry" as const } };
   const getAgent = (id: string): Agent => {
     const agent = deps.registry.snapshot.agents[id];
-    if (!agent) throw new ApiError(404, "AGENT_NOT_FOUND", `no agent with id "${id}"`);
+    if (!agent) throw new ApiError("AGENT_NOT_FOUND", `no agent with id "${id}"`);
     return agent;
   };
 
@@ -78,9 +78,9 @@ export default async function registryRoutes(app: FastifyInstance, { deps }: Rou
     getAgent(id);
     const { before, after } = await deps.registry.update((draft) => {
       const current = draft.agents[id];
-      if (!current) throw new ApiError(404, "AGENT_NOT_FOUND", `no agent with id "${id}"`);
+      if (!current) throw new ApiError("AGENT_NOT_FOUND", `no agent with id "${id}"`);
       if (body.token && agentUsingToken(draft, body.token, id)) {
-        throw new ApiError(409, "TOKEN_IN_USE", "that token already belongs to another agent");
+        throw new ApiError("TOKEN_IN_USE", "that token already belongs to another agent");
       }
       const next: Agent = { ...current };
       if (body.name !== undefined) next.name = body.name;
@@ -91,7 +91,7 @@ export default async function registryRoutes(app: FastifyInstance, { deps }: Rou
       }
       if (body.status !== undefined) next.status = body.status;
       if (next.status !== "pending_token" && !next.token) {
-        throw new ApiError(400, "VALIDATION_ERROR", `body field "status": an agent without a token can only be pending_token`);
+        throw new ApiError("VALIDATION_ERROR", `body field "status": an agent without a token can only be pending_token`);
       }
       draft.agents[id] = next;
       return { before: current, after: next };
