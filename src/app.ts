@@ -5,11 +5,11 @@ import type { RootLogger } from "./log/index.js";
 import { RegistryStore } from "./registry/index.js";
 import { createApi, ensureAdminKey, KeyStore } from "./api/index.js";
 import { ensureBuilderFiles, intakeMessage, Reconciler, SignalWatcher, TemplateAgentFiles, TokenIntake } from "./agents/index.js";
-import { BotActions, BotDirectory, BotManager, ChannelGovernor, Conversations, NoteBoard, TurnTracker, type KnownBot } from "./discord/index.js";
+import { BotActions, BotDirectory, BotManager, ChannelGovernor, Conversations, NoteBoard, TurnTracker, type BrainErrorCode, type KnownBot } from "./discord/index.js";
 import { discordTarget, type DiscordTarget } from "./discord-target.js";
 import { startAgentModel } from "./agent-model.js";
 import { createRuntime } from "./runtime.js";
-import type { OpencodeRuntime } from "./opencode/index.js";
+import type { BridgeErrorCode, OpencodeRuntime } from "./opencode/index.js";
 
 export { PROJECT_ROOT };
 
@@ -138,3 +138,8 @@ function knownBots(registry: RegistryStore, bobbUserId: string | undefined): Kno
   }
   return bots;
 }
+
+// The Discord side matches the runtime's failure codes through its own port (discord/ never imports
+// opencode/): a code added to, renamed in or missing from either union fails type-checking here.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _brainCodesMatchBridge: Same<BrainErrorCode, BridgeErrorCode> = true;

@@ -1,5 +1,6 @@
 export { TemplateAgentFiles, renderPersona, isGenerated, ensureBuilderFiles } from "./files.js";
 export { TokenIntake, type IntakeOptions } from "./intake.js";
+export { IntakeError, type IntakeErrorCode } from "./errors.js";
 export { INTAKE_TEXT } from "./messages.js";
 export { validateToken, tagOf, type TokenOwner, type TokenCheck } from "./validate-token.js";
 export { Reconciler, type ReconcilerOptions } from "./reconciler.js";

@@ -2,6 +2,7 @@ import type { Logger } from "../log/index.js";
 import { findTokens, redactTokens } from "../log/index.js";
 import { agentUsingToken, findByName, pendingAgents, withToken, failedToStart, type Agent, type RegistryChange, type RegistryStore } from "../registry/index.js";
 import type { NoteBoard } from "../discord/index.js";
+import { IntakeError } from "./errors.js";
 import type { IntakeMessage } from "./ports.js";
 import { INTAKE_TEXT } from "./messages.js";
 import { tagOf, validateToken, type TokenOwner } from "./validate-token.js";
@@ -127,8 +128,8 @@ export class TokenIntake {
     try {
       await this.options.registry.update((draft) => {
         const current = draft.agents[agent.id];
-        if (!current) throw new Error(`agent ${agent.id} was removed`);
-        if (agentUsingToken(draft, token, agent.id)) throw new Error("token already in use");
+        if (!current) throw new IntakeError("AGENT_REMOVED", `agent ${agent.id} was removed`);
+        if (agentUsingToken(draft, token, agent.id)) throw new IntakeError("TOKEN_IN_USE", "token already in use");
         draft.agents[agent.id] = { ...withToken(current, token), discord_user_id: owner.id };
       });
     } catch (err) {

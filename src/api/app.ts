@@ -1,35 +1,11 @@
 import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
-import type { Logger } from "../log/index.js";
-import { RegistryError, type RegistryStore } from "../registry/index.js";
-import { ApiError, STATUS_BY_CODE } from "./errors.js";
-import type { KeyIdentity, KeyStore } from "./keys.js";
-import type { AgentFiles, DiscordActions } from "./ports.js";
-import { healthRoutes } from "./routes/health.js";
-import { registryRoutes } from "./routes/registry.js";
-import { discordRoutes } from "./routes/discord.js";
-
-declare module "fastify" {
-  interface FastifyRequest {
-    identity?: KeyIdentity;
-  }
-  interface FastifyContextConfig {
-    public?: boolean;
-    scope?: "registry" | "discord";
-  }
-}
-
-export interface ApiDeps {
-  registry: RegistryStore;
-  keys: KeyStore;
-  files: AgentFiles;
-  logger: Logger;
-  /** The Discord side, once attached; undefined means 503. */
-  discord: () => DiscordActions | undefined;
-  /** Ports never given to a new agent (the API's, BoBB's OpenCode port). */
-  reservedPorts: ReadonlySet<number>;
-  /** Largest accepted request body in bytes. */
-  bodyLimit?: number;
-}
+import { RegistryError } from "../registry/index.js";
+import type { ApiDeps } from "./deps.js";
+import { ApiError, STATUS_BY_CODE, type ApiCode } from "./errors.js";
+import { DiscordSideError } from "./ports.js";
+import healthRoutes from "./routes/health.js";
+import registryRoutes from "./routes/registry.js";
+import discordRoutes from "./routes/discord.js";
 
 /** Builds the tool API: bearer auth with scoped keys, zod-validated input, one error handler. */
 export function createApi(deps: ApiDeps): FastifyInstance {
@@ -43,10 +19,10 @@ export function createApi(deps: ApiDeps): FastifyInstance {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     const identity = match ? deps.keys.resolve(match[1]!) : undefined;
     if (!identity) {
-      throw new ApiError(401, "UNAUTHORIZED", match ? "unknown API key" : "missing Authorization: Bearer <key> header");
+      throw new ApiError("UNAUTHORIZED", match ? "unknown API key" : "missing Authorization: Bearer <key> header");
     }
     if (config.scope === "registry" && identity.role === "child") {
-      throw new ApiError(403, "FORBIDDEN", "this key may only send messages as its own bot and list members");
+      throw new ApiError("FORBIDDEN", "this key may only send messages as its own bot and list members");
     }
     req.identity = identity;
   });
@@ -56,7 +32,7 @@ export function createApi(deps: ApiDeps): FastifyInstance {
   });
 
   app.setNotFoundHandler((req, reply) => {
-    void reply.code(404).send({ error: { code: "NOT_FOUND", message: `no route ${req.method} ${req.url.split("?")[0]}` } });
+    void reply.code(STATUS_BY_CODE.NOT_FOUND).send({ error: { code: "NOT_FOUND", message: `no route ${req.method} ${req.url.split("?")[0]}` } });
   });
 
   app.setErrorHandler((err: FastifyError | Error, req, reply) => {
@@ -66,24 +42,25 @@ export function createApi(deps: ApiDeps): FastifyInstance {
     void reply.code(status).send({ error: { code, message } });
   });
 
-  healthRoutes(app, deps);
-  registryRoutes(app, deps);
-  discordRoutes(app, deps);
+  // Each route plugin inherits the auth hook and the error handler above. Not awaited: avvio loads
+  // plugins in order at ready()/listen()/inject(), and a failing plugin rejects those.
+  void app.register(healthRoutes, { deps });
+  void app.register(registryRoutes, { deps });
+  void app.register(discordRoutes, { deps });
   return app;
 }
 
-function describeError(err: FastifyError | Error): { status: number; code: string; message: string } {
-  if (err instanceof ApiError) return { status: err.status, code: err.code, message: err.message };
-  const code = (err as { code?: unknown }).code;
-  if (err instanceof RegistryError || (typeof code === "string" && code in STATUS_BY_CODE)) {
-    return { status: STATUS_BY_CODE[code as string] ?? 500, code: code as string, message: err.message };
+function describeError(err: FastifyError | Error): { status: number; code: ApiCode; message: string } {
+  if (err instanceof ApiError || err instanceof RegistryError || err instanceof DiscordSideError) {
+    return { status: STATUS_BY_CODE[err.code], code: err.code, message: err.message };
   }
   const fastify = err as FastifyError;
   if (fastify.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
-    return { status: 413, code: "BODY_TOO_LARGE", message: "request body is too large" };
+    return { status: STATUS_BY_CODE.BODY_TOO_LARGE, code: "BODY_TOO_LARGE", message: "request body is too large" };
   }
+  // Fastify's own client errors (bad JSON, wrong content type) keep their 4xx status.
   if (fastify.statusCode && fastify.statusCode < 500) {
     return { status: fastify.statusCode, code: "BAD_REQUEST", message: fastify.message };
   }
-  return { status: 500, code: "INTERNAL", message: "internal error; see the supervisor log" };
+  return { status: STATUS_BY_CODE.INTERNAL, code: "INTERNAL", message: "internal error; see the supervisor log" };
 }

@@ -1,24 +1,36 @@
-/** An API failure with a stable code; the error handler turns it into `{"error":{"code","message"}}`. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = "ApiError";
-  }
-}
+import { CodedError } from "../errors.js";
+import type { RegistryErrorCode } from "../registry/index.js";
+import type { DiscordActionCode } from "./ports.js";
 
-/** Status for error codes raised outside the API (registry, discord side). */
-export const STATUS_BY_CODE: Readonly<Record<string, number>> = {
-  INVALID_AGENT: 400,
+/** Codes the API raises itself. */
+export type ApiOwnCode =
+  | "UNAUTHORIZED"
+  | "FORBIDDEN"
+  | "NOT_FOUND"
+  | "VALIDATION_ERROR"
+  | "BAD_REQUEST"
+  | "BODY_TOO_LARGE"
+  | "AGENT_NOT_FOUND"
+  | "TOKEN_IN_USE"
+  | "DISCORD_UNAVAILABLE"
+  | "INTERNAL";
+
+/** Every code an API error body can carry: the API's own, the registry's and the Discord side's. */
+export type ApiCode = ApiOwnCode | RegistryErrorCode | DiscordActionCode;
+
+/** The HTTP status of every code; a code missing here, or one no domain has, fails type-checking. */
+export const STATUS_BY_CODE = {
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
   VALIDATION_ERROR: 400,
+  BAD_REQUEST: 400,
+  BODY_TOO_LARGE: 413,
+  INTERNAL: 500,
+  INVALID_AGENT: 400,
   UNKNOWN_BOT_NAME: 400,
-  INVALID_MESSAGE: 400,
   AGENT_NOT_FOUND: 404,
   CHANNEL_NOT_FOUND: 404,
-  MESSAGE_NOT_FOUND: 404,
   AGENT_EXISTS: 409,
   TOKEN_IN_USE: 409,
   AGENT_NOT_RUNNING: 409,
@@ -28,4 +40,11 @@ export const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   NO_FREE_PORT: 503,
   DISCORD_UNAVAILABLE: 503,
   DISCORD_ERROR: 502,
-};
+} as const satisfies Record<ApiCode, number>;
+
+/** An API failure with a stable code; the error handler turns it into `{"error":{"code","message"}}`. */
+export class ApiError extends CodedError<ApiOwnCode> {
+  get status(): number {
+    return STATUS_BY_CODE[this.code];
+  }
+}

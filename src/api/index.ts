@@ -1,5 +1,7 @@
-export { createApi, type ApiDeps } from "./app.js";
-export { ApiError, STATUS_BY_CODE } from "./errors.js";
+export { createApi } from "./app.js";
+export type { ApiDeps, RouteOptions } from "./deps.js";
+export { ApiError, STATUS_BY_CODE, type ApiCode, type ApiOwnCode } from "./errors.js";
 export { KeyStore, type KeyRole, type KeyIdentity } from "./keys.js";
 export { ensureAdminKey } from "./admin-key.js";
-export type { DiscordActions, SendRequest, SendResult, Member, AgentFiles } from "./ports.js";
+export { DiscordSideError } from "./ports.js";
+export type { DiscordActions, DiscordActionCode, SendRequest, SendResult, Member, AgentFiles } from "./ports.js";

@@ -7,5 +7,5 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, where
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const field = issue.path.length > 0 ? issue.path.join(".") : where;
-  throw new ApiError(400, "VALIDATION_ERROR", `${where} field "${field}": ${issue.message}`);
+  throw new ApiError("VALIDATION_ERROR", `${where} field "${field}": ${issue.message}`);
 }

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parse as parseDotenv } from "dotenv";
+import { CodedError } from "../errors.js";
 import { envSchema, SECRET_VARIABLES, type Env } from "./schema.js";
 
 export type ModelSource = "anthropic" | "openai-compatible" | "demo";
@@ -17,8 +18,11 @@ export interface Config {
   readonly discordMode: "discord" | "sandbox";
 }
 
-export class ConfigError extends Error {
-  readonly code = "CONFIG_INVALID";
+/** A bad environment: the message names the variable and says what is expected. */
+export class ConfigError extends CodedError<"CONFIG_INVALID"> {
+  constructor(message: string) {
+    super("CONFIG_INVALID", message);
+  }
 }
 
 /** Reads `.env` (when present) under the real environment: real variables win. */

@@ -1,8 +1,7 @@
-import type { Guild, SendableChannels } from "discord.js";
-import type { DiscordActions, Member, SendRequest, SendResult } from "../api/index.js";
+import { DiscordAPIError, HTTPError, RESTJSONErrorCodes, type Guild, type SendableChannels } from "discord.js";
+import { DiscordSideError, type DiscordActions, type Member, type SendRequest, type SendResult } from "../api/index.js";
 import type { BotManager } from "./bot-manager.js";
 import type { BotDirectory } from "./directory.js";
-import { DiscordSideError } from "./ports.js";
 import { outgoingText, postText } from "./post.js";
 import type { TurnTracker } from "./turns.js";
 
@@ -76,8 +75,11 @@ export class BotActions implements DiscordActions {
 }
 
 function describeDiscordError(err: unknown, channelId: string): DiscordSideError {
-  const e = err as { code?: unknown; status?: unknown; message?: string };
-  if (e.code === 10003) return new DiscordSideError("CHANNEL_NOT_FOUND", `channel ${channelId} does not exist`, { cause: err });
-  if (e.code === 50013 || e.status === 403) return new DiscordSideError("DISCORD_FORBIDDEN", `the bot lacks permission to post in channel ${channelId}`, { cause: err });
-  return new DiscordSideError("DISCORD_ERROR", `Discord refused the message: ${e.message ?? String(err)}`, { cause: err });
+  if (err instanceof DiscordAPIError && err.code === RESTJSONErrorCodes.UnknownChannel) {
+    return new DiscordSideError("CHANNEL_NOT_FOUND", `channel ${channelId} does not exist`, { cause: err });
+  }
+  // A 403 without Discord's JSON body arrives as an HTTPError.
+  const forbidden = (err instanceof DiscordAPIError && err.code === RESTJSONErrorCodes.MissingPermissions) || ((err instanceof DiscordAPIError || err instanceof HTTPError) && err.status === 403);
+  if (forbidden) return new DiscordSideError("DISCORD_FORBIDDEN", `the bot lacks permission to post in channel ${channelId}`, { cause: err });
+  return new DiscordSideError("DISCORD_ERROR", `Discord refused the message: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
 }

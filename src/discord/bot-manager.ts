@@ -1,6 +1,7 @@
 import { EventEmitter } from "node:events";
-import { Client, Events, GatewayIntentBits, Partials, type Message } from "discord.js";
+import { Client, DiscordAPIError, DiscordjsError, DiscordjsErrorCodes, Events, GatewayCloseCodes, GatewayIntentBits, Partials, type Message } from "discord.js";
 import type { Logger } from "../log/index.js";
+import { BotLoginError, type BotLoginErrorCode } from "./errors.js";
 import { LoginQueue } from "./login-queue.js";
 
 /** One bot the manager runs: BoBB or a child agent. */
@@ -30,10 +31,12 @@ export interface BotManagerEvents {
   failure: [agentId: string, reason: string];
 }
 
-const CLOSE_REASONS: Record<number, string> = {
-  4004: "Discord rejected the bot token (it was reset or revoked); send BoBB a new token",
-  4014: "the bot's application has not enabled the MESSAGE CONTENT intent; turn it on under Bot → Privileged Gateway Intents",
-  4013: "invalid gateway intents",
+const DISALLOWED_INTENTS = "the bot's application has not enabled the MESSAGE CONTENT intent; turn it on under Bot → Privileged Gateway Intents";
+/** What a person can do about the gateway close codes that end a bot for good. */
+const CLOSE_REASONS: Readonly<Partial<Record<number, string>>> = {
+  [GatewayCloseCodes.AuthenticationFailed]: "Discord rejected the bot token (it was reset or revoked); send BoBB a new token",
+  [GatewayCloseCodes.DisallowedIntents]: DISALLOWED_INTENTS,
+  [GatewayCloseCodes.InvalidIntents]: "invalid gateway intents",
 };
 
 /** One discord.js Client per bot, all in this process, each isolated from the others' failures. */
@@ -102,7 +105,8 @@ export class BotManager extends EventEmitter<BotManagerEvents> {
       await ready;
     } catch (err) {
       await client.destroy();
-      throw new Error(`bot ${spec.agentId} could not log in: ${describeLoginError(err)}`, { cause: err });
+      const failure = describeLoginError(err);
+      throw new BotLoginError(failure.code, `bot ${spec.agentId} could not log in: ${failure.reason}`, { cause: err });
     }
     this.#bots.set(spec.agentId, bot);
     log.info({ tag: bot.client.user.tag }, `bot online as ${bot.client.user.tag}`);
@@ -124,10 +128,12 @@ export class BotManager extends EventEmitter<BotManagerEvents> {
   }
 }
 
-function describeLoginError(err: unknown): string {
-  const e = err as { code?: unknown; status?: unknown; message?: string };
-  if (e.code === "TokenInvalid" || e.status === 401) return "Discord rejected the token";
-  // discord.js rejects the login on close code 4014 with a plain Error("Used disallowed intents"), no code.
-  if (e.code === "DisallowedIntents" || /disallowed intents/i.test(e.message ?? "")) return CLOSE_REASONS[4014]!;
-  return e.message ?? String(err);
+function describeLoginError(err: unknown): { code: BotLoginErrorCode; reason: string } {
+  const djs = err instanceof DiscordjsError ? err.code : undefined;
+  if (djs === DiscordjsErrorCodes.TokenInvalid || (err instanceof DiscordAPIError && err.status === 401)) return { code: "TOKEN_REJECTED", reason: "Discord rejected the token" };
+  // @discordjs/ws rejects the login on close code 4014 with a plain Error("Used disallowed intents"), no code.
+  if (djs === DiscordjsErrorCodes.DisallowedIntents || (err instanceof Error && /disallowed intents/i.test(err.message))) {
+    return { code: "DISALLOWED_INTENTS", reason: DISALLOWED_INTENTS };
+  }
+  return { code: "LOGIN_FAILED", reason: err instanceof Error ? err.message : String(err) };
 }

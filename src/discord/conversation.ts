@@ -1,4 +1,5 @@
 import type { Message, SendableChannels } from "discord.js";
+import { hasCode } from "../errors.js";
 import type { Logger } from "../log/index.js";
 import { containsToken, redactTokens } from "../log/index.js";
 import { conversationKey, loadHistory, mentionedBotIds, toContextUser } from "./message-reader.js";
@@ -6,7 +7,7 @@ import type { RunningBot } from "./bot-manager.js";
 import { formatMessageContext } from "./context.js";
 import type { BotDirectory } from "./directory.js";
 import type { ChannelGovernor } from "./governor.js";
-import type { AgentBrain } from "./ports.js";
+import { BRAIN_ERROR_CODES, type AgentBrain, type BrainErrorCode } from "./ports.js";
 import { outgoingText, postText } from "./post.js";
 import { decideRoute } from "./routing.js";
 import { isStopCommand } from "./stop-words.js";
@@ -160,9 +161,12 @@ function keepTyping(channel: SendableChannels, signal: AbortSignal): { stop(): v
   return { stop };
 }
 
+/** What a person reads when a prompt failed; codes without their own text get the general one. */
+const FAILURE_TEXT: Partial<Record<BrainErrorCode, string>> = {
+  BUSY: "I'm still working through earlier messages here. Try again in a moment.",
+  TIMEOUT: "Sorry, I took too long to think about that. Please try again.",
+};
+
 function userFacingError(err: unknown): string {
-  const code = (err as { code?: unknown }).code;
-  if (code === "BUSY" || code === "QUEUE_FULL") return "I'm still working through earlier messages here. Try again in a moment.";
-  if (code === "TIMEOUT" || code === "PROMPT_TIMEOUT") return "Sorry, I took too long to think about that. Please try again.";
-  return "Sorry, something went wrong on my side and I could not answer.";
+  return (hasCode(err, BRAIN_ERROR_CODES) ? FAILURE_TEXT[err.code] : undefined) ?? "Sorry, something went wrong on my side and I could not answer.";
 }

@@ -29,4 +29,5 @@ export { BotDirectory } from "./directory.js";
 export { TurnTracker, type Turn } from "./turns.js";
 export { NoteBoard } from "./notes.js";
 export { postText, neutralizeMentions, outgoingText } from "./post.js";
-export { DiscordSideError, type AgentBrain, type KnownBot } from "./ports.js";
+export { type AgentBrain, type BrainErrorCode, type KnownBot } from "./ports.js";
+export { BotLoginError, type BotLoginErrorCode, type DiscordErrorCode } from "./errors.js";

@@ -1,4 +1,11 @@
-/** What the Discord side needs from the agent runtime (the OpenCode bridge satisfies it). */
+/**
+ * Codes an AgentBrain's failures carry (the OpenCode bridge's `BridgeErrorCode`; app.ts checks
+ * at compile time that the two stay the same).
+ */
+export const BRAIN_ERROR_CODES = ["BUSY", "TIMEOUT", "ABORTED", "AGENT_UNAVAILABLE", "PROMPT_FAILED", "CLOSED"] as const;
+export type BrainErrorCode = (typeof BRAIN_ERROR_CODES)[number];
+
+/** What the Discord side needs from the agent runtime (the OpenCode bridge satisfies it); it fails with a `CodedError<BrainErrorCode>`. */
 export interface AgentBrain {
   prompt(agentId: string, conversationKey: string, text: string, options: { signal?: AbortSignal; usedTools?: boolean }): Promise<{ text: string; usedTools: string[] }>;
   abort(agentId: string, conversationKey: string): Promise<void>;
@@ -9,16 +16,4 @@ export interface KnownBot {
   agentId: string;
   name: string;
   userId: string | undefined;
-}
-
-/** An error with a stable code the tool API maps to a status. */
-export class DiscordSideError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = "DiscordSideError";
-  }
 }

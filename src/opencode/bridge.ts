@@ -79,7 +79,8 @@ export class Bridge {
     }
     return new Promise<PromptResult>((resolve, reject) => {
       const job: Job = { text, timeoutMs: options.timeoutMs ?? this.#o.promptTimeoutMs, usedTools: options.usedTools ?? true, controller: new AbortController(), resolve, reject };
-      const onAbort = () => this.#cancel(lane, job, "ABORTED");
+      // Fire and forget: #cancel never rejects (the server-side abort swallows its own failure).
+      const onAbort = () => void this.#cancel(lane, job, "ABORTED");
       signal?.addEventListener("abort", onAbort, { once: true });
       const done = () => signal?.removeEventListener("abort", onAbort);
       job.resolve = (r) => (done(), resolve(r));

@@ -2,16 +2,12 @@ import { randomBytes } from "node:crypto";
 import { createOpencodeClient, type OpencodeClient } from "@opencode-ai/sdk";
 import { execa } from "execa";
 import type { Logger } from "pino";
+import { ServerStartError } from "./errors.js";
 import { serveArgs, withParentDeathSignal, type ServerPidFile } from "./orphans.js";
 import { isAlive, treeRss } from "./proc.js";
 
 const STDERR_LINES = 30;
 const STOP_GRACE_MS = 3000;
-
-/** An OpenCode server that did not come up (or went away); names the agent and quotes stderr. */
-export class ServerStartError extends Error {
-  readonly code = "OPENCODE_START_FAILED";
-}
 
 export interface ServerOptions {
   /** The agent id, or "shared": used in errors and logs. */

@@ -1,5 +1,5 @@
 export { RegistryStore, type RegistryStoreOptions, type RegistryHealth, type RegistryEvents } from "./store.js";
-export { RegistryError } from "./errors.js";
+export { RegistryError, type RegistryErrorCode } from "./errors.js";
 export { allocatePort, isPortFree } from "./port-allocation.js";
 export { diffRegistries, type RegistryChange } from "./diff.js";
 export { parseRegistry, serializeRegistry } from "./parse.js";

@@ -4,7 +4,7 @@ import { discordErrors } from "./errors.js";
 import { applicationFlags } from "./gateway-payloads.js";
 import { channelPayload, guildPayload, memberPayload, rolePayload, userPayload, webhookPayload } from "./payloads.js";
 import { guildPermissions } from "./permissions.js";
-import { actorOf, noContent, parseBody, type RestDeps } from "./rest.js";
+import { actorOf, noContent, parseBody, type RestDeps } from "./rest-request.js";
 import { compareIds } from "./store.js";
 
 const snowflake = z.string().regex(/^\d{17,20}$/);

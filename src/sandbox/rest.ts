@@ -1,36 +1,8 @@
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { z } from "zod";
-import type { Accounts } from "./accounts.js";
+import type { FastifyError, FastifyInstance, FastifyRequest } from "fastify";
 import { DiscordError, discordErrors } from "./errors.js";
-import type { SandboxContext } from "./events.js";
-import type { FaultInjector } from "./faults.js";
-import type { Messages } from "./messages.js";
-import type { RateLimiter } from "./ratelimit.js";
+import { setActor, type RestDeps } from "./rest-request.js";
 import { registerRestRoutes } from "./rest-routes.js";
 import { bareToken } from "./token.js";
-import type { Webhooks } from "./webhooks.js";
-
-/** What the REST routes need. */
-export interface RestDeps {
-  ctx: SandboxContext;
-  accounts: Accounts;
-  messages: Messages;
-  webhooks: Webhooks;
-  limiter: RateLimiter;
-  faults: FaultInjector;
-  gatewayUrl: () => string;
-}
-
-// Who made each request; a WeakMap rather than a Fastify decoration so the sandbox
-// adds nothing to the FastifyRequest type the product's own API shares.
-const actors = new WeakMap<FastifyRequest, string>();
-
-/** The authenticated user (bot) of a request; routes without auth never call this. */
-export function actorOf(request: FastifyRequest): string {
-  const actor = actors.get(request);
-  if (!actor) throw discordErrors.unauthorized();
-  return actor;
-}
 
 /** Routes that need no bot token: gateway discovery and token-authenticated webhook calls. */
 function isPublic(route: string): boolean {
@@ -72,7 +44,7 @@ export async function registerRest(app: FastifyInstance, deps: RestDeps, prefix:
           const token = bareToken(request.headers.authorization);
           const app = token ? deps.ctx.store.applicationByToken(token) : undefined;
           if (!app) return reply.code(401).send(discordErrors.unauthorized().body());
-          actors.set(request, app.botUserId);
+          setActor(request, app.botUserId);
           subject = app.botUserId;
         }
         if (route.template === "/gateway") return;
@@ -107,27 +79,4 @@ function routeOf(request: FastifyRequest, prefix: string): { template: string; p
   const path = request.url.split("?")[0] ?? request.url;
   const params = (request.params ?? {}) as Record<string, string>;
   return { template, path, params };
-}
-
-/** Parses input with zod, turning failures into Discord's 400/50035 "Invalid Form Body" with nested field errors. */
-export function parseBody<T>(schema: z.ZodType<T>, input: unknown): T {
-  const result = schema.safeParse(input ?? {});
-  if (result.success) return result.data;
-  const errors: Record<string, unknown> = {};
-  for (const issue of result.error.issues) {
-    let node = errors;
-    for (const key of issue.path) {
-      const name = String(key);
-      node[name] ??= {};
-      node = node[name] as Record<string, unknown>;
-    }
-    const list = (node["_errors"] ??= []) as unknown[];
-    list.push({ code: issue.code === "too_big" ? "BASE_TYPE_MAX_LENGTH" : "BASE_TYPE_INVALID", message: issue.message });
-  }
-  throw discordErrors.invalidFormBody(errors);
-}
-
-/** Sends 204 No Content. */
-export function noContent(reply: FastifyReply): FastifyReply {
-  return reply.code(204).send();
 }

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { bearer, startApiHarness, type ApiHarness } from "../helpers/api.js";
-import type { DiscordActions, SendRequest } from "../../src/api/index.js";
+import { DiscordSideError, type DiscordActions, type SendRequest } from "../../src/api/index.js";
 
 /** Token-shaped canary: if it shows up anywhere but registry.json, something leaked. */
 const CANARY = "MTIzNDU2Nzg5MDEyMzQ1Njc4OQ.GcAnRy.canary-token-0123456789abcdefghijkl";
@@ -106,7 +106,7 @@ describe("discord routes", () => {
   it("maps errors from the discord side to their status", async () => {
     h.setDiscord({
       send: async () => {
-        throw Object.assign(new Error('no bot named "Nobody"'), { code: "UNKNOWN_BOT_NAME" });
+        throw new DiscordSideError("UNKNOWN_BOT_NAME", 'no bot named "Nobody"');
       },
       members: async () => [],
     });

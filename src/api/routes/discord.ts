@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import type { ApiDeps } from "../app.js";
+import type { RouteOptions } from "../deps.js";
 import { ApiError } from "../errors.js";
 import { parseInput } from "../validate.js";
 import type { DiscordActions } from "../ports.js";
@@ -16,11 +16,11 @@ const sendBody = z.strictObject({
 const membersQuery = z.object({ channel_id: snowflake.optional() });
 
 /** Sending as oneself and listing members; both reach Discord through the attached bot manager. */
-export function discordRoutes(app: FastifyInstance, deps: ApiDeps): void {
+export default async function discordRoutes(app: FastifyInstance, { deps }: RouteOptions): Promise<void> {
   const scope = { config: { scope: "discord" as const } };
   const discord = (): DiscordActions => {
     const actions = deps.discord();
-    if (!actions) throw new ApiError(503, "DISCORD_UNAVAILABLE", "the Discord side is not connected yet; try again shortly");
+    if (!actions) throw new ApiError("DISCORD_UNAVAILABLE", "the Discord side is not connected yet; try again shortly");
     return actions;
   };
 

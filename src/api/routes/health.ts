@@ -1,8 +1,8 @@
 import type { FastifyInstance } from "fastify";
-import type { ApiDeps } from "../app.js";
+import type { RouteOptions } from "../deps.js";
 
 /** GET /api/health: liveness plus whether the registry file is valid. */
-export function healthRoutes(app: FastifyInstance, deps: ApiDeps): void {
+export default async function healthRoutes(app: FastifyInstance, { deps }: RouteOptions): Promise<void> {
   app.get("/api/health", { config: { public: true } }, async () => {
     const health = deps.registry.health;
     return {

@@ -13,7 +13,7 @@ import {
   type Agent,
 } from "../../registry/index.js";
 import { TOKEN_PATTERN } from "../../log/index.js";
-import type { ApiDeps } from "../app.js";
+import type { RouteOptions } from "../deps.js";
 import { ApiError } from "../errors.js";
 import { parseInput } from "../validate.js";
 
@@ -44,11 +44,11 @@ const searchQuery = z.object({ q: z.string().trim().min(1, "a search text of 1 t
 const list = (agents: Agent[]) => ({ agents: agents.map(toPublicAgent) });
 
 /** The registry endpoints of the spec; no response ever carries a token. */
-export function registryRoutes(app: FastifyInstance, deps: ApiDeps): void {
+export default async function registryRoutes(app: FastifyInstance, { deps }: RouteOptions): Promise<void> {
   const scope = { config: { scope: "registry" as const } };
   const getAgent = (id: string): Agent => {
     const agent = deps.registry.snapshot.agents[id];
-    if (!agent) throw new ApiError(404, "AGENT_NOT_FOUND", `no agent with id "${id}"`);
+    if (!agent) throw new ApiError("AGENT_NOT_FOUND", `no agent with id "${id}"`);
     return agent;
   };
 
@@ -79,16 +79,16 @@ export function registryRoutes(app: FastifyInstance, deps: ApiDeps): void {
     getAgent(id);
     const after = await deps.registry.update((draft) => {
       const current = draft.agents[id];
-      if (!current) throw new ApiError(404, "AGENT_NOT_FOUND", `no agent with id "${id}"`);
+      if (!current) throw new ApiError("AGENT_NOT_FOUND", `no agent with id "${id}"`);
       if (body.token && agentUsingToken(draft, body.token, id)) {
-        throw new ApiError(409, "TOKEN_IN_USE", "that token already belongs to another agent");
+        throw new ApiError("TOKEN_IN_USE", "that token already belongs to another agent");
       }
       const next: Agent = body.token !== undefined ? withToken(current, body.token, body.status) : { ...current };
       if (body.name !== undefined) next.name = body.name;
       if (body.persona !== undefined) next.persona = body.persona;
       if (body.status !== undefined) next.status = body.status;
       if (next.status !== "pending_token" && !next.token) {
-        throw new ApiError(400, "VALIDATION_ERROR", `body field "status": an agent without a token can only be pending_token`);
+        throw new ApiError("VALIDATION_ERROR", `body field "status": an agent without a token can only be pending_token`);
       }
       draft.agents[id] = next;
       return next;
