@@ -4,7 +4,7 @@ import type { ApiDeps } from "../app.js";
 /** GET /api/health: liveness plus whether the registry file is valid. */
 export function healthRoutes(app: FastifyInstance, deps: ApiDeps): void {
   app.get("/api/health", { config: { public: true } }, async () => {
-    const health = deps.registry.health;
+    const health = await deps.registry.checkHealth();
     return {
       status: health.ok ? "ok" : "degraded",
       registry: health.ok ? "ok" : "invalid",
