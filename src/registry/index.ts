@@ -18,3 +18,4 @@ export {
   type PublicAgent,
 } from "./schema.js";
 export { slugify, addAgent, findByName, searchAgents, pendingAgents, agentUsingToken, RESERVED_IDS, type NewAgent } from "./agents.js";
+export { nameProblem, personaProblem, normalizeName } from "./text-rules.js";

@@ -3,6 +3,9 @@ import { z } from "zod";
 import {
   addAgent,
   agentUsingToken,
+  findByName,
+  nameProblem,
+  personaProblem,
   allocatePort,
   pendingAgents,
   searchAgents,
@@ -16,12 +19,18 @@ import type { ApiDeps } from "../app.js";
 import { ApiError } from "../errors.js";
 import { parseInput } from "../validate.js";
 
-const name = z.string().trim().min(1, "a name of 1 to 64 characters").max(64, "a name of 1 to 64 characters");
+/** A zod check from a rule that names its problem. */
+const rule = (problem: (s: string) => string | undefined) => (s: string, ctx: z.RefinementCtx) => {
+  const message = problem(s);
+  if (message) ctx.addIssue({ code: "custom", message });
+};
+const name = z.string().normalize("NFC").trim().min(1, "a name of 1 to 64 characters").max(64, "a name of 1 to 64 characters").superRefine(rule(nameProblem));
 const persona = z
   .string()
   .trim()
   .min(1, "a persona description")
-  .refine((p) => Buffer.byteLength(p) <= MAX_PERSONA_BYTES, `a persona of at most ${MAX_PERSONA_BYTES} bytes`);
+  .refine((p) => Buffer.byteLength(p) <= MAX_PERSONA_BYTES, `a persona of at most ${MAX_PERSONA_BYTES} bytes`)
+  .superRefine(rule(personaProblem));
 const createBody = z.strictObject({
   name,
   persona,
@@ -82,6 +91,8 @@ export function registryRoutes(app: FastifyInstance, deps: ApiDeps): void {
       if (body.token && agentUsingToken(draft, body.token, id)) {
         throw new ApiError(409, "TOKEN_IN_USE", "that token already belongs to another agent");
       }
+      const sameName = body.name === undefined ? undefined : findByName(draft, body.name, id);
+      if (sameName) throw new ApiError(409, "AGENT_EXISTS", `an agent named "${sameName.name}" already exists (id "${sameName.id}")`);
       const next: Agent = { ...current };
       if (body.name !== undefined) next.name = body.name;
       if (body.persona !== undefined) next.persona = body.persona;
