@@ -2,6 +2,7 @@ import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
 import type { Logger } from "../log/index.js";
 import { RegistryError, type RegistryStore } from "../registry/index.js";
 import { ApiError, STATUS_BY_CODE } from "./errors.js";
+import { clientErrorHandler, frameworkErrors } from "./framework-errors.js";
 import type { KeyIdentity, KeyStore } from "./keys.js";
 import type { ActivationSignals, AgentFiles, DiscordActions } from "./ports.js";
 import { healthRoutes } from "./routes/health.js";
@@ -35,7 +36,7 @@ export interface ApiDeps {
 /** Builds the tool API: bearer auth with scoped keys, zod-validated input, one error handler. */
 export function createApi(deps: ApiDeps): FastifyInstance {
   const log = deps.logger.child({ component: "api" });
-  const app = Fastify({ bodyLimit: deps.bodyLimit ?? 64 * 1024, logger: false });
+  const app = Fastify({ bodyLimit: deps.bodyLimit ?? 64 * 1024, logger: false, frameworkErrors, clientErrorHandler });
 
   app.addHook("onRequest", async (req) => {
     const config = req.routeOptions.config;

@@ -100,6 +100,8 @@ export class RegistryStore extends EventEmitter<RegistryEvents> {
         const draft = structuredClone(this.#state);
         const result = await fn(draft);
         const text = serializeRegistry(draft);
+        const valid = parseRegistry(text);
+        if (!valid.ok) throw new RegistryError("INVALID_AGENT", `the change would make registry.json invalid: ${valid.error}`);
         // Only over the very text we built on: a hand edit made meanwhile is read and the change re-applied.
         if ((await replaceIfUnchanged(this.file, base, text)).ok) {
           this.#known = text;
