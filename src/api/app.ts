@@ -2,6 +2,7 @@ import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
 import { RegistryError } from "../registry/index.js";
 import type { ApiDeps } from "./deps.js";
 import { ApiError, STATUS_BY_CODE, type ApiCode } from "./errors.js";
+import { clientErrorHandler, frameworkErrors } from "./framework-errors.js";
 import { DiscordSideError } from "./ports.js";
 import healthRoutes from "./routes/health.js";
 import registryRoutes from "./routes/registry.js";
@@ -10,7 +11,7 @@ import discordRoutes from "./routes/discord.js";
 /** Builds the tool API: bearer auth with scoped keys, zod-validated input, one error handler. */
 export function createApi(deps: ApiDeps): FastifyInstance {
   const log = deps.logger.child({ component: "api" });
-  const app = Fastify({ bodyLimit: deps.bodyLimit ?? 64 * 1024, logger: false });
+  const app = Fastify({ bodyLimit: deps.bodyLimit ?? 64 * 1024, logger: false, frameworkErrors, clientErrorHandler });
 
   app.addHook("onRequest", async (req) => {
     const config = req.routeOptions.config;

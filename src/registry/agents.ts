@@ -1,8 +1,8 @@
-import { AGENT_ID_PATTERN, type Agent, type Registry } from "./schema.js";
+import { AGENT_ID_PATTERN, RESERVED_IDS, type Agent, type Registry } from "./schema.js";
 import { RegistryError } from "./errors.js";
+import { nameKey } from "./text-rules.js";
 
-/** Ids that name built-in directories under agents/, never a child agent. */
-export const RESERVED_IDS = new Set(["bobb", "_template", "_tools"]);
+export { RESERVED_IDS };
 
 /** Derives an agent id from a display name: "Chef Bot!" → "chef-bot". */
 export function slugify(name: string): string {
@@ -50,10 +50,10 @@ export function addAgent(draft: Registry, input: NewAgent, port: number, now: Da
   return agent;
 }
 
-/** The agent with this display name or id, compared case-insensitively. */
-export function findByName(registry: Registry, name: string): Agent | undefined {
-  const wanted = name.trim().toLowerCase();
-  return Object.values(registry.agents).find((a) => a.name.toLowerCase() === wanted || a.id === wanted);
+/** The agent with this display name or id, compared case-insensitively (after NFC). */
+export function findByName(registry: Registry, name: string, exceptId?: string): Agent | undefined {
+  const wanted = nameKey(name);
+  return Object.values(registry.agents).find((a) => a.id !== exceptId && (nameKey(a.name) === wanted || a.id === wanted));
 }
 
 /** Agents whose id, name or persona contains the query (case-insensitive), names first. */

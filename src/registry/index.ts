@@ -19,3 +19,4 @@ export {
 } from "./schema.js";
 export { slugify, addAgent, findByName, searchAgents, pendingAgents, agentUsingToken, RESERVED_IDS, type NewAgent } from "./agents.js";
 export { withToken, activationReason, failedToStart } from "./status.js";
+export { nameProblem, personaProblem, normalizeName } from "./text-rules.js";

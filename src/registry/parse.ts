@@ -1,4 +1,5 @@
 import { jsonErrorOffset, lineAndColumn } from "./json-place.js";
+import { findDuplicateKey } from "./json-keys.js";
 import { registrySchema, type Registry } from "./schema.js";
 
 export type ParseResult = { ok: true; value: Registry } | { ok: false; error: string };
@@ -11,11 +12,19 @@ export function parseRegistry(text: string): ParseResult {
   } catch (err) {
     return { ok: false, error: `invalid JSON at ${jsonErrorPlace(text, err as Error)}` };
   }
+  const duplicate = findDuplicateKey(text);
+  if (duplicate) return { ok: false, error: duplicateKeyError(duplicate) };
   const result = registrySchema.safeParse(json);
   if (result.success) return { ok: true, value: result.data };
   const issue = result.error.issues[0]!;
   const where = issue.path.length > 0 ? issue.path.join(".") : "(top level)";
   return { ok: false, error: `invalid registry at ${where}: expected ${issue.message}` };
+}
+
+function duplicateKeyError(d: NonNullable<ReturnType<typeof findDuplicateKey>>): string {
+  // Only a plain key is named: the message goes to logs and /api/health, never a stray secret.
+  const key = /^[A-Za-z0-9_-]{1,64}$/.test(d.key) ? `"${d.key}" ` : "";
+  return `invalid JSON at line ${d.line}, column ${d.column}: duplicate key ${key}in ${d.path || "(top level)"} (JSON keeps only the last one)`;
 }
 
 /**

@@ -1,9 +1,10 @@
 import { EventEmitter } from "node:events";
-import { chmod, readFile, mkdir, stat } from "node:fs/promises";
+import { chmod, mkdir, stat } from "node:fs/promises";
 import path from "node:path";
-import { watch, type FSWatcher } from "chokidar";
 import type { Logger } from "../log/index.js";
 import { writeFileAtomic } from "./atomic-write.js";
+import { readSettled, replaceIfUnchanged } from "./cas.js";
+import { watchFile, type FileWatch } from "./watch-file.js";
 import { diffRegistries, type RegistryChange } from "./diff.js";
 import { RegistryError } from "./errors.js";
 import { parseRegistry, serializeRegistry } from "./parse.js";
@@ -36,7 +37,8 @@ export class RegistryStore extends EventEmitter<RegistryEvents> {
   /** The exact text last read or written by us, to tell our own writes from operator edits. */
   #known = "";
   #queue: Promise<unknown> = Promise.resolve();
-  #watcher: FSWatcher | undefined;
+  #watcher: FileWatch | undefined;
+  #syncQueued = false;
   readonly #options: RegistryStoreOptions;
   readonly #log: Logger;
 
@@ -53,11 +55,18 @@ export class RegistryStore extends EventEmitter<RegistryEvents> {
     await mkdir(path.dirname(this.file), { recursive: true });
     await this.#serialize(() => this.#syncFromDisk(true));
     if (this.#options.watch !== false) {
-      this.#watcher = watch(this.file, { ignoreInitial: true, awaitWriteFinish: { stabilityThreshold: 50, pollInterval: 20 } });
-      this.#watcher.on("all", () => void this.#serialize(() => this.#syncFromDisk(false)).catch(() => undefined));
-      this.#watcher.on("error", (err) => this.#log.warn({ err }, "registry watcher error"));
-      await new Promise<void>((resolve) => this.#watcher!.once("ready", () => resolve()));
+      this.#watcher = watchFile(this.file, () => this.#queueSync(), (err) => this.#log.warn({ err }, "registry watcher error"));
     }
+  }
+
+  /** One re-read queued at a time: a burst of events needs only one look at the file. */
+  #queueSync(): void {
+    if (this.#syncQueued) return;
+    this.#syncQueued = true;
+    void this.#serialize(() => {
+      this.#syncQueued = false;
+      return this.#syncFromDisk(false);
+    }).catch((err: unknown) => this.#log.warn({ err }, "could not re-read the registry file"));
   }
 
   /** The current (last valid) registry. Callers must not mutate it. */
@@ -69,25 +78,48 @@ export class RegistryStore extends EventEmitter<RegistryEvents> {
     return this.#health;
   }
 
+  /** Health as the file is now: re-read on each call, so a broken edit shows before the watcher sees it. */
+  async checkHealth(): Promise<RegistryHealth> {
+    const text = await readSettled(this.file).catch(() => undefined);
+    if (text !== this.#known || !this.#health.ok) await this.reload().catch(() => undefined);
+    return this.#health;
+  }
+
   /**
-   * Applies a change through the write queue. The function gets a copy to edit; its result
-   * is returned once the file is on disk. Refused while the file on disk is invalid.
+   * Applies a change through the write queue. The function gets a copy to edit (and may run
+   * again on a newer copy if the file was edited meanwhile: it must only change the draft);
+   * its result is returned once the file is on disk. Refused while the file on disk is invalid.
    */
   update<T>(fn: (draft: Registry) => T | Promise<T>): Promise<T> {
     return this.#serialize(async () => {
-      await this.#syncFromDisk(false);
-      if (!this.#health.ok) {
-        throw new RegistryError("REGISTRY_INVALID", `registry.json is invalid and was left untouched; fix it first (${this.#health.error})`);
+      for (let attempt = 1; ; attempt++) {
+        const base = await this.#syncFromDisk(false);
+        if (!this.#health.ok) {
+          throw new RegistryError("REGISTRY_INVALID", `registry.json is invalid and was left untouched; fix it first (${this.#health.error})`);
+        }
+        const draft = structuredClone(this.#state);
+        const result = await fn(draft);
+        const text = serializeRegistry(draft);
+        const valid = parseRegistry(text);
+        if (!valid.ok) throw new RegistryError("INVALID_AGENT", `the change would make registry.json invalid: ${valid.error}`);
+        // Only over the very text we built on: a hand edit made meanwhile is read and the change re-applied.
+        if ((await replaceIfUnchanged(this.file, base, text)).ok) {
+          this.#known = text;
+          this.#apply(draft, "api");
+          return result;
+        }
+        if (attempt >= 20) throw new RegistryError("REGISTRY_BUSY", "registry.json keeps changing under the write; try again");
       }
-      const draft = structuredClone(this.#state);
-      const result = await fn(draft);
-      await this.#write(draft, "api");
-      return result;
     });
   }
 
+  /** Re-reads the file now (as the watcher would). */
+  reload(): Promise<void> {
+    return this.#serialize(() => this.#syncFromDisk(false)).then(() => undefined);
+  }
+
   async close(): Promise<void> {
-    await this.#watcher?.close();
+    this.#watcher?.close();
     this.#watcher = undefined;
     await this.#queue.catch(() => undefined);
   }
@@ -111,23 +143,20 @@ export class RegistryStore extends EventEmitter<RegistryEvents> {
     for (const change of diffRegistries(before, next)) this.emit("change", change, origin);
   }
 
-  /** Reads the file; applies an operator edit, or records that the file is broken. */
-  async #syncFromDisk(initial: boolean): Promise<void> {
-    let text: string;
-    try {
-      await this.#ownerOnly();
-      text = await readFile(this.file, "utf8");
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+  /** Reads the file; applies an operator edit, or records that the file is broken. Returns the text read. */
+  async #syncFromDisk(initial: boolean): Promise<string> {
+    await this.#ownerOnly();
+    const text = await readSettled(this.file);
+    if (text === null) {
       if (!initial) this.#log.warn({ file: this.file }, "registry file was removed; writing it again from memory");
       await this.#write(this.#state, "file");
       this.#markHealthy();
-      return;
+      return this.#known;
     }
     if (text === this.#known) {
       // Our own write echoing back, or the operator restoring the last good file.
       this.#markHealthy();
-      return;
+      return text;
     }
     const parsed = parseRegistry(text);
     if (!parsed.ok) {
@@ -136,18 +165,26 @@ export class RegistryStore extends EventEmitter<RegistryEvents> {
         this.#health = { ok: false, error: parsed.error };
         this.emit("invalid", parsed.error);
       }
-      return;
+      return text;
     }
     this.#known = text;
     if (!initial) this.#log.info({ file: this.file }, "registry edited by hand; applying");
     this.#apply(parsed.value, "file");
     this.#markHealthy();
+    return text;
   }
 
   /** It holds tokens: owner-only as soon as we see it (a broken file may not be written again for a while, a hand edit may bring 0644). */
   async #ownerOnly(): Promise<void> {
     // Only when needed: a chmod is itself a change the watcher would see.
-    if (((await stat(this.file)).mode & 0o777) !== 0o600) await chmod(this.file, 0o600);
+    const mode = await stat(this.file).then(
+      (s) => s.mode & 0o777,
+      (err: NodeJS.ErrnoException) => {
+        if (err.code === "ENOENT") return 0o600;
+        throw err;
+      },
+    );
+    if (mode !== 0o600) await chmod(this.file, 0o600);
   }
 
   #markHealthy(): void {

@@ -3,6 +3,9 @@ import { z } from "zod";
 import {
   addAgent,
   agentUsingToken,
+  findByName,
+  nameProblem,
+  personaProblem,
   allocatePort,
   pendingAgents,
   searchAgents,
@@ -10,6 +13,7 @@ import {
   MAX_PERSONA_BYTES,
   AGENT_STATUSES,
   withToken,
+  RegistryError,
   type Agent,
 } from "../../registry/index.js";
 import { TOKEN_PATTERN } from "../../log/index.js";
@@ -17,12 +21,18 @@ import type { RouteOptions } from "../deps.js";
 import { ApiError } from "../errors.js";
 import { parseInput } from "../validate.js";
 
-const name = z.string().trim().min(1, "a name of 1 to 64 characters").max(64, "a name of 1 to 64 characters");
+/** A zod check from a rule that names its problem. */
+const rule = (problem: (s: string) => string | undefined) => (s: string, ctx: z.RefinementCtx) => {
+  const message = problem(s);
+  if (message) ctx.addIssue({ code: "custom", message });
+};
+const name = z.string().normalize("NFC").trim().min(1, "a name of 1 to 64 characters").max(64, "a name of 1 to 64 characters").superRefine(rule(nameProblem));
 const persona = z
   .string()
   .trim()
   .min(1, "a persona description")
-  .refine((p) => Buffer.byteLength(p) <= MAX_PERSONA_BYTES, `a persona of at most ${MAX_PERSONA_BYTES} bytes`);
+  .refine((p) => Buffer.byteLength(p) <= MAX_PERSONA_BYTES, `a persona of at most ${MAX_PERSONA_BYTES} bytes`)
+  .superRefine(rule(personaProblem));
 const createBody = z.strictObject({
   name,
   persona,
@@ -83,6 +93,8 @@ export default async function registryRoutes(app: FastifyInstance, { deps }: Rou
       if (body.token && agentUsingToken(draft, body.token, id)) {
         throw new ApiError("TOKEN_IN_USE", "that token already belongs to another agent");
       }
+      const sameName = body.name === undefined ? undefined : findByName(draft, body.name, id);
+      if (sameName) throw new RegistryError("AGENT_EXISTS", `an agent named "${sameName.name}" already exists (id "${sameName.id}")`);
       const next: Agent = body.token !== undefined ? withToken(current, body.token, body.status) : { ...current };
       if (body.name !== undefined) next.name = body.name;
       if (body.persona !== undefined) next.persona = body.persona;
