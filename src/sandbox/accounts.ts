@@ -52,6 +52,8 @@ export class Accounts {
       messageContentIntent: intents.message_content_intent ?? false,
       membersIntent: intents.server_members_intent ?? false,
       presenceIntent: intents.presence_intent ?? false,
+      description: "",
+      verified: false,
     };
     this.ctx.store.addApplication(app);
     return { application_id: appId, bot_user_id: botId, token: app.token };

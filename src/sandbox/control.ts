@@ -1,12 +1,21 @@
 import type { Accounts, CreatedApplication, IntentSettings } from "./accounts.js";
+import type { Invocation } from "./command-invocation.js";
+import { commandPayload, type Commands } from "./commands.js";
 import { SandboxError } from "./errors.js";
 import type { SandboxContext } from "./events.js";
 import type { FaultInjector, FaultMatch } from "./faults.js";
 import type { Gateway } from "./gateway.js";
+import type { Interactions } from "./interactions.js";
 import type { AllowedMentions } from "./mentions.js";
 import type { Messages } from "./messages.js";
 import type { ApplicationRecord } from "./model.js";
+import { applicationFlags } from "./profiles.js";
 import type { RateLimit, RateLimiter } from "./ratelimit.js";
+
+/** Where the sandbox serves a user's avatar (relative to the sandbox's URL), or null without one. */
+export function avatarUrl(userId: string, hash: string | null): string | null {
+  return hash ? `/avatars/${userId}/${hash}.png` : null;
+}
 
 /** A guild as the portal lists it. */
 export interface PortalGuild {
@@ -25,7 +34,24 @@ export interface ApplicationInfo {
   message_content_intent: boolean;
   server_members_intent: boolean;
   presence_intent: boolean;
+  /** The application flags as `GET /applications/@me` reports them (1 << 19: message content, limited). */
+  flags: number;
+  description: string;
+  /** A verified app cannot switch its intents through `PATCH /applications/@me`. */
+  verified: boolean;
+  /** The bot user's current name and avatar hash (served at `avatar_url`). */
+  bot_username: string;
+  avatar: string | null;
+  avatar_url: string | null;
 }
+
+/** Portal settings of an application: the intent switches and the sandbox's "verified" mark. */
+export interface ApplicationSettings extends IntentSettings {
+  verified?: boolean | undefined;
+}
+
+/** A command as the control API lists it: Discord's object plus whether it is the guild's or the app's global one. */
+export type ControlCommand = Record<string, unknown> & { application_id: string; scope: "guild" | "global" };
 
 /** Options of a message a human posts through the control API. */
 export interface HumanMessageOptions {
@@ -51,7 +77,7 @@ export interface SandboxControl {
   createApplication(name: string, intents?: IntentSettings): CreatedApplication;
   applications(): ApplicationInfo[];
   resetToken(applicationId: string): { token: string };
-  updateApplication(applicationId: string, settings: IntentSettings): ApplicationInfo;
+  updateApplication(applicationId: string, settings: ApplicationSettings): ApplicationInfo;
   /** The OAuth2 invite step; announces GUILD_CREATE to the bot and GUILD_MEMBER_ADD to the guild. */
   addBotToGuild(guildId: string, applicationId: string): void;
   /** Grants/removes Manage Messages on the bot's role (remove it to provoke 403/50013). */
@@ -59,8 +85,18 @@ export interface SandboxControl {
   openDm(userId: string, recipientId: string): { channel_id: string };
   /** Posts as a human and dispatches it like any message; returns the message object. */
   postMessage(channelId: string, authorId: string, content: string, options?: HumanMessageOptions): Record<string, unknown>;
-  /** Every stored message of the channel, oldest first, with full content. */
-  listMessages(channelId: string): Record<string, unknown>[];
+  /** Every stored message of the channel, oldest first, with full content; ephemeral ones only for their `viewerId`. */
+  listMessages(channelId: string, viewerId?: string): Record<string, unknown>[];
+  /** Every command usable in the guild: its guild commands and the global commands of apps in it. */
+  guildCommands(guildId: string): ControlCommand[];
+  /** A person runs a slash command ("bobb create", options by name); returns the interaction's id. */
+  runCommand(invocation: Invocation): { interaction_id: string };
+  /** An interaction's responses (each with `ephemeral`) and its open modal, or null. */
+  interaction(interactionId: string): Record<string, unknown>;
+  /** Submits the modal an interaction opened, values by input custom_id; returns the MODAL_SUBMIT interaction's id. */
+  submitModal(interactionId: string, values: Record<string, string>): { interaction_id: string };
+  /** A person clicks a button; returns the MESSAGE_COMPONENT interaction's id. */
+  clickComponent(messageId: string, userId: string, customId: string): { interaction_id: string };
   startTyping(channelId: string, authorId: string): void;
   isOnline(userId: string): boolean;
   /** Cuts the user's gateway connections without a close frame (clients resume). Returns the count. */
@@ -74,8 +110,8 @@ export interface SandboxControl {
   restIdle(): Promise<void>;
   /** Sets the limit of a route such as "POST /channels/:channel_id/messages" (null restores the default). */
   setRateLimit(route: string, limit: RateLimit | null): void;
-  /** Subscribes to what humans see (messages, typing, presence, members, DM channels). */
-  onEvent(listener: (event: ObservedEvent) => void): () => void;
+  /** Subscribes to what humans see (messages, typing, presence, members, DM channels); ephemeral messages only for `viewerId`. */
+  onEvent(listener: (event: ObservedEvent) => void, viewerId?: string): () => void;
   gatewayStats(): { connections: number; sessions: number };
 }
 
@@ -87,8 +123,10 @@ export function createControl(deps: {
   gateway: Gateway;
   faults: FaultInjector;
   limiter: RateLimiter;
+  commands: Commands;
+  interactions: Interactions;
 }): SandboxControl {
-  const { ctx, accounts, messages, gateway, faults, limiter } = deps;
+  const { ctx, accounts, messages, gateway, faults, limiter, commands, interactions } = deps;
   const store = ctx.store;
   const info = (app: ApplicationRecord): ApplicationInfo => ({
     application_id: app.id,
@@ -97,6 +135,12 @@ export function createControl(deps: {
     message_content_intent: app.messageContentIntent,
     server_members_intent: app.membersIntent,
     presence_intent: app.presenceIntent,
+    flags: applicationFlags(app),
+    description: app.description,
+    verified: app.verified,
+    bot_username: store.users.get(app.botUserId)?.username ?? app.name,
+    avatar: store.users.get(app.botUserId)?.avatar ?? null,
+    avatar_url: avatarUrl(app.botUserId, store.users.get(app.botUserId)?.avatar ?? null),
   });
   const human = (userId: string) => {
     const user = accounts.user(userId);
@@ -144,7 +188,12 @@ export function createControl(deps: {
       gateway.closeUser(app.botUserId, 4004, "Authentication failed.");
       return { token };
     },
-    updateApplication: (applicationId, settings) => info(accounts.updateIntents(applicationId, settings)),
+    updateApplication: (applicationId, { verified, ...settings }) => {
+      const app = accounts.updateIntents(applicationId, settings);
+      if (verified !== undefined) app.verified = verified;
+      store.touch();
+      return info(app);
+    },
     addBotToGuild: (guildId, applicationId) => {
       const app = accounts.application(applicationId);
       if (accounts.addMember(guildId, app.botUserId)) gateway.sendGuildCreate(app.botUserId, guildId);
@@ -156,10 +205,19 @@ export function createControl(deps: {
       const message = messages.create(authorId, channelId, { content, message_reference: options.message_reference, allowed_mentions: options.allowed_mentions });
       return messages.payload(message);
     },
-    listMessages: (channelId) => {
+    listMessages: (channelId, viewerId) => {
       if (!store.channels.has(channelId)) throw new SandboxError(404, "unknown_channel", `no channel ${channelId}`);
-      return store.messagesIn(channelId).map((m) => messages.payload(m));
+      const visible = store.messagesIn(channelId).filter((m) => !m.ephemeralFor || m.ephemeralFor === viewerId);
+      return visible.map((m) => ({ ...messages.payload(m, viewerId), ...(m.ephemeralFor ? { ephemeral: true } : {}) }));
     },
+    guildCommands: (guildId) => {
+      accounts.guild(guildId);
+      return commands.usableIn(guildId).map(({ command, scope }) => ({ ...commandPayload(command), application_id: command.applicationId, scope }));
+    },
+    runCommand: (invocation) => ({ interaction_id: interactions.invoke(invocation) }),
+    interaction: (interactionId) => interactions.view(interactionId),
+    submitModal: (interactionId, values) => ({ interaction_id: interactions.submitModal(interactionId, values) }),
+    clickComponent: (messageId, userId, customId) => ({ interaction_id: interactions.click(messageId, userId, customId) }),
     startTyping: (channelId, authorId) => messages.typing(human(authorId).id, channelId),
     isOnline: (userId) => gateway.isOnline(userId),
     dropConnection: (userId) => gateway.drop(userId),
@@ -169,9 +227,10 @@ export function createControl(deps: {
     clearFaults: () => faults.clear(),
     restIdle: () => faults.idle(),
     setRateLimit: (route, limit) => limiter.setRoute(route, limit),
-    onEvent: (listener) =>
+    onEvent: (listener, viewerId) =>
       ctx.bus.subscribe((event) => {
-        if (!event.gatewayOnly) listener({ t: event.t, d: event.d });
+        if (event.gatewayOnly || (event.ephemeralFor && event.ephemeralFor !== viewerId)) return;
+        listener({ t: event.t, d: event.ephemeralFor ? { ...event.d, ephemeral: true } : event.d });
       }),
     gatewayStats: () => gateway.stats(),
   };

@@ -35,6 +35,10 @@ export interface SandboxEvent {
   content?: { redacted: Record<string, unknown>; visibleTo: readonly string[] };
   /** Not shown on the humans' event stream (e.g. a bot's own GUILD_CREATE). */
   gatewayOnly?: boolean;
+  /** Only for the humans' event stream (e.g. the command list changed); bots never get it. */
+  observersOnly?: boolean;
+  /** An ephemeral message's event: shown only to this human, never sent to a bot. */
+  ephemeralFor?: string | null;
 }
 
 export type SandboxEventListener = (event: SandboxEvent) => void;

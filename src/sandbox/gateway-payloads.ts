@@ -2,6 +2,7 @@ import { z } from "zod";
 import { Intent } from "./events.js";
 import type { ApplicationRecord, GuildRecord, UserRecord } from "./model.js";
 import { memberPayload, userPayload } from "./payloads.js";
+import { applicationFlags } from "./profiles.js";
 import type { SandboxStore } from "./store.js";
 
 // Payload shapes and parsing for the gateway, kept apart from the connection handling.
@@ -83,7 +84,4 @@ export function allowedPrivileged(app: ApplicationRecord): number {
   return (app.messageContentIntent ? Intent.MessageContent : 0) | (app.membersIntent ? Intent.GuildMembers : 0) | (app.presenceIntent ? Intent.GuildPresences : 0);
 }
 
-/** Application flags Discord sets for apps under 100 guilds with privileged intents enabled (the "_LIMITED" ones). */
-export function applicationFlags(app: ApplicationRecord): number {
-  return (app.presenceIntent ? 1 << 13 : 0) | (app.membersIntent ? 1 << 15 : 0) | (app.messageContentIntent ? 1 << 19 : 0);
-}
+export { applicationFlags };

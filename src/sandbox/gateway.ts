@@ -45,6 +45,8 @@ export class Gateway {
 
   /** Routes one event to every session that should receive it (bus listener). */
   deliver(event: SandboxEvent): void {
+    // Ephemeral messages exist only for the person who ran the command; observer events are for humans.
+    if (event.ephemeralFor || event.observersOnly) return;
     const targets = new Set(event.userIds);
     const guild = event.guildId ? this.ctx.store.guilds.get(event.guildId) : undefined;
     if (guild) for (const member of guild.members) if (this.#byUser.has(member.userId)) targets.add(member.userId);

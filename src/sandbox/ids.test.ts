@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { TOKEN_PATTERN } from "../log/redact.js";
-import { selectHistory } from "./messages.js";
+import { selectHistory } from "./history.js";
 import type { MessageRecord } from "./model.js";
 import { SnowflakeGenerator, snowflakeTime } from "./snowflake.js";
 import { bareToken, makeBotToken, tokenUserId } from "./token.js";

@@ -3,6 +3,8 @@ import { Intent, type SandboxContext } from "./events.js";
 import { allowedMentionsError, parseMentions, resolveMentions, type AllowedMentions } from "./mentions.js";
 import type { ChannelRecord, MessageRecord } from "./model.js";
 import { memberPayload, messagePayload, withoutContent } from "./payloads.js";
+import { parseMessageComponents } from "./components.js";
+import { selectHistory, type HistoryQuery } from "./history.js";
 import { hasPermission, Permission } from "./permissions.js";
 
 /** Discord's hard limit on message content. */
@@ -16,21 +18,34 @@ export interface MessageInput {
   tts?: boolean | undefined;
   allowed_mentions?: AllowedMentions | null | undefined;
   message_reference?: { message_id: string; channel_id?: string | undefined; fail_if_not_exists?: boolean | undefined } | null | undefined;
+  components?: Record<string, unknown>[] | null | undefined;
+  flags?: number | null | undefined;
 }
+
+/** An app answering an interaction: the message is the bot's, tagged with the interaction, maybe ephemeral or loading. */
+export interface InteractionOrigin {
+  id: string;
+  type: number;
+  userId: string;
+  name: string;
+  applicationId: string;
+  ephemeral: boolean;
+  /** A deferred response's "is thinking…" placeholder (flag 128). */
+  loading: boolean;
+  /** Message type: 20 CHAT_INPUT_COMMAND for commands, 0 otherwise. */
+  messageType: number;
+}
+
+/** Flags a sender may set (SUPPRESS_EMBEDS, SUPPRESS_NOTIFICATIONS); EPHEMERAL and LOADING come from interactions. */
+const SETTABLE_FLAGS = 4 | 4096;
+export const EPHEMERAL = 64;
+export const LOADING = 128;
 
 /** A webhook posting a message, with its per-message name/avatar override applied. */
 export interface WebhookAuthor {
   id: string;
   username: string;
   avatar: string | null;
-}
-
-/** Query of `GET /channels/:id/messages`. */
-export interface HistoryQuery {
-  limit?: number | undefined;
-  before?: string | undefined;
-  after?: string | undefined;
-  around?: string | undefined;
 }
 
 /** Message create/edit/delete/list, typing and reactions, with Discord's checks and dispatches. */
@@ -49,16 +64,17 @@ export class Messages {
   }
 
   /** Posts a message as a user (human or bot) or, with `webhook`, as that webhook. */
-  create(actorId: string, channelId: string, input: MessageInput, webhook?: WebhookAuthor): MessageRecord {
-    const channel = webhook ? this.#existing(channelId) : this.channelFor(actorId, channelId);
-    if (channel.guildId && !webhook && !hasPermission(this.ctx.store, channel.guildId, actorId, Permission.SendMessages)) {
+  create(actorId: string, channelId: string, input: MessageInput, webhook?: WebhookAuthor, origin?: InteractionOrigin): MessageRecord {
+    const channel = webhook || origin ? this.#existing(channelId) : this.channelFor(actorId, channelId);
+    if (channel.guildId && !webhook && !origin && !hasPermission(this.ctx.store, channel.guildId, actorId, Permission.SendMessages)) {
       throw discordErrors.missingPermissions();
     }
-    if (channel.type === 1) this.#checkDmAllowed(channel);
+    if (channel.type === 1 && !origin) this.#checkDmAllowed(channel);
     const content = input.content ?? "";
     const embeds = input.embeds ?? [];
+    const components = parseMessageComponents(input.components);
     checkContent(content);
-    if (content.trim() === "" && embeds.length === 0) throw discordErrors.emptyMessage();
+    if (content.trim() === "" && embeds.length === 0 && components.length === 0 && !origin?.loading) throw discordErrors.emptyMessage();
     const reference = this.#reference(channel, input.message_reference);
     const message: MessageRecord = {
       id: this.ctx.ids.next(),
@@ -72,12 +88,17 @@ export class Messages {
       mentionEveryone: false,
       repliedUserPinged: false,
       reference,
-      type: reference ? 19 : 0,
+      type: origin ? origin.messageType : reference ? 19 : 0,
       timestamp: new Date(this.ctx.now()).toISOString(),
       editedTimestamp: null,
       nonce: input.nonce === undefined || input.nonce === null ? null : String(input.nonce),
       tts: input.tts ?? false,
       reactions: [],
+      components,
+      flags: ((input.flags ?? 0) & SETTABLE_FLAGS) | (origin?.ephemeral ? EPHEMERAL : 0) | (origin?.loading ? LOADING : 0),
+      applicationId: origin?.applicationId ?? null,
+      interaction: origin ? { id: origin.id, type: origin.type, userId: origin.userId, name: origin.name } : null,
+      ephemeralFor: origin?.ephemeral ? origin.userId : null,
     };
     this.#applyMentions(message, channel, input.allowed_mentions, webhook !== undefined);
     this.ctx.store.addMessage(message);
@@ -90,13 +111,21 @@ export class Messages {
     const channel = this.channelFor(actorId, channelId);
     const message = this.#message(channel, messageId);
     if (message.authorId !== actorId || message.webhook) throw discordErrors.cannotEditOthers();
+    return this.update(message, input);
+  }
+
+  /** Applies an edit to a message whose right to edit was checked by the caller (the interaction webhook). */
+  update(message: MessageRecord, input: MessageInput): MessageRecord {
+    const channel = this.#existing(message.channelId);
     if (input.content !== undefined) {
       const content = input.content ?? "";
       checkContent(content);
       message.content = content;
     }
     if (input.embeds !== undefined) message.embeds = input.embeds ?? [];
-    if (message.content.trim() === "" && message.embeds.length === 0) throw discordErrors.emptyMessage();
+    if (input.components !== undefined) message.components = parseMessageComponents(input.components);
+    if (message.content.trim() === "" && message.embeds.length === 0 && message.components.length === 0) throw discordErrors.emptyMessage();
+    message.flags &= ~LOADING; // editing a deferred response ends its "is thinking…" state
     const pinged = message.repliedUserPinged;
     this.#applyMentions(message, channel, input.allowed_mentions, false);
     message.repliedUserPinged = pinged; // an edit never adds or removes the reply ping
@@ -114,6 +143,12 @@ export class Messages {
       if (!channel.guildId) throw new DiscordError(403, 50003, "Cannot execute action on a DM channel");
       if (!hasPermission(this.ctx.store, channel.guildId, actorId, Permission.ManageMessages)) throw discordErrors.missingPermissions();
     }
+    this.remove(message);
+  }
+
+  /** Removes a message whose right to delete was checked by the caller (the interaction webhook). */
+  remove(message: MessageRecord): void {
+    const channel = this.#existing(message.channelId);
     this.ctx.store.removeMessage(message);
     this.ctx.bus.emit({
       t: "MESSAGE_DELETE",
@@ -121,6 +156,7 @@ export class Messages {
       guildId: channel.guildId,
       userIds: channel.recipientIds,
       intent: channel.guildId ? Intent.GuildMessages : Intent.DirectMessages,
+      ephemeralFor: message.ephemeralFor,
     });
   }
 
@@ -133,7 +169,10 @@ export class Messages {
   list(actorId: string, channelId: string, query: HistoryQuery): MessageRecord[] {
     const channel = this.channelFor(actorId, channelId);
     if (channel.guildId && !hasPermission(this.ctx.store, channel.guildId, actorId, Permission.ReadMessageHistory)) return [];
-    return selectHistory(this.ctx.store.messagesIn(channel.id), query);
+    return selectHistory(
+      this.ctx.store.messagesIn(channel.id).filter((m) => !m.ephemeralFor),
+      query,
+    );
   }
 
   /** Shows "is typing" for the actor in the channel (TYPING_START). */
@@ -208,7 +247,8 @@ export class Messages {
 
   #message(channel: ChannelRecord, messageId: string): MessageRecord {
     const message = this.ctx.store.message(messageId);
-    if (!message || message.channelId !== channel.id) throw discordErrors.unknownMessage();
+    // Ephemeral messages are reachable only through their interaction's webhook, as on Discord.
+    if (!message || message.channelId !== channel.id || message.ephemeralFor) throw discordErrors.unknownMessage();
     return message;
   }
 
@@ -263,6 +303,7 @@ export class Messages {
       guildId: channel.guildId,
       userIds: channel.recipientIds,
       intent: channel.guildId ? Intent.GuildMessages : Intent.DirectMessages,
+      ephemeralFor: message.ephemeralFor,
       // DMs always carry content; in guilds the author and the pinged see it without the intent.
       ...(channel.guildId ? { content: { redacted: withoutContent(payload), visibleTo: [message.authorId, ...message.mentionIds] } } : {}),
     });
@@ -274,26 +315,4 @@ function checkContent(content: string): void {
   if (content.length > MAX_CONTENT_LENGTH) {
     throw discordErrors.invalidFormBody(fieldError(["content"], "BASE_TYPE_MAX_LENGTH", `Must be ${MAX_CONTENT_LENGTH} or fewer in length.`));
   }
-}
-
-/** Picks a history page from messages sorted oldest first; the result is newest first. */
-export function selectHistory(all: readonly MessageRecord[], query: HistoryQuery): MessageRecord[] {
-  const limit = Math.min(Math.max(query.limit ?? 50, 1), 100);
-  const big = (id: string) => BigInt(id);
-  let page: readonly MessageRecord[];
-  if (query.around) {
-    const pivot = big(query.around);
-    const index = all.findIndex((m) => big(m.id) >= pivot);
-    const center = index < 0 ? all.length : index;
-    const start = Math.max(0, center - Math.floor(limit / 2));
-    page = all.slice(start, start + limit);
-  } else if (query.after) {
-    const after = big(query.after);
-    page = all.filter((m) => big(m.id) > after).slice(0, limit);
-  } else {
-    const before = query.before ? big(query.before) : null;
-    const older = before === null ? all : all.filter((m) => big(m.id) < before);
-    page = older.slice(Math.max(0, older.length - limit));
-  }
-  return [...page].reverse();
 }

@@ -23,6 +23,9 @@ export const applicationSchema = z.object({
   messageContentIntent: z.boolean(),
   membersIntent: z.boolean(),
   presenceIntent: z.boolean(),
+  description: z.string().default(""),
+  /** A verified app cannot change its intent flags through the API (the sandbox's switch for the portal fallback). */
+  verified: z.boolean().default(false),
 });
 export type ApplicationRecord = z.infer<typeof applicationSchema>;
 
@@ -89,6 +92,14 @@ export const messageSchema = z.object({
   nonce: z.string().nullable(),
   tts: z.boolean(),
   reactions: z.array(z.object({ emoji: emojiSchema, userIds: z.array(id) })),
+  components: z.array(z.record(z.string(), z.unknown())).default([]),
+  /** Message flags (64 EPHEMERAL, 128 LOADING, 4 SUPPRESS_EMBEDS, 4096 SUPPRESS_NOTIFICATIONS). */
+  flags: z.number().int().default(0),
+  /** The app whose interaction created it (the message then carries `webhook_id`/`application_id`). */
+  applicationId: id.nullable().default(null),
+  interaction: z.object({ id, type: z.number().int(), userId: id, name: z.string() }).nullable().default(null),
+  /** An ephemeral message: only this user sees it; never dispatched to bots. */
+  ephemeralFor: id.nullable().default(null),
 });
 export type MessageRecord = z.infer<typeof messageSchema>;
 
@@ -104,6 +115,26 @@ export const webhookSchema = z.object({
 });
 export type WebhookRecord = z.infer<typeof webhookSchema>;
 
+/** A registered application command (global when `guildId` is null); `options` are stored as validated JSON. */
+export const commandSchema = z.object({
+  id,
+  applicationId: id,
+  guildId: id.nullable(),
+  type: z.number().int(),
+  name: z.string(),
+  description: z.string(),
+  options: z.array(z.record(z.string(), z.unknown())),
+  defaultMemberPermissions: z.string().nullable(),
+  contexts: z.array(z.number().int()).nullable(),
+  nsfw: z.boolean(),
+  version: id,
+});
+export type CommandRecord = z.infer<typeof commandSchema>;
+
+/** An uploaded avatar image, served at /avatars/:user_id/:hash.png. */
+export const avatarSchema = z.object({ userId: id, hash: z.string(), type: z.string(), data: z.string() });
+export type AvatarRecord = z.infer<typeof avatarSchema>;
+
 export const snapshotSchema = z.object({
   version: z.literal(1),
   users: z.array(userSchema),
@@ -112,5 +143,7 @@ export const snapshotSchema = z.object({
   channels: z.array(channelSchema),
   messages: z.array(messageSchema),
   webhooks: z.array(webhookSchema),
+  commands: z.array(commandSchema).default([]),
+  avatars: z.array(avatarSchema).default([]),
 });
 export type StateSnapshot = z.infer<typeof snapshotSchema>;

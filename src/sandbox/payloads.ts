@@ -202,9 +202,11 @@ export function messagePayload(store: SandboxStore, message: MessageRecord, view
     embeds: message.embeds,
     pinned: false,
     type: message.type,
-    flags: 0,
-    components: [],
+    flags: message.flags,
+    components: message.components,
     ...(message.webhook ? { webhook_id: message.webhook.id } : {}),
+    ...(message.applicationId ? { webhook_id: message.applicationId, application_id: message.applicationId } : {}),
+    ...(message.interaction ? interactionMetadata(store, message.interaction) : {}),
     ...(message.nonce !== null ? { nonce: message.nonce } : {}),
     ...(message.reactions.length > 0
       ? {
@@ -229,6 +231,16 @@ export function messagePayload(store: SandboxStore, message: MessageRecord, view
           ...(nest ? { referenced_message: referenced ? messagePayload(store, referenced, viewerId, false) : null } : {}),
         }
       : {}),
+  };
+}
+
+/** `interaction_metadata` (and the deprecated `interaction`) of a message an interaction created. */
+function interactionMetadata(store: SandboxStore, meta: NonNullable<MessageRecord["interaction"]>): Json {
+  const user = store.users.get(meta.userId);
+  const userJson = user ? userPayload(user) : { id: meta.userId };
+  return {
+    interaction_metadata: { id: meta.id, type: meta.type, user: userJson, authorizing_integration_owners: {}, ...(meta.type === 2 ? { name: meta.name } : {}) },
+    interaction: { id: meta.id, type: meta.type, name: meta.name, user: userJson },
   };
 }
 

@@ -13,7 +13,7 @@ const intents = {
 };
 const schemas = {
   application: z.object({ name: z.string().min(1).max(64), ...intents }),
-  intents: z.object(intents),
+  intents: z.object({ ...intents, verified: z.boolean().optional() }),
   invite: z.object({ application_id: id }),
   user: z.object({ username: z.string().min(1).max(64) }),
   dm: z.object({ user_id: id, recipient_id: id }),
@@ -90,8 +90,10 @@ export function registerPortal(app: FastifyInstance, control: SandboxControl, lo
   });
   app.get("/control/channels/:id/messages", async (request) => {
     // ?limit=N: only the newest N (the web chat shows the tail of a long channel).
-    const limit = parse(z.object({ limit: z.coerce.number().int().min(1).max(5000).optional() }), request.query).limit;
-    const all = control.listMessages(param(request, "id"));
+    // ?user_id=U: include U's ephemeral messages ("Only you can see this").
+    const query = parse(z.object({ limit: z.coerce.number().int().min(1).max(5000).optional(), user_id: id.optional() }), request.query);
+    const limit = query.limit;
+    const all = control.listMessages(param(request, "id"), query.user_id);
     return limit ? all.slice(-limit) : all;
   });
   app.post("/control/channels/:id/messages", async (request, reply) => {
@@ -126,13 +128,15 @@ export function registerPortal(app: FastifyInstance, control: SandboxControl, lo
   });
   app.get("/control/gateway", async () => control.gatewayStats());
   app.get("/control/events", (request, reply) => {
-    // Server-sent events: one `event: <TYPE>` / `data: <json>` record per dispatch humans can see.
+    // Server-sent events: one `event: <TYPE>` / `data: <json>` record per dispatch humans can see;
+    // with ?user_id=U also U's ephemeral messages (marked `ephemeral: true`).
+    const viewer = parse(z.object({ user_id: id.optional() }), request.query).user_id;
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
     res.write(": connected\n\n");
     streams.add(res);
-    const unsubscribe = control.onEvent((event) => res.write(`event: ${event.t}\ndata: ${JSON.stringify(event.d)}\n\n`));
+    const unsubscribe = control.onEvent((event) => res.write(`event: ${event.t}\ndata: ${JSON.stringify(event.d)}\n\n`), viewer);
     const ping = setInterval(() => res.write(": ping\n\n"), 15_000);
     ping.unref();
     request.raw.on("close", () => {

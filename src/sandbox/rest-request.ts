@@ -1,10 +1,13 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { z } from "zod";
 import type { Accounts } from "./accounts.js";
+import type { Commands } from "./commands.js";
 import { discordErrors } from "./errors.js";
 import type { SandboxContext } from "./events.js";
 import type { FaultInjector } from "./faults.js";
+import type { Interactions } from "./interactions.js";
 import type { Messages } from "./messages.js";
+import type { Profiles } from "./profiles.js";
 import type { RateLimiter } from "./ratelimit.js";
 import type { Webhooks } from "./webhooks.js";
 
@@ -17,6 +20,9 @@ export interface RestDeps {
   accounts: Accounts;
   messages: Messages;
   webhooks: Webhooks;
+  commands: Commands;
+  interactions: Interactions;
+  profiles: Profiles;
   limiter: RateLimiter;
   faults: FaultInjector;
   gatewayUrl: () => string;

@@ -1,31 +1,14 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { discordErrors } from "./errors.js";
-import { applicationFlags } from "./gateway-payloads.js";
 import { channelPayload, guildPayload, memberPayload, rolePayload, userPayload, webhookPayload } from "./payloads.js";
 import { guildPermissions } from "./permissions.js";
 import { actorOf, noContent, parseBody, type RestDeps } from "./rest-request.js";
 import { compareIds } from "./store.js";
+import { messageBody, snowflake } from "./rest-schemas.js";
+import { registerCommandRoutes } from "./command-routes.js";
+import { registerWebhookRoutes } from "./webhook-routes.js";
 
-const snowflake = z.string().regex(/^\d{17,20}$/);
-const allowedMentions = z.looseObject({
-  parse: z.array(z.enum(["users", "roles", "everyone"])).optional(),
-  users: z.array(z.string()).max(100).optional(),
-  roles: z.array(z.string()).max(100).optional(),
-  replied_user: z.boolean().optional(),
-});
-const messageBody = z.looseObject({
-  content: z.string().nullable().optional(),
-  embeds: z.array(z.record(z.string(), z.unknown())).max(10).nullable().optional(),
-  nonce: z.union([z.string().max(25), z.number().int()]).nullable().optional(),
-  tts: z.boolean().optional(),
-  allowed_mentions: allowedMentions.nullable().optional(),
-  message_reference: z
-    .looseObject({ message_id: snowflake, channel_id: snowflake.optional(), fail_if_not_exists: z.boolean().optional() })
-    .nullable()
-    .optional(),
-});
-const webhookBody = messageBody.extend({ username: z.string().optional(), avatar_url: z.string().max(2048).optional() });
 const historyQuery = z.looseObject({
   limit: z.coerce.number().int().min(1).max(100).optional(),
   before: snowflake.optional(),
@@ -80,28 +63,6 @@ export function registerRestRoutes(api: FastifyInstance, deps: RestDeps): void {
     return channelPayload(store, channel, actorOf(request));
   });
 
-  const application = async (request: FastifyRequest) => {
-    const user = me(request);
-    const app = store.applicationByBot(user.id);
-    if (!app) throw discordErrors.unauthorized();
-    return {
-      id: app.id,
-      name: app.name,
-      icon: null,
-      description: "",
-      summary: "",
-      type: null,
-      bot_public: true,
-      bot_require_code_grant: false,
-      verify_key: app.id.padStart(64, "0"),
-      flags: applicationFlags(app),
-      team: null,
-      owner: { id: user.id, username: user.username, discriminator: user.discriminator, avatar: null, flags: 0 },
-      bot: userPayload(user),
-    };
-  };
-  api.get("/applications/@me", application);
-  api.get("/oauth2/applications/@me", application);
 
   const guildFor = (request: FastifyRequest) => {
     const guild = store.guilds.get(p(request)["guild_id"] ?? "");
@@ -183,27 +144,6 @@ export function registerRestRoutes(api: FastifyInstance, deps: RestDeps): void {
     return webhookPayload(store, webhooks.create(actorOf(request), channelId(request), body.name, body.avatar ?? null));
   });
   api.get("/channels/:channel_id/webhooks", async (request) => webhooks.list(actorOf(request), channelId(request)).map((w) => webhookPayload(store, w)));
-  api.get("/webhooks/:webhook_id", async (request) => {
-    actorOf(request);
-    return webhookPayload(store, webhooks.get(p(request)["webhook_id"] ?? ""));
-  });
-  api.get("/webhooks/:webhook_id/:webhook_token", async (request) => {
-    const { token: _token, ...rest } = webhookPayload(store, webhooks.get(p(request)["webhook_id"] ?? "", p(request)["webhook_token"] ?? ""));
-    return rest;
-  });
-  api.delete("/webhooks/:webhook_id", async (request, reply) => {
-    actorOf(request);
-    webhooks.delete(p(request)["webhook_id"] ?? "");
-    return noContent(reply);
-  });
-  api.delete("/webhooks/:webhook_id/:webhook_token", async (request, reply) => {
-    webhooks.delete(p(request)["webhook_id"] ?? "", p(request)["webhook_token"] ?? "");
-    return noContent(reply);
-  });
-  api.post("/webhooks/:webhook_id/:webhook_token", async (request, reply) => {
-    const body = parseBody(webhookBody, request.body);
-    const message = webhooks.execute(p(request)["webhook_id"] ?? "", p(request)["webhook_token"] ?? "", body);
-    const wait = (request.query as Record<string, string | undefined>)["wait"] === "true";
-    return wait ? messages.payload(message) : noContent(reply);
-  });
+  registerWebhookRoutes(api, deps);
+  registerCommandRoutes(api, deps);
 }

@@ -6,7 +6,7 @@ import { bareToken } from "./token.js";
 
 /** Routes that need no bot token: gateway discovery and token-authenticated webhook calls. */
 function isPublic(route: string): boolean {
-  return route === "/gateway" || route.startsWith("/webhooks/:webhook_id/:webhook_token");
+  return route === "/gateway" || route.startsWith("/webhooks/:webhook_id/:webhook_token") || route.startsWith("/interactions/");
 }
 
 /** Registers Discord's REST API (v10 shapes) under `prefix`, with faults, auth, rate limits and Discord's error bodies. */
@@ -39,7 +39,7 @@ export async function registerRest(app: FastifyInstance, deps: RestDeps, prefix:
             return reply.code(fault.status).send({ message: `${fault.status}: Injected fault`, code: 0 });
           }
         }
-        let subject = route.params["webhook_id"] ?? "anonymous";
+        let subject = route.params["webhook_id"] ?? route.params["interaction_id"] ?? "anonymous";
         if (!isPublic(route.template)) {
           const token = bareToken(request.headers.authorization);
           const app = token ? deps.ctx.store.applicationByToken(token) : undefined;

@@ -2,13 +2,18 @@ import { randomBytes } from "node:crypto";
 import type { ServerResponse } from "node:http";
 import Fastify from "fastify";
 import { Accounts } from "./accounts.js";
+import { Commands } from "./commands.js";
 import { createControl, type SandboxControl } from "./control.js";
 import { EventBus, silentLogger, type SandboxContext, type SandboxLogger } from "./events.js";
 import { FaultInjector } from "./faults.js";
 import { Gateway } from "./gateway.js";
+import { Interactions } from "./interactions.js";
+import { Profiles } from "./profiles.js";
 import { LocalGuard, upgradeRefusal } from "./guard.js";
 import { Messages } from "./messages.js";
 import { loadState, StateSaver } from "./persist.js";
+import { registerCdn } from "./cdn.js";
+import { registerInteractionControl } from "./control-interactions.js";
 import { registerPortal } from "./portal.js";
 import { RateLimiter, type RateLimitOptions } from "./ratelimit.js";
 import { registerRest } from "./rest.js";
@@ -39,6 +44,12 @@ export interface SandboxOptions {
   banner?: string;
   /** Human account the web chat signs in as (e.g. "you"); created and persisted if missing. Without it the page asks for a name. */
   humanName?: string;
+  /** How long an app has to answer an interaction (Discord's: 3000 ms); a later callback gets 10062. */
+  interactionDeadlineMs?: number;
+  /** How long an interaction token works for edits and follow-ups (Discord's: 15 minutes). */
+  interactionTokenLifetimeMs?: number;
+  /** New application commands per scope (guild or global) per day (Discord's: 200); beyond it 30034. */
+  dailyCommandCreates?: number;
 }
 
 /** A running sandbox. */
@@ -66,7 +77,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     const snapshot = loadState(options.statePath);
     if (snapshot) {
       store.load(snapshot);
-      for (const record of [...snapshot.users, ...snapshot.applications, ...snapshot.channels, ...snapshot.messages, ...snapshot.webhooks, ...snapshot.guilds]) {
+      for (const record of [...snapshot.users, ...snapshot.applications, ...snapshot.channels, ...snapshot.messages, ...snapshot.webhooks, ...snapshot.guilds, ...snapshot.commands]) {
         ids.observe(record.id);
       }
       for (const guild of snapshot.guilds) for (const role of guild.roles) ids.observe(role.id);
@@ -79,6 +90,12 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   if (options.seed !== false && store.guilds.size === 0) accounts.seed(options.humanName);
   const messages = new Messages(ctx);
   const webhooks = new Webhooks(ctx, messages);
+  const commands = new Commands(ctx, { dailyCreates: options.dailyCommandCreates ?? 200 });
+  const interactions = new Interactions(ctx, commands, messages, {
+    deadlineMs: options.interactionDeadlineMs ?? 3_000,
+    tokenLifetimeMs: options.interactionTokenLifetimeMs ?? 15 * 60_000,
+  });
+  const profiles = new Profiles(ctx);
   const limiter = new RateLimiter(options.rateLimits ?? {});
   const faults = new FaultInjector();
   let gatewayUrl = "";
@@ -92,7 +109,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     () => gatewayUrl,
   );
   ctx.bus.subscribe((event) => gateway.deliver(event));
-  const control = createControl({ ctx, accounts, messages, gateway, faults, limiter });
+  const control = createControl({ ctx, accounts, messages, gateway, faults, limiter, commands, interactions });
 
   const app = Fastify({ logger: false, forceCloseConnections: true, bodyLimit: 1024 * 1024 });
   const streams = new Set<ServerResponse>();
@@ -104,8 +121,10 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     return;
   });
   registerPortal(app, control, log, streams);
+  registerInteractionControl(app, control);
   const human = registerWeb(app, { control, store }, { banner: options.banner ?? null, humanName: options.humanName ?? null });
-  const restDeps = { ctx, accounts, messages, webhooks, limiter, faults, gatewayUrl: () => gatewayUrl };
+  registerCdn(app, profiles);
+  const restDeps = { ctx, accounts, messages, webhooks, commands, interactions, profiles, limiter, faults, gatewayUrl: () => gatewayUrl };
   await registerRest(app, restDeps, "/api/v10");
   await registerRest(app, restDeps, "/api/v9");
   app.server.on("upgrade", (req, socket, head) => {

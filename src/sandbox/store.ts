@@ -1,6 +1,8 @@
 import type {
   ApplicationRecord,
+  AvatarRecord,
   ChannelRecord,
+  CommandRecord,
   GuildRecord,
   MemberRecord,
   MessageRecord,
@@ -19,6 +21,10 @@ export class SandboxStore {
   readonly guilds = new Map<string, GuildRecord>();
   readonly channels = new Map<string, ChannelRecord>();
   readonly webhooks = new Map<string, WebhookRecord>();
+  /** Application commands by id. */
+  readonly commands = new Map<string, CommandRecord>();
+  /** Avatar images by hash. */
+  readonly avatars = new Map<string, AvatarRecord>();
   readonly #messagesByChannel = new Map<string, MessageRecord[]>();
   readonly #messages = new Map<string, MessageRecord>();
   readonly #appsByToken = new Map<string, ApplicationRecord>();
@@ -113,7 +119,7 @@ export class SandboxStore {
       if (dropped) this.#messages.delete(dropped.id);
     }
     const channel = this.channels.get(message.channelId);
-    if (channel) channel.lastMessageId = message.id;
+    if (channel && !message.ephemeralFor) channel.lastMessageId = message.id;
     this.onChange();
   }
 
@@ -147,6 +153,8 @@ export class SandboxStore {
       channels: [...this.channels.values()],
       messages: [...this.#messagesByChannel.values()].flat(),
       webhooks: [...this.webhooks.values()],
+      commands: [...this.commands.values()],
+      avatars: [...this.avatars.values()],
     };
   }
 
@@ -169,6 +177,8 @@ export class SandboxStore {
       this.#messages.set(message.id, message);
     }
     for (const webhook of snapshot.webhooks) this.webhooks.set(webhook.id, webhook);
+    for (const command of snapshot.commands) this.commands.set(command.id, command);
+    for (const avatar of snapshot.avatars) this.avatars.set(avatar.hash, avatar);
   }
 }
 
