@@ -97,8 +97,11 @@ export function resolveInvocation(store: SandboxStore, commands: Commands, chann
 }
 
 /** Checks and converts one option value, filling `resolved` for users, channels and roles. */
-function coerce(store: SandboxStore, channel: ChannelRecord, option: Json, raw: unknown, resolved: Record<string, Json>, label: string): unknown {
+function coerce(store: SandboxStore, channel: ChannelRecord, option: Json, given: unknown, resolved: Record<string, Json>, label: string): unknown {
   const type = option["type"];
+  const choices = option["choices"] as Json[] | undefined;
+  // A person picks a choice by its name in the client; the app gets its value.
+  const raw = choices?.find((c) => c["name"] === given)?.["value"] ?? given;
   const invalid = (why: string) => bad("invalid_option", `${label}: ${why}`);
   const add = (kind: string, id: string, json: Json) => ((resolved[kind] ??= {})[id] = json);
   let value: unknown;
@@ -166,11 +169,8 @@ function coerce(store: SandboxStore, channel: ChannelRecord, option: Json, raw: 
     default:
       throw invalid(`option type ${String(type)} is not emulated`);
   }
-  const choices = option["choices"] as Json[] | undefined;
-  if (choices && choices.length > 0) {
-    const choice = choices.find((c) => c["value"] === value || c["name"] === raw);
-    if (!choice) throw invalid(`must be one of ${choices.map((c) => JSON.stringify(c["value"])).join(", ")}`);
-    value = choice["value"];
+  if (choices && choices.length > 0 && !choices.some((c) => c["value"] === value)) {
+    throw invalid(`must be one of ${choices.map((c) => `${String(c["name"])} (${JSON.stringify(c["value"])})`).join(", ")}`);
   }
   return value;
 }

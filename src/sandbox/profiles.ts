@@ -11,7 +11,7 @@ import { memberPayload, userPayload } from "./payloads.js";
 /** Application flags an app under 100 guilds may set for itself (GATEWAY_*_LIMITED). */
 export const AppFlag = { PresenceLimited: 1 << 13, GuildMembersLimited: 1 << 15, MessageContentLimited: 1 << 19 } as const;
 const SETTABLE_FLAGS = AppFlag.PresenceLimited | AppFlag.GuildMembersLimited | AppFlag.MessageContentLimited;
-const IMAGE = /^data:image\/(png|jpeg|gif|webp);base64,([A-Za-z0-9+/=\s]+)$/;
+const IMAGE = /^data:image\/(png|jpe?g|gif|webp);base64,([A-Za-z0-9+/=\s]+)$/;
 const USERNAME = /^[\p{L}\p{N}_.\- ]{2,32}$/u;
 const MAX_AVATAR_BYTES = 10 * 1024 * 1024;
 
@@ -91,8 +91,9 @@ export class Profiles {
     const bytes = match ? Buffer.from(match[2] ?? "", "base64") : Buffer.alloc(0);
     if (!match || bytes.length === 0) throw invalidImage();
     if (bytes.length > MAX_AVATAR_BYTES) throw discordErrors.invalidFormBody(fieldError(["avatar"], "BINARY_TYPE_MAX_SIZE", "File cannot be larger than 10240.0 kb."));
-    const type = `image/${match[1] ?? "png"}`;
-    if (!looksLike(type, bytes)) throw invalidImage();
+    // Discord looks at the bytes, not the claimed type (discord.js labels every buffer image/jpg).
+    const type = sniff(bytes);
+    if (!type) throw invalidImage();
     const hash = createHash("md5").update(bytes).digest("hex");
     this.ctx.store.avatars.set(hash, { userId, hash, type, data: bytes.toString("base64") });
     return hash;
@@ -103,11 +104,12 @@ function invalidImage(): DiscordError {
   return discordErrors.invalidFormBody(fieldError(["avatar"], "IMAGE_INVALID", "Invalid image data"));
 }
 
-// The bytes must be the format the data URI claims, as Discord's image check does.
-function looksLike(type: string, bytes: Buffer): boolean {
-  const hex = bytes.subarray(0, 12).toString("hex");
-  if (type === "image/png") return hex.startsWith("89504e470d0a1a0a");
-  if (type === "image/jpeg") return hex.startsWith("ffd8ff");
-  if (type === "image/gif") return bytes.subarray(0, 4).toString("latin1") === "GIF8";
-  return bytes.subarray(0, 4).toString("latin1") === "RIFF" && bytes.subarray(8, 12).toString("latin1") === "WEBP";
+/** The image format of the bytes (PNG, JPEG, GIF or WebP), or null when they are none of these. */
+function sniff(bytes: Buffer): string | null {
+  const hex = bytes.subarray(0, 8).toString("hex");
+  if (hex.startsWith("89504e470d0a1a0a")) return "image/png";
+  if (hex.startsWith("ffd8ff")) return "image/jpeg";
+  if (bytes.subarray(0, 4).toString("latin1") === "GIF8") return "image/gif";
+  if (bytes.subarray(0, 4).toString("latin1") === "RIFF" && bytes.subarray(8, 12).toString("latin1") === "WEBP") return "image/webp";
+  return null;
 }
