@@ -101,6 +101,8 @@ export interface SandboxControl {
   isOnline(userId: string): boolean;
   /** Cuts the user's gateway connections without a close frame (clients resume). Returns the count. */
   dropConnection(userId: string): number;
+  /** Sends one dispatch with any `d` (e.g. a malformed payload) to the user's clients only; returns how many sessions got it. */
+  sendRawDispatch(userId: string, t: string, d: Record<string, unknown>): number;
   /** Sends op 7 Reconnect to the user's clients. Returns the count. */
   requestReconnect(userId: string): number;
   failNextRest(count: number, status?: number, match?: FaultMatch): void;
@@ -222,6 +224,11 @@ export function createControl(deps: {
     isOnline: (userId) => gateway.isOnline(userId),
     dropConnection: (userId) => gateway.drop(userId),
     requestReconnect: (userId) => gateway.requestReconnect(userId),
+    sendRawDispatch: (userId, t, d) => {
+      accounts.user(userId);
+      ctx.bus.emit({ t, d, guildId: null, userIds: [userId], intent: 0, gatewayOnly: true });
+      return gateway.sessionCount(userId);
+    },
     failNextRest: (count, status = 500, match = {}) => faults.failNext(count, status, match),
     slowNextRest: (count, delayMs, match = {}) => faults.slowNext(count, delayMs, match),
     clearFaults: () => faults.clear(),

@@ -67,6 +67,11 @@ export class Gateway {
     return [...(this.#byUser.get(userId) ?? [])].some((s) => s.online);
   }
 
+  /** How many sessions (connected or resumable) the user has. */
+  sessionCount(userId: string): number {
+    return this.#byUser.get(userId)?.size ?? 0;
+  }
+
   /** Sends GUILD_CREATE for a guild the bot just joined. */
   sendGuildCreate(userId: string, guildId: string): void {
     for (const session of this.#byUser.get(userId) ?? []) this.#guildCreate(session, guildId);

@@ -5,7 +5,8 @@ import { findButton, parseModal, type ModalRecord } from "./components.js";
 import { DiscordError, discordErrors, fieldError, SandboxError } from "./errors.js";
 import type { SandboxContext } from "./events.js";
 import { interactionPayload, InteractionType, modalSubmitData, modalView } from "./interaction-payloads.js";
-import { EPHEMERAL, LOADING, type MessageInput, type Messages } from "./messages.js";
+import { EPHEMERAL, LOADING, type InteractionOrigin } from "./message-flags.js";
+import type { MessageInput, Messages } from "./messages.js";
 import type { ChannelRecord, MessageRecord } from "./model.js";
 import { hasPermission, Permission } from "./permissions.js";
 
@@ -232,7 +233,7 @@ export class Interactions {
     return rec.id;
   }
 
-  #origin(rec: InteractionRecord, ephemeral: boolean, loading: boolean) {
+  #origin(rec: InteractionRecord, ephemeral: boolean, loading: boolean): InteractionOrigin {
     const messageType = rec.type === InteractionType.ApplicationCommand ? 20 : 0;
     return { id: rec.id, type: rec.type, userId: rec.userId, name: rec.name, applicationId: rec.applicationId, ephemeral, loading, messageType };
   }

@@ -4,6 +4,7 @@ import { allowedMentionsError, parseMentions, resolveMentions, type AllowedMenti
 import type { ChannelRecord, MessageRecord } from "./model.js";
 import { memberPayload, messagePayload, withoutContent } from "./payloads.js";
 import { parseMessageComponents } from "./components.js";
+import { EPHEMERAL, LOADING, SETTABLE_FLAGS, type InteractionOrigin } from "./message-flags.js";
 import { selectHistory, type HistoryQuery } from "./history.js";
 import { hasPermission, Permission } from "./permissions.js";
 
@@ -22,24 +23,6 @@ export interface MessageInput {
   flags?: number | null | undefined;
 }
 
-/** An app answering an interaction: the message is the bot's, tagged with the interaction, maybe ephemeral or loading. */
-export interface InteractionOrigin {
-  id: string;
-  type: number;
-  userId: string;
-  name: string;
-  applicationId: string;
-  ephemeral: boolean;
-  /** A deferred response's "is thinking…" placeholder (flag 128). */
-  loading: boolean;
-  /** Message type: 20 CHAT_INPUT_COMMAND for commands, 0 otherwise. */
-  messageType: number;
-}
-
-/** Flags a sender may set (SUPPRESS_EMBEDS, SUPPRESS_NOTIFICATIONS); EPHEMERAL and LOADING come from interactions. */
-const SETTABLE_FLAGS = 4 | 4096;
-export const EPHEMERAL = 64;
-export const LOADING = 128;
 
 /** A webhook posting a message, with its per-message name/avatar override applied. */
 export interface WebhookAuthor {

@@ -33,6 +33,7 @@ const schemas = {
   typing: z.object({ author_id: id }),
   permissions: z.object({ manage_messages: z.boolean() }),
   drop: z.object({ user_id: id }),
+  dispatch: z.object({ user_id: id, t: z.string().regex(/^[A-Z_]{1,64}$/), d: z.record(z.string(), z.unknown()) }),
   restFault: z.object({
     count: z.number().int().min(1).max(1000),
     status: z.number().int().min(400).max(599).optional(),
@@ -109,6 +110,10 @@ export function registerPortal(app: FastifyInstance, control: SandboxControl, lo
     return reply.code(204).send();
   });
   app.post("/control/faults/drop", async (request) => ({ dropped: control.dropConnection(parse(schemas.drop, request.body).user_id) }));
+  app.post("/control/faults/dispatch", async (request) => {
+    const body = parse(schemas.dispatch, request.body);
+    return { sessions: control.sendRawDispatch(body.user_id, body.t, body.d) };
+  });
   app.post("/control/faults/reconnect", async (request) => ({ reconnecting: control.requestReconnect(parse(schemas.drop, request.body).user_id) }));
   app.post("/control/faults/rest", async (request, reply) => {
     const body = parse(schemas.restFault, request.body);

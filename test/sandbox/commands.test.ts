@@ -153,3 +153,28 @@ describe("sandbox application commands", () => {
     }
   });
 });
+
+describe("sandbox application commands: persistence", () => {
+  it("keeps registered commands in the state file across a restart", async () => {
+    const { mkdtemp, rm } = await import("node:fs/promises");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const dir = await mkdtemp(join(tmpdir(), "sandbox-commands-"));
+    const statePath = join(dir, "state.json");
+    try {
+      const first = await startSandbox({ statePath });
+      const owner = await first.startBot("Keeper");
+      const guild = first.sandbox.control.guildId();
+      await owner.client.application!.commands.set([stop], guild);
+      await first.stop();
+      const second = await startSandbox({ statePath });
+      try {
+        expect(second.sandbox.control.guildCommands(guild).map((c) => [c["name"], c.application_id])).toEqual([["stop", owner.application_id]]);
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -207,6 +207,24 @@ describe("sandbox interactions: slash commands", () => {
     expect(view(id).responses.map((r) => [r["content"], r["ephemeral"]])).toEqual([["steps: 1, 2, 3", true]]);
   });
 
+  it("runs a global command in the bot's DM: user instead of member, no guild", async () => {
+    await bot.client.application!.commands.create({ name: "help", description: "Help" });
+    const dm = h.sandbox.control.openDm(alice, bot.bot_user_id).channel_id;
+    const seen = answerWith(async (interaction) => {
+      await (interaction as ChatInputCommandInteraction).reply({ content: "here to help", flags: MessageFlags.Ephemeral });
+      return interaction as ChatInputCommandInteraction;
+    });
+    const id = h.sandbox.control.runCommand({ userId: alice, channelId: dm, command: "help" }).interaction_id;
+    const interaction = await seen;
+    expect(interaction.inGuild()).toBe(false);
+    expect(interaction.member).toBeNull();
+    expect(interaction.user.id).toBe(alice);
+    expect(interaction.channelId).toBe(dm);
+    expect(view(id).responses[0]).toMatchObject({ content: "here to help", ephemeral: true });
+    // A guild-only command is not offered in the DM.
+    expect(() => h.sandbox.control.runCommand({ userId: alice, channelId: dm, command: "stop" })).toThrow(/no slash command \/stop/);
+  });
+
   it("control errors name what was wrong", async () => {
     const post = (body: unknown) => controlCall(h.sandbox, "POST", "/control/interactions", body);
     const base = { user_id: alice, channel_id: general };

@@ -106,3 +106,29 @@ describe("sandbox resilience", () => {
     await received;
   });
 });
+
+describe("sandbox raw dispatch fault", () => {
+  // A malformed MESSAGE_CREATE throws inside discord.js (the product's supervisor test uses that);
+  // here an event type discord.js ignores shows the delivery without crashing the test process.
+  it("sends one bot a payload of any shape (e.g. a null where Discord omits the field), and only that bot", async () => {
+    const target = await h.startBot("Target");
+    const bystander = await h.startBot("Bystander");
+    const targetRaw = waitForClientEvent(target.client, Events.Raw as never, (packet: { t?: string }) => packet.t === "SANDBOX_PROBE");
+    const seenByBystander: string[] = [];
+    bystander.client.on(Events.Raw as never, (packet: { t?: string; d?: { id?: string } }) => {
+      if (packet.t === "SANDBOX_PROBE") seenByBystander.push(packet.d?.id ?? "");
+    });
+    const response = await fetch(`${h.sandbox.url}/control/faults/dispatch`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ user_id: target.bot_user_id, t: "SANDBOX_PROBE", d: { id: "1", channel_id: general, author: null, mentions: null } }),
+    });
+    expect(await response.json()).toEqual({ sessions: 1 });
+    const [packet] = (await targetRaw) as unknown as [{ d: Record<string, unknown> }];
+    expect(packet.d).toMatchObject({ author: null, mentions: null });
+    const sentinel = waitForClientEvent(bystander.client, Events.MessageCreate, (m) => m.content === "after");
+    h.sandbox.control.postMessage(general, alice, "after");
+    await sentinel;
+    expect(seenByBystander).not.toContain("1");
+  });
+});
