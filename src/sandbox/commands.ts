@@ -67,6 +67,7 @@ export class Commands {
     this.#takeCreates(applicationId, guildId, 1);
     const command = this.#record(applicationId, guildId, input);
     this.ctx.store.commands.set(command.id, command);
+    this.ctx.store.touch();
     this.#changed(applicationId, guildId);
     return { command, created: true };
   }

@@ -128,6 +128,13 @@ describe("sandbox Host and Origin checks", () => {
       const answer = await send(own, "POST", `/control/channels/${general}/messages`, { origin }, { author_id: human, content: `own page ${origin}` });
       expect(answer.status, origin).toBe(201);
     }
+    // The slash-command, button and modal routes the web chat will use are guarded the same way.
+    for (const path of ["/control/interactions", "/control/interactions/1/modal", `/control/messages/1/components`]) {
+      const answer = await send(own, "POST", path, { origin: "http://evil.example" }, { user_id: human, channel_id: general, command: "x", values: {}, custom_id: "x" });
+      expect(answer.json.error?.code, path).toBe("foreign_origin");
+    }
+    const ownPage = await send(own, "POST", "/control/interactions", { origin: own }, { user_id: human, channel_id: general, command: "nothing-registered" });
+    expect(ownPage.json.error?.code).toBe("unknown_command");
     // Reads stay open to any Origin: the browser keeps a foreign page from reading the answer.
     expect((await send(own, "GET", "/control/config", { origin: "http://evil.example" })).status).toBe(200);
   });

@@ -111,11 +111,14 @@ describe("sandbox interactions: slash commands", () => {
   it("resolves subcommand groups and user options", async () => {
     const seen = answerWith(async (interaction) => {
       const command = interaction as ChatInputCommandInteraction;
-      await command.reply({ content: "ok" });
-      return command;
+      const response = await command.reply({ content: "ok", withResponse: true });
+      return { command, response };
     });
     run("bobb admin kick", { who: bob });
-    const interaction = await seen;
+    const { command: interaction, response } = await seen;
+    expect(response.interaction.id).toBe(interaction.id);
+    expect(response.interaction.responseMessageEphemeral).toBe(false);
+    expect(response.resource?.message?.content).toBe("ok");
     expect(interaction.options.getSubcommandGroup()).toBe("admin");
     expect(interaction.options.getSubcommand()).toBe("kick");
     expect(interaction.options.getUser("who")?.username).toBe("bob");
