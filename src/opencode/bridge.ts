@@ -78,7 +78,14 @@ export class Bridge {
       return Promise.reject(new BridgeError("BUSY", `agent "${agentId}" is busy in this conversation (${lane.queue.length} prompts already waiting)`));
     }
     return new Promise<PromptResult>((resolve, reject) => {
-      const job: Job = { text, timeoutMs: options.timeoutMs ?? this.#o.promptTimeoutMs, usedTools: options.usedTools ?? true, controller: new AbortController(), resolve, reject };
+      const job: Job = {
+        text,
+        timeoutMs: options.timeoutMs ?? this.#o.promptTimeoutMs,
+        usedTools: options.usedTools ?? true,
+        controller: new AbortController(),
+        resolve,
+        reject,
+      };
       // Fire and forget: #cancel never rejects (the server-side abort swallows its own failure).
       const onAbort = () => void this.#cancel(lane, job, "ABORTED");
       signal?.addEventListener("abort", onAbort, { once: true });
@@ -134,7 +141,12 @@ export class Bridge {
         const reason = job.controller.signal.reason as unknown;
         if (reason === "TIMEOUT") job.reject(new BridgeError("TIMEOUT", `agent "${agentId}" did not answer within ${job.timeoutMs} ms`));
         else if (reason === "ABORTED") job.reject(new BridgeError("ABORTED", "the prompt was aborted"));
-        else job.reject(error instanceof BridgeError ? error : new BridgeError("PROMPT_FAILED", `agent "${agentId}" could not answer: ${describe(error)}`, { cause: error }));
+        else
+          job.reject(
+            error instanceof BridgeError
+              ? error
+              : new BridgeError("PROMPT_FAILED", `agent "${agentId}" could not answer: ${describe(error)}`, { cause: error }),
+          );
       })
       .finally(() => {
         clearTimeout(timer);

@@ -78,7 +78,19 @@ export class ServerPool {
 
   /** Starts a server; its `ready` settles when it is healthy. */
   newSlot(name: string, port: number, cwd: string, env: Record<string, string>): Slot {
-    const slot: Slot = { name, port, cwd, env, server: this.#server(name, port, cwd, env), agents: new Set(), ready: Promise.resolve(), failures: 0, restarts: 0, failed: undefined, timer: undefined };
+    const slot: Slot = {
+      name,
+      port,
+      cwd,
+      env,
+      server: this.#server(name, port, cwd, env),
+      agents: new Set(),
+      ready: Promise.resolve(),
+      failures: 0,
+      restarts: 0,
+      failed: undefined,
+      timer: undefined,
+    };
     slot.ready = this.#startSlot(slot);
     slot.ready.catch(() => undefined);
     this.#slots.set(name, slot);
@@ -93,10 +105,15 @@ export class ServerPool {
 
   /** Loads the agent's directory (config, AGENTS.md, tools) and checks its tools are there. */
   async warmUp(slot: Slot, dir: string, agentId: string): Promise<void> {
-    const res = await slot.server.fetch(`/experimental/tool/ids?directory=${encodeURIComponent(dir)}`, { signal: AbortSignal.timeout(this.#o.healthTimeoutMs) });
+    const res = await slot.server.fetch(`/experimental/tool/ids?directory=${encodeURIComponent(dir)}`, {
+      signal: AbortSignal.timeout(this.#o.healthTimeoutMs),
+    });
     const ids = res.ok ? ((await res.json()) as string[]) : [];
     if (!ids.includes("send_message")) {
-      throw new BridgeError("AGENT_UNAVAILABLE", `OpenCode did not load the tools of agent "${agentId}" (HTTP ${res.status})${slot.server.stderrTail ? `; last stderr lines:\n${slot.server.stderrTail}` : ""}`);
+      throw new BridgeError(
+        "AGENT_UNAVAILABLE",
+        `OpenCode did not load the tools of agent "${agentId}" (HTTP ${res.status})${slot.server.stderrTail ? `; last stderr lines:\n${slot.server.stderrTail}` : ""}`,
+      );
     }
   }
 
@@ -131,7 +148,17 @@ export class ServerPool {
 
   #server(name: string, port: number, cwd: string, env: Record<string, string>): OpencodeServer {
     const { command, healthTimeoutMs, secrets } = this.#o;
-    return new OpencodeServer({ name, command, cwd, port, env, healthTimeoutMs, logger: this.#log.child({ agent: name }), ...(secrets ? { secrets } : {}), ...(this.#o.pids ? { pids: this.#o.pids } : {}) });
+    return new OpencodeServer({
+      name,
+      command,
+      cwd,
+      port,
+      env,
+      healthTimeoutMs,
+      logger: this.#log.child({ agent: name }),
+      ...(secrets ? { secrets } : {}),
+      ...(this.#o.pids ? { pids: this.#o.pids } : {}),
+    });
   }
 
   async #startSlot(slot: Slot): Promise<void> {

@@ -37,7 +37,7 @@ const names = (options: Json[]) => options.map((o) => String(o["name"])).join(",
 export function resolveInvocation(store: SandboxStore, commands: Commands, channel: ChannelRecord, invocation: Invocation): ResolvedInvocation {
   const parts = invocation.command.trim().replace(/^\//, "").split(/\s+/).filter(Boolean);
   const [name, ...path] = parts;
-  if (!name) throw bad("invalid_command", "command must be \"name [group] [subcommand]\", e.g. \"bobb create\"");
+  if (!name) throw bad("invalid_command", 'command must be "name [group] [subcommand]", e.g. "bobb create"');
   const dmBot = channel.type === 1 ? channel.recipientIds.find((id) => store.users.get(id)?.bot) : undefined;
   const candidates = commands
     .usableIn(channel.guildId)

@@ -91,14 +91,16 @@ function typedFields(option: Json, path: Path, type: number): Json {
     if (type !== OptionType.String && type !== OptionType.Integer && type !== OptionType.Number) {
       fail([...path, "choices"], "APPLICATION_COMMAND_OPTION_CHOICES_INVALID", "Only string, integer and number options may have choices");
     }
-    if (option["autocomplete"] === true) fail([...path, "autocomplete"], "APPLICATION_COMMAND_OPTION_AUTOCOMPLETE_CHOICES", "Autocomplete cannot be used with choices");
+    if (option["autocomplete"] === true)
+      fail([...path, "autocomplete"], "APPLICATION_COMMAND_OPTION_AUTOCOMPLETE_CHOICES", "Autocomplete cannot be used with choices");
     out["choices"] = choices.map((c, i) => checkChoice(c, [...path, "choices", i], type));
   }
   if (type === OptionType.String) {
     for (const key of ["min_length", "max_length"] as const) {
       const v = option[key];
       if (v === undefined || v === null) continue;
-      if (typeof v !== "number" || !Number.isInteger(v) || v < (key === "min_length" ? 0 : 1) || v > 6000) fail([...path, key], "NUMBER_TYPE_MAX", "int value should be between 0 and 6000.");
+      if (typeof v !== "number" || !Number.isInteger(v) || v < (key === "min_length" ? 0 : 1) || v > 6000)
+        fail([...path, key], "NUMBER_TYPE_MAX", "int value should be between 0 and 6000.");
       out[key] = v;
     }
   }
@@ -106,7 +108,8 @@ function typedFields(option: Json, path: Path, type: number): Json {
     for (const key of ["min_value", "max_value"] as const) {
       const v = option[key];
       if (v === undefined || v === null) continue;
-      if (typeof v !== "number" || (type === OptionType.Integer && !Number.isInteger(v))) fail([...path, key], "NUMBER_TYPE_COERCE", "Value is not a valid number.");
+      if (typeof v !== "number" || (type === OptionType.Integer && !Number.isInteger(v)))
+        fail([...path, key], "NUMBER_TYPE_COERCE", "Value is not a valid number.");
       out[key] = v;
     }
   }
@@ -146,7 +149,8 @@ function checkOptions(raw: unknown, path: Path, parent: number | null): Json[] {
       return { type, name, description, options: children };
     }
     const required = option["required"] === true;
-    if (required && seenOptional) fail([...at, "required"], "APPLICATION_COMMAND_OPTIONS_REQUIRED_INVALID", "Required options must be placed before non-required options");
+    if (required && seenOptional)
+      fail([...at, "required"], "APPLICATION_COMMAND_OPTIONS_REQUIRED_INVALID", "Required options must be placed before non-required options");
     if (!required) seenOptional = true;
     return { type, name, description, required, ...typedFields(option, at, type) };
   });

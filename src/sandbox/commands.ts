@@ -79,7 +79,8 @@ export class Commands {
     const merged = { ...commandPayload(command), ...patch, type: command.type };
     const input = validateCommand(merged);
     const clash = this.list(applicationId, guildId).find((c) => c.id !== command.id && c.name === input.name && c.type === input.type);
-    if (clash) throw discordErrors.invalidFormBody(fieldError(["name"], "APPLICATION_COMMAND_ALREADY_EXISTS", "An application command with that name already exists"));
+    if (clash)
+      throw discordErrors.invalidFormBody(fieldError(["name"], "APPLICATION_COMMAND_ALREADY_EXISTS", "An application command with that name already exists"));
     return this.#apply(command, input);
   }
 
@@ -97,7 +98,8 @@ export class Commands {
     const keys = new Set<string>();
     inputs.forEach((input, i) => {
       const key = `${input.type}:${input.name}`;
-      if (keys.has(key)) throw discordErrors.invalidFormBody(fieldError([i, "name"], "APPLICATION_COMMANDS_DUPLICATE_NAME", "Application command names must be unique"));
+      if (keys.has(key))
+        throw discordErrors.invalidFormBody(fieldError([i, "name"], "APPLICATION_COMMANDS_DUPLICATE_NAME", "Application command names must be unique"));
       keys.add(key);
     });
     for (const [type, limit] of Object.entries(PER_TYPE_LIMIT)) {

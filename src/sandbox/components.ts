@@ -91,13 +91,13 @@ export function parseMessageComponents(input: unknown): Json[] {
   return list(input, ["components"], 5).map((rawRow, r) => {
     const rowPath: Path = ["components", r];
     const row = object(rawRow, rowPath);
-    if (row["type"] !== ComponentType.ActionRow) fail([...rowPath, "type"], "UNION_TYPE_CHOICES", "Value of field \"type\" must be one of (1,).");
+    if (row["type"] !== ComponentType.ActionRow) fail([...rowPath, "type"], "UNION_TYPE_CHOICES", 'Value of field "type" must be one of (1,).');
     const children = list(row["components"], [...rowPath, "components"], 5).map((rawChild, c) => {
       const path: Path = [...rowPath, "components", c];
       const child = object(rawChild, path);
       if (child["type"] === ComponentType.Button) return button(child, path, ids);
       if (child["type"] === ComponentType.StringSelect) return stringSelect(child, path, ids);
-      return fail([...path, "type"], "UNION_TYPE_CHOICES", "Value of field \"type\" must be one of (2, 3).");
+      return fail([...path, "type"], "UNION_TYPE_CHOICES", 'Value of field "type" must be one of (2, 3).');
     });
     if (children.length === 0) fail([...rowPath, "components"], "BASE_TYPE_MIN_LENGTH", "Must be 1 or more in length.");
     if (children.some((c) => c["type"] === ComponentType.StringSelect) && children.length > 1) {
@@ -152,19 +152,20 @@ export function parseModal(input: unknown): ModalRecord {
   const components = rows.map((rawRow, r) => {
     const path: Path = ["data", "components", r];
     const row = object(rawRow, path);
-    if (row["type"] === ComponentType.TextDisplay) return clean({ type: ComponentType.TextDisplay, id: row["id"], content: str(row["content"], [...path, "content"], 1, 4000) });
+    if (row["type"] === ComponentType.TextDisplay)
+      return clean({ type: ComponentType.TextDisplay, id: row["id"], content: str(row["content"], [...path, "content"], 1, 4000) });
     if (row["type"] === ComponentType.Label) {
       const label = str(row["label"], [...path, "label"], 1, 45) ?? "";
       const child = object(row["component"], [...path, "component"]);
-      if (child["type"] !== ComponentType.TextInput) fail([...path, "component", "type"], "UNION_TYPE_CHOICES", "Value of field \"type\" must be one of (4,).");
+      if (child["type"] !== ComponentType.TextInput) fail([...path, "component", "type"], "UNION_TYPE_CHOICES", 'Value of field "type" must be one of (4,).');
       const { json, field } = textInput(child, [...path, "component"], ids, label);
       inputs.push(field);
       return clean({ type: ComponentType.Label, id: row["id"], label, description: row["description"], component: json });
     }
-    if (row["type"] !== ComponentType.ActionRow) fail([...path, "type"], "UNION_TYPE_CHOICES", "Value of field \"type\" must be one of (1, 10, 18).");
+    if (row["type"] !== ComponentType.ActionRow) fail([...path, "type"], "UNION_TYPE_CHOICES", 'Value of field "type" must be one of (1, 10, 18).');
     const children = list(row["components"], [...path, "components"], 1);
     const child = object(children[0], [...path, "components", 0]);
-    if (child["type"] !== ComponentType.TextInput) fail([...path, "components", 0, "type"], "UNION_TYPE_CHOICES", "Value of field \"type\" must be one of (4,).");
+    if (child["type"] !== ComponentType.TextInput) fail([...path, "components", 0, "type"], "UNION_TYPE_CHOICES", 'Value of field "type" must be one of (4,).');
     const { json, field } = textInput(child, [...path, "components", 0], ids);
     inputs.push(field);
     return clean({ type: ComponentType.ActionRow, id: row["id"], components: [json] });

@@ -77,7 +77,8 @@ export class Interactions {
   /** A person clicks a button on a message; returns the new interaction's id. */
   click(messageId: string, userId: string, customId: string): string {
     const message = this.ctx.store.message(messageId);
-    if (!message || (message.ephemeralFor && message.ephemeralFor !== userId)) throw new SandboxError(404, "unknown_message", `no message ${messageId} that user ${userId} can see`);
+    if (!message || (message.ephemeralFor && message.ephemeralFor !== userId))
+      throw new SandboxError(404, "unknown_message", `no message ${messageId} that user ${userId} can see`);
     const channel = this.#channelFor(userId, message.channelId);
     const appId = message.applicationId ?? this.ctx.store.applicationByBot(message.authorId)?.id;
     if (!appId) throw new SandboxError(400, "not_an_app_message", `message ${messageId} was not sent by an app, so it has no buttons`);
@@ -96,10 +97,15 @@ export class Interactions {
     const source = this.#byId.get(interactionId);
     if (!source) throw new SandboxError(404, "unknown_interaction", `no interaction ${interactionId}`);
     const modal = source.modal;
-    if (!modal) throw new SandboxError(409, "no_open_modal", `interaction ${interactionId} has no open modal (the app answered with ${source.ack ?? "nothing yet"})`);
+    if (!modal)
+      throw new SandboxError(409, "no_open_modal", `interaction ${interactionId} has no open modal (the app answered with ${source.ack ?? "nothing yet"})`);
     for (const key of Object.keys(values)) {
       if (!modal.inputs.some((i) => i.custom_id === key)) {
-        throw new SandboxError(400, "unknown_custom_id", `the modal "${modal.custom_id}" has no input "${key}" (it has: ${modal.inputs.map((i) => i.custom_id).join(", ")})`);
+        throw new SandboxError(
+          400,
+          "unknown_custom_id",
+          `the modal "${modal.custom_id}" has no input "${key}" (it has: ${modal.inputs.map((i) => i.custom_id).join(", ")})`,
+        );
       }
     }
     for (const input of modal.inputs) {
@@ -123,7 +129,9 @@ export class Interactions {
     if (this.ctx.now() - rec.createdAt > this.timings.deadlineMs) throw interactionErrors.unknown();
     const type = body["type"];
     if (typeof type !== "number" || !(ALLOWED[rec.type] ?? []).includes(type) || ((type === 6 || type === 7) && !rec.sourceMessageId)) {
-      throw discordErrors.invalidFormBody(fieldError(["type"], "INTERACTION_CALLBACK_TYPE_INVALID", "Interaction callback type is invalid for this interaction"));
+      throw discordErrors.invalidFormBody(
+        fieldError(["type"], "INTERACTION_CALLBACK_TYPE_INVALID", "Interaction callback type is invalid for this interaction"),
+      );
     }
     const data = (body["data"] && typeof body["data"] === "object" ? body["data"] : {}) as Json & MessageInput;
     let message: MessageRecord | undefined;
@@ -146,7 +154,13 @@ export class Interactions {
       interaction: {
         id: rec.id,
         type: rec.type,
-        ...(message ? { response_message_id: message.id, response_message_loading: (message.flags & LOADING) !== 0, response_message_ephemeral: (message.flags & EPHEMERAL) !== 0 } : {}),
+        ...(message
+          ? {
+              response_message_id: message.id,
+              response_message_loading: (message.flags & LOADING) !== 0,
+              response_message_ephemeral: (message.flags & EPHEMERAL) !== 0,
+            }
+          : {}),
       },
       resource: { type, ...(message ? { message: this.messages.payload(message, rec.botUserId) } : {}) },
     };

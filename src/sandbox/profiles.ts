@@ -17,7 +17,11 @@ const MAX_AVATAR_BYTES = 10 * 1024 * 1024;
 
 /** The application flags Discord reports for an app (the "_LIMITED" intent ones). */
 export function applicationFlags(app: ApplicationRecord): number {
-  return (app.presenceIntent ? AppFlag.PresenceLimited : 0) | (app.membersIntent ? AppFlag.GuildMembersLimited : 0) | (app.messageContentIntent ? AppFlag.MessageContentLimited : 0);
+  return (
+    (app.presenceIntent ? AppFlag.PresenceLimited : 0) |
+    (app.membersIntent ? AppFlag.GuildMembersLimited : 0) |
+    (app.messageContentIntent ? AppFlag.MessageContentLimited : 0)
+  );
 }
 
 /** Fields of `PATCH /applications/@me` the sandbox applies. */
@@ -43,7 +47,9 @@ export class Profiles {
     if (patch.flags !== undefined) {
       const current = applicationFlags(app);
       if (patch.flags & ~SETTABLE_FLAGS & ~current) {
-        throw discordErrors.invalidFormBody(fieldError(["flags"], "APPLICATION_FLAGS_INVALID", "Only the limited intent flags (1 << 13, 1 << 15, 1 << 19) can be set"));
+        throw discordErrors.invalidFormBody(
+          fieldError(["flags"], "APPLICATION_FLAGS_INVALID", "Only the limited intent flags (1 << 13, 1 << 15, 1 << 19) can be set"),
+        );
       }
       if (app.verified && (patch.flags & SETTABLE_FLAGS) !== (current & SETTABLE_FLAGS)) {
         throw discordErrors.invalidFormBody(
@@ -65,7 +71,7 @@ export class Profiles {
       const name = patch.username.trim();
       if (!USERNAME.test(name)) throw discordErrors.invalidFormBody(fieldError(["username"], "BASE_TYPE_BAD_LENGTH", "Must be between 2 and 32 in length."));
       if (/clyde|discord/i.test(name)) {
-        throw discordErrors.invalidFormBody(fieldError(["username"], "USERNAME_INVALID_CONTAINS", "Username cannot contain \"discord\" or \"clyde\""));
+        throw discordErrors.invalidFormBody(fieldError(["username"], "USERNAME_INVALID_CONTAINS", 'Username cannot contain "discord" or "clyde"'));
       }
       user.username = name;
     }
@@ -75,7 +81,13 @@ export class Profiles {
     for (const guild of this.ctx.store.guildsOf(user.id)) {
       const member = guild.members.find((m) => m.userId === user.id);
       if (!member) continue;
-      this.ctx.bus.emit({ t: "GUILD_MEMBER_UPDATE", d: { guild_id: guild.id, ...memberPayload(member, user) }, guildId: guild.id, userIds: [], intent: Intent.GuildMembers });
+      this.ctx.bus.emit({
+        t: "GUILD_MEMBER_UPDATE",
+        d: { guild_id: guild.id, ...memberPayload(member, user) },
+        guildId: guild.id,
+        userIds: [],
+        intent: Intent.GuildMembers,
+      });
     }
     return user;
   }
@@ -90,7 +102,8 @@ export class Profiles {
     const match = IMAGE.exec(dataUri);
     const bytes = match ? Buffer.from(match[2] ?? "", "base64") : Buffer.alloc(0);
     if (!match || bytes.length === 0) throw invalidImage();
-    if (bytes.length > MAX_AVATAR_BYTES) throw discordErrors.invalidFormBody(fieldError(["avatar"], "BINARY_TYPE_MAX_SIZE", "File cannot be larger than 10240.0 kb."));
+    if (bytes.length > MAX_AVATAR_BYTES)
+      throw discordErrors.invalidFormBody(fieldError(["avatar"], "BINARY_TYPE_MAX_SIZE", "File cannot be larger than 10240.0 kb."));
     // Discord looks at the bytes, not the claimed type (discord.js labels every buffer image/jpg).
     const type = sniff(bytes);
     if (!type) throw invalidImage();

@@ -63,7 +63,6 @@ export function registerRestRoutes(api: FastifyInstance, deps: RestDeps): void {
     return channelPayload(store, channel, actorOf(request));
   });
 
-
   const guildFor = (request: FastifyRequest) => {
     const guild = store.guilds.get(p(request)["guild_id"] ?? "");
     if (!guild) throw discordErrors.unknownGuild();

@@ -25,7 +25,10 @@ export function registerWebhookRoutes(api: FastifyInstance, deps: RestDeps): voi
 
   api.post("/interactions/:interaction_id/:interaction_token/callback", async (request, reply) => {
     const body = parseBody(callbackBody, request.body);
-    const answer = interactions.callback(p(request)["interaction_id"] ?? "", p(request)["interaction_token"] ?? "", { type: body.type, data: body.data ?? undefined });
+    const answer = interactions.callback(p(request)["interaction_id"] ?? "", p(request)["interaction_token"] ?? "", {
+      type: body.type,
+      data: body.data ?? undefined,
+    });
     return flag(request, "with_response") ? answer : noContent(reply);
   });
 

@@ -99,7 +99,10 @@ export async function startStubApi(): Promise<StubApi> {
   app.post("/api/registry/agents", async (req, reply) => {
     const body = req.body as { name?: string; persona?: string };
     if (!body?.name || !body.persona) return reply.code(400).send({ error: { code: "VALIDATION_ERROR", message: "name and persona are required" } });
-    const id = body.name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+    const id = body.name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-|-$/g, "");
     agents[id] = { id, name: body.name, persona: body.persona, status: "pending_token" };
     return reply.code(201).send({ agent: agents[id] });
   });

@@ -25,7 +25,12 @@ const bobb = new SlashCommandBuilder()
       .addStringOption((o) => o.setName("name").setDescription("Its name").setRequired(true))
       .addStringOption((o) => o.setName("persona").setDescription("Who it is")),
   )
-  .addSubcommandGroup((g) => g.setName("admin").setDescription("Admin").addSubcommand((s) => s.setName("reset").setDescription("Reset")))
+  .addSubcommandGroup((g) =>
+    g
+      .setName("admin")
+      .setDescription("Admin")
+      .addSubcommand((s) => s.setName("reset").setDescription("Reset")),
+  )
   .toJSON();
 const stop = { name: "stop", description: "Stop the bots in this channel" };
 
@@ -94,8 +99,12 @@ describe("sandbox application commands", () => {
       options: { 1: { required: { _errors: [{ code: "APPLICATION_COMMAND_OPTIONS_REQUIRED_INVALID" }] } } },
     });
     const many = Array.from({ length: 26 }, (_, i) => ({ type: 3, name: `o${i}`, description: "o" }));
-    expect(await invalidBody(path, { name: "many", description: "x", options: many })).toMatchObject({ options: { _errors: [{ code: "BASE_TYPE_MAX_LENGTH" }] } });
-    expect(await invalidBody(path, { name: "badtype", description: "x", options: [{ type: 12, name: "a", description: "a" }] })).toHaveProperty("options.0.type");
+    expect(await invalidBody(path, { name: "many", description: "x", options: many })).toMatchObject({
+      options: { _errors: [{ code: "BASE_TYPE_MAX_LENGTH" }] },
+    });
+    expect(await invalidBody(path, { name: "badtype", description: "x", options: [{ type: 12, name: "a", description: "a" }] })).toHaveProperty(
+      "options.0.type",
+    );
     const sub = { type: 1, name: "sub", description: "s" };
     expect(await invalidBody(path, { name: "mixed", description: "x", options: [sub, optional] })).toMatchObject({
       options: { _errors: [{ code: "APPLICATION_COMMAND_OPTIONS_TYPE_INVALID" }] },
@@ -139,8 +148,18 @@ describe("sandbox application commands", () => {
       const limited = await daily.startBot("Daily");
       const scope = daily.sandbox.control.guildId();
       const path = Routes.applicationGuildCommands(limited.application_id, scope);
-      await limited.client.rest.put(path, { body: [{ name: "a", description: "a" }, { name: "b", description: "b" }] });
-      await limited.client.rest.put(path, { body: [{ name: "a", description: "changed" }, { name: "b", description: "b" }] }); // no new names: no creates
+      await limited.client.rest.put(path, {
+        body: [
+          { name: "a", description: "a" },
+          { name: "b", description: "b" },
+        ],
+      });
+      await limited.client.rest.put(path, {
+        body: [
+          { name: "a", description: "changed" },
+          { name: "b", description: "b" },
+        ],
+      }); // no new names: no creates
       const c = (await limited.client.rest.post(path, { body: { name: "c", description: "c" } })) as { id: string };
       await limited.client.rest.delete(Routes.applicationGuildCommand(limited.application_id, scope, c.id)); // deleting gives nothing back
       const error = await rejectionOf(limited.client.rest.post(path, { body: { name: "d", description: "d" } }));

@@ -130,7 +130,13 @@ describe("sandbox Host and Origin checks", () => {
     }
     // The slash-command, button and modal routes the web chat will use are guarded the same way.
     for (const path of ["/control/interactions", "/control/interactions/1/modal", `/control/messages/1/components`]) {
-      const answer = await send(own, "POST", path, { origin: "http://evil.example" }, { user_id: human, channel_id: general, command: "x", values: {}, custom_id: "x" });
+      const answer = await send(
+        own,
+        "POST",
+        path,
+        { origin: "http://evil.example" },
+        { user_id: human, channel_id: general, command: "x", values: {}, custom_id: "x" },
+      );
       expect(answer.json.error?.code, path).toBe("foreign_origin");
     }
     const ownPage = await send(own, "POST", "/control/interactions", { origin: own }, { user_id: human, channel_id: general, command: "nothing-registered" });

@@ -47,7 +47,12 @@ beforeAll(async () => {
       g
         .setName("admin")
         .setDescription("Admin")
-        .addSubcommand((s) => s.setName("kick").setDescription("Kick").addUserOption((o) => o.setName("who").setDescription("Who").setRequired(true))),
+        .addSubcommand((s) =>
+          s
+            .setName("kick")
+            .setDescription("Kick")
+            .addUserOption((o) => o.setName("who").setDescription("Who").setRequired(true)),
+        ),
     );
   await bot.client.application!.commands.set([bobb.toJSON(), { name: "stop", description: "Stop" }], h.sandbox.control.guildId());
 });
@@ -104,7 +109,9 @@ describe("sandbox interactions: slash commands", () => {
     expect(responses[0]).toMatchObject({ content: "creating Chef", ephemeral: false, type: 20 });
 
     // A second callback is refused by Discord (discord.js refuses it itself, so go to REST directly).
-    const again = await rejectionOf(bot.client.rest.post(Routes.interactionCallback(id, interaction.token), { body: { type: 4, data: { content: "x" } }, auth: false }));
+    const again = await rejectionOf(
+      bot.client.rest.post(Routes.interactionCallback(id, interaction.token), { body: { type: 4, data: { content: "x" } }, auth: false }),
+    );
     expect(again).toMatchObject({ status: 400, code: 40060 });
   });
 
@@ -232,13 +239,24 @@ describe("sandbox interactions: slash commands", () => {
     const post = (body: unknown) => controlCall(h.sandbox, "POST", "/control/interactions", body);
     const base = { user_id: alice, channel_id: general };
     expect(await post({ ...base, command: "nope" })).toMatchObject({ status: 404, json: { error: { code: "unknown_command" } } });
-    expect(await post({ ...base, command: "bobb" })).toMatchObject({ status: 400, json: { error: { code: "missing_subcommand", message: expect.stringContaining("create") } } });
+    expect(await post({ ...base, command: "bobb" })).toMatchObject({
+      status: 400,
+      json: { error: { code: "missing_subcommand", message: expect.stringContaining("create") } },
+    });
     expect(await post({ ...base, command: "bobb fly" })).toMatchObject({ status: 400, json: { error: { code: "unknown_subcommand" } } });
-    expect(await post({ ...base, command: "bobb create" })).toMatchObject({ status: 400, json: { error: { code: "missing_option", message: expect.stringContaining("name") } } });
-    expect(await post({ ...base, command: "bobb create", options: { name: "x", colour: "red" } })).toMatchObject({ json: { error: { code: "unknown_option" } } });
+    expect(await post({ ...base, command: "bobb create" })).toMatchObject({
+      status: 400,
+      json: { error: { code: "missing_option", message: expect.stringContaining("name") } },
+    });
+    expect(await post({ ...base, command: "bobb create", options: { name: "x", colour: "red" } })).toMatchObject({
+      json: { error: { code: "unknown_option" } },
+    });
     expect(await post({ ...base, command: "bobb create", options: { name: "x", size: 7 } })).toMatchObject({ json: { error: { code: "invalid_option" } } });
     expect(await post({ ...base, user_id: bot.bot_user_id, command: "stop" })).toMatchObject({ json: { error: { code: "not_a_human" } } });
-    expect(await controlCall(h.sandbox, "GET", "/control/interactions/123456789012345678")).toMatchObject({ status: 404, json: { error: { code: "unknown_interaction" } } });
+    expect(await controlCall(h.sandbox, "GET", "/control/interactions/123456789012345678")).toMatchObject({
+      status: 404,
+      json: { error: { code: "unknown_interaction" } },
+    });
   });
 });
 

@@ -69,7 +69,11 @@ describe("sandbox modals", () => {
     expect(run.status).toBe(201);
     const commandId = (run.json as { interaction_id: string }).interaction_id;
     await opened;
-    const read = (await controlCall(h.sandbox, "GET", `/control/interactions/${commandId}`)).json as { modal: Record<string, unknown>; acknowledged: number; responses: unknown[] };
+    const read = (await controlCall(h.sandbox, "GET", `/control/interactions/${commandId}`)).json as {
+      modal: Record<string, unknown>;
+      acknowledged: number;
+      responses: unknown[];
+    };
     expect(read.acknowledged).toBe(9);
     expect(read.responses).toEqual([]);
     expect(read.modal).toMatchObject({ custom_id: "token-form:chef", title: "Chef's token" });
@@ -101,7 +105,9 @@ describe("sandbox modals", () => {
   });
 
   it("a button opens a modal; the submission carries the message; update() edits it", async () => {
-    const row = new ActionRowBuilder<ButtonBuilder>().addComponents(new ButtonBuilder().setCustomId("open").setLabel("Submit token").setStyle(ButtonStyle.Primary));
+    const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
+      new ButtonBuilder().setCustomId("open").setLabel("Submit token").setStyle(ButtonStyle.Primary),
+    );
     const replied = next(isCommand, (i) => i.reply({ content: "Step 3: submit the token", components: [row] }));
     const commandId = h.sandbox.control.runCommand({ userId: alice, channelId: general, command: "token" }).interaction_id;
     await replied;
@@ -109,7 +115,9 @@ describe("sandbox modals", () => {
     const opened = next(isButton, (i) => i.showModal(tokenModal()));
     const clickId = h.sandbox.control.clickComponent(messageId, alice, "open").interaction_id;
     await opened;
-    const submitted = next(isModal, (i) => (i.isFromMessage() ? i.update({ content: "Token received.", components: [] }) : Promise.reject(new Error("no message"))));
+    const submitted = next(isModal, (i) =>
+      i.isFromMessage() ? i.update({ content: "Token received.", components: [] }) : Promise.reject(new Error("no message")),
+    );
     h.sandbox.control.submitModal(clickId, { token: "another-long-token" });
     const modal = await submitted;
     expect(modal.message?.id).toBe(messageId);
