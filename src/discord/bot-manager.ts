@@ -1,6 +1,6 @@
+import PQueue from "p-queue";
 import { Client, Events, GatewayIntentBits, Partials, type Message } from "discord.js";
 import type { Logger } from "../log/index.js";
-import { LoginQueue } from "./login-queue.js";
 
 /** One bot the manager runs: BoBB or a child agent. */
 export interface BotSpec {
@@ -38,14 +38,15 @@ const CLOSE_REASONS: Record<number, string> = {
 export class BotManager {
   readonly #bots = new Map<string, RunningBot>();
   readonly #starting = new Map<string, Promise<RunningBot>>();
-  readonly #logins: LoginQueue;
+  /** Login starts at least `loginSpacingMs` apart (sliding window); the logins themselves may overlap. */
+  readonly #logins: PQueue;
   readonly #options: BotManagerOptions;
   readonly #log: Logger;
 
   constructor(options: BotManagerOptions) {
     this.#options = options;
     this.#log = options.logger.child({ component: "bots" });
-    this.#logins = new LoginQueue(options.loginSpacingMs);
+    this.#logins = new PQueue({ intervalCap: 1, interval: options.loginSpacingMs, strict: true });
   }
 
   get(agentId: string): RunningBot | undefined {
@@ -95,7 +96,7 @@ export class BotManager {
     client.on(Events.ShardResume, () => log.info("gateway session resumed"));
     const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
     try {
-      await this.#logins.run(() => client.login(spec.token));
+      await this.#logins.add(() => client.login(spec.token));
       await ready;
     } catch (err) {
       await client.destroy();

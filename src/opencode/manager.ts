@@ -3,10 +3,11 @@ import { mkdir, rm } from "node:fs/promises";
 import path from "node:path";
 import type { OpencodeClient } from "@opencode-ai/sdk";
 import type { Logger } from "pino";
+import PQueue from "p-queue";
 import { inheritedFiles, writeAgentConfig, type AgentRole } from "./agent-config.js";
 import { opencodeHome, prepareOpencodeHome, serverEnv } from "./env.js";
 import { BridgeError } from "./errors.js";
-import { writeAtomic } from "./files.js";
+import { writeFileAtomic } from "../fs/atomic-write.js";
 import type { ModelSettings } from "./model.js";
 import { OpencodeServer } from "./server.js";
 
@@ -90,7 +91,7 @@ export class ServerManager {
   readonly #keysFile: string;
   readonly #exitHook = () => this.#killAllNow();
   #closed = false;
-  #keysWrite: Promise<void> = Promise.resolve();
+  readonly #keysWrite = new PQueue({ concurrency: 1 });
   #prepared: Promise<void> | undefined;
 
   /** ensureAgent calls in progress, so a prompt that arrives first can wait for them. */
@@ -294,9 +295,7 @@ export class ServerManager {
   /** Shared mode: the agent directory → key map the tools read (outside every agent directory); writes are serialized. */
   #writeKeys(): Promise<void> {
     if (this.#o.mode !== "shared") return Promise.resolve();
-    const next = this.#keysWrite.then(() => this.#writeKeysNow());
-    this.#keysWrite = next.catch(() => undefined);
-    return next;
+    return this.#keysWrite.add(() => this.#writeKeysNow());
   }
 
   async #writeKeysNow(): Promise<void> {
@@ -309,7 +308,7 @@ export class ServerManager {
         // directory vanished; the resolved path is enough
       }
     }
-    await writeAtomic(this.#keysFile, JSON.stringify(keys), 0o600);
+    await writeFileAtomic(this.#keysFile, JSON.stringify(keys), 0o600);
   }
 
   #killAllNow(): void {

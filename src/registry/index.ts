@@ -3,7 +3,6 @@ export { RegistryError } from "./errors.js";
 export { allocatePort, isPortFree } from "./ports.js";
 export { diffRegistries, type RegistryChange } from "./diff.js";
 export { parseRegistry, serializeRegistry } from "./parse.js";
-export { writeFileAtomic } from "./atomic-write.js";
 export {
   agentSchema,
   registrySchema,
