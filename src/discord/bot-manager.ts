@@ -46,7 +46,7 @@ export class BotManager {
   constructor(options: BotManagerOptions) {
     this.#options = options;
     this.#log = options.logger.child({ component: "bots" });
-    this.#logins = new PQueue({ intervalCap: 1, interval: options.loginSpacingMs, strict: true });
+    this.#logins = new PQueue(options.loginSpacingMs > 0 ? { intervalCap: 1, interval: options.loginSpacingMs, strict: true } : {});
   }
 
   get(agentId: string): RunningBot | undefined {
