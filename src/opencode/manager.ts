@@ -281,15 +281,14 @@ export class ServerManager {
 
   /** Loads the agent's directory (config, AGENTS.md, tools) and checks its tools are there. */
   async #warmUp(slot: Slot, dir: string, agentId: string): Promise<void> {
-    const res = await slot.server.fetch(`/experimental/tool/ids?directory=${encodeURIComponent(dir)}`, { signal: AbortSignal.timeout(this.#o.healthTimeoutMs) });
-    const ids = res.ok ? ((await res.json()) as string[]) : [];
-    if (!ids.includes("send_message")) {
-      throw new BridgeError("AGENT_UNAVAILABLE", `OpenCode did not load the tools of agent "${agentId}" (HTTP ${res.status})${slot.server.stderrTail ? `; last stderr lines:\n${slot.server.stderrTail}` : ""}`);
+    const { data, response } = await slot.server.client().tool.ids({ query: { directory: dir }, signal: AbortSignal.timeout(this.#o.healthTimeoutMs) });
+    if (!(data ?? []).includes("send_message")) {
+      throw new BridgeError("AGENT_UNAVAILABLE", `OpenCode did not load the tools of agent "${agentId}" (HTTP ${response.status})${slot.server.stderrTail ? `; last stderr lines:\n${slot.server.stderrTail}` : ""}`);
     }
   }
 
   async #dispose(slot: Slot, dir: string): Promise<void> {
-    await slot.server.fetch(`/instance/dispose?directory=${encodeURIComponent(dir)}`, { method: "POST" });
+    await slot.server.client().instance.dispose({ query: { directory: dir } });
   }
 
   /** Shared mode: the agent directory → key map the tools read (outside every agent directory); writes are serialized. */
