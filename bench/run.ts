@@ -14,7 +14,7 @@ import { opencodeFloor } from "./lib/floor.js";
 import { machine } from "./lib/machine.js";
 import { evaluateTargets, markdown, type BenchResult, type ModeResult } from "./lib/report.js";
 import { activation, loopBound, makeRunDirs, marginal, memory, newDir, replyOverhead, restart, type Mode } from "./lib/scenarios.js";
-import { processesUnder } from "./lib/procs.js";
+import { opencodeProcessesUnder } from "../test/helpers/proc.js";
 import { progress, round } from "./lib/stats.js";
 import { ROOT, SupervisorProcess } from "./lib/supervisor.js";
 import { World } from "./lib/world.js";
@@ -98,7 +98,7 @@ async function main(): Promise<void> {
     for (const mode of modes) result.modes[mode] = await runMode(world, dirs, mode);
   } finally {
     await world.close();
-    const left = processesUnder(dirs.root);
+    const left = opencodeProcessesUnder(dirs.root);
     if (left.length) {
       for (const pid of left) process.kill(pid, "SIGKILL");
       console.error(`bench: killed ${left.length} OpenCode processes left behind: ${left.join(", ")}`);
