@@ -1,4 +1,4 @@
-import { DiscordAPIError, HTTPError, REST, Routes } from "discord.js";
+import { DiscordAPIError, HTTPError, RateLimitError, REST, Routes } from "discord.js";
 import { z } from "zod";
 
 /** The bot user a token belongs to, as `GET /users/@me` reports it. */
@@ -21,13 +21,14 @@ const userSchema = z.object({
 
 /** Asks Discord (or the sandbox) who a token belongs to. The token goes only into the Authorization header. */
 export async function validateToken(apiUrl: string, token: string, timeoutMs = 10_000): Promise<TokenCheck> {
-  // One REST per check: the token is not the process's own, and no retries, so a bad answer is reported at once.
-  const rest = new REST({ api: apiUrl.replace(/\/$/, ""), version: "10", timeout: timeoutMs, retries: 0 }).setToken(token);
+  // One REST per check: the token is not the process's own. No retries and no waiting out a
+  // rate limit, so a bad or busy answer is reported at once (as "unreachable", like any non-2xx).
+  const rest = new REST({ api: apiUrl.replace(/\/$/, ""), version: "10", timeout: timeoutMs, retries: 0, rejectOnRateLimit: () => true }).setToken(token);
   let body: unknown;
   try {
     body = await rest.get(Routes.user());
   } catch (err) {
-    const status = err instanceof DiscordAPIError || err instanceof HTTPError ? err.status : undefined;
+    const status = err instanceof DiscordAPIError || err instanceof HTTPError ? err.status : err instanceof RateLimitError ? 429 : undefined;
     if (status === 401 || status === 403) return { ok: false, reason: "rejected", detail: `HTTP ${status}` };
     return { ok: false, reason: "unreachable", detail: status ? `HTTP ${status}` : (err as Error).message };
   } finally {
