@@ -3,7 +3,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseRegistry } from "../../src/registry/index.js";
 import { bearer, startApiHarness, type ApiHarness } from "../helpers/api.js";
-import { waitFor } from "../helpers/temp.js";
+import { waitFor } from "../helpers/wait.js";
 
 /** A small seeded PRNG (mulberry32), so a failing run can be replayed from its seed. */
 function prng(seed: number): () => number {
