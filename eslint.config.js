@@ -34,7 +34,21 @@ export default tseslint.config(
     languageOptions: {
       sourceType: "module",
       globals: Object.fromEntries(
-        ["window", "document", "location", "history", "navigator", "localStorage", "fetch", "EventSource", "URLSearchParams", "CSS", "console", "setTimeout", "clearTimeout"].map((name) => [name, "readonly"]),
+        [
+          "window",
+          "document",
+          "location",
+          "history",
+          "navigator",
+          "localStorage",
+          "fetch",
+          "EventSource",
+          "URLSearchParams",
+          "CSS",
+          "console",
+          "setTimeout",
+          "clearTimeout",
+        ].map((name) => [name, "readonly"]),
       ),
     },
   },

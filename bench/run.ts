@@ -39,7 +39,9 @@ async function runMode(world: World, dirs: { root: string }, mode: Mode): Promis
   log(`${mode}: restart with ${restartN} bots (SIGTERM → new supervisor → all answering)`);
   const restarted = await restart(world, mem.last, bots);
   const sup = restarted.sup;
-  log(`${mode}: restart: exited ${restarted.figures.exitMs} ms, all online ${restarted.figures.allOnlineMs} ms, all answering ${restarted.figures.allAnsweringMs} ms`);
+  log(
+    `${mode}: restart: exited ${restarted.figures.exitMs} ms, all online ${restarted.figures.allOnlineMs} ms, all answering ${restarted.figures.allAnsweringMs} ms`,
+  );
   try {
     log(`${mode}: reply overhead, ${profile.replies} messages over 5 bots`);
     const reply = await replyOverhead(world, sup, bots.slice(0, 5), profile.replies, log);
@@ -56,11 +58,19 @@ async function runMode(world: World, dirs: { root: string }, mode: Mode): Promis
     const { prompts: _prompts, ...replyFigures } = reply;
     return {
       mode,
-      memory: { points: [...mem.points].sort((a, b) => a.n - b.n), marginalIdleMb: marginal(mem.points, "idleMb"), marginalAfterPromptMb: marginal(mem.points, "afterPromptMb") },
+      memory: {
+        points: [...mem.points].sort((a, b) => a.n - b.n),
+        marginalIdleMb: marginal(mem.points, "idleMb"),
+        marginalAfterPromptMb: marginal(mem.points, "afterPromptMb"),
+      },
       restart: restarted.figures,
       reply: replyFigures,
       floor,
-      ratio: { p50: round(reply.total.p50 / floor.prompt.p50, 2), p95: round(reply.total.p95 / floor.prompt.p95, 2), p99: round(reply.total.p99 / floor.prompt.p99, 2) },
+      ratio: {
+        p50: round(reply.total.p50 / floor.prompt.p50, 2),
+        p95: round(reply.total.p95 / floor.prompt.p95, 2),
+        p99: round(reply.total.p99 / floor.prompt.p99, 2),
+      },
       loop,
       activation: act,
     };

@@ -5,7 +5,17 @@ import type { RootLogger } from "./log/index.js";
 import { RegistryStore } from "./registry/index.js";
 import { createApi, ensureAdminKey, KeyStore } from "./api/index.js";
 import { ensureBuilderFiles, intakeMessage, Reconciler, SignalWatcher, TemplateAgentFiles, TokenIntake } from "./agents/index.js";
-import { BotActions, BotDirectory, BotManager, ChannelGovernor, Conversations, NoteBoard, TurnTracker, type BrainErrorCode, type KnownBot } from "./discord/index.js";
+import {
+  BotActions,
+  BotDirectory,
+  BotManager,
+  ChannelGovernor,
+  Conversations,
+  NoteBoard,
+  TurnTracker,
+  type BrainErrorCode,
+  type KnownBot,
+} from "./discord/index.js";
 import { discordTarget, type DiscordTarget } from "./discord-target.js";
 import { startAgentModel } from "./agent-model.js";
 import { createRuntime } from "./runtime.js";
@@ -84,7 +94,15 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
     const directory = new BotDirectory((): KnownBot[] => knownBots(registry, bots.get("bobb")?.client.user.id));
     const notes = new NoteBoard();
     const intake = new TokenIntake({ registry, logger: root.logger, apiUrl: discord.apiUrl ?? "https://discord.com/api", inviteUrl: discord.inviteUrl, notes });
-    const conversations = new Conversations({ brain: runtime, governor, directory, turns, logger: root.logger, notes, intercept: (bot, message) => intake.handle(bot.spec.agentId, intakeMessage(message)) });
+    const conversations = new Conversations({
+      brain: runtime,
+      governor,
+      directory,
+      turns,
+      logger: root.logger,
+      notes,
+      intercept: (bot, message) => intake.handle(bot.spec.agentId, intakeMessage(message)),
+    });
     const bots: BotManager = new BotManager({
       logger: root.logger,
       apiUrl: discord.apiUrl,
@@ -117,7 +135,10 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
     await ensureBuilderFiles(config.agentsDir, path.join(PROJECT_ROOT, "agents"));
     // BoBB's OpenCode server, BoBB's login and the restore of every active bot run together;
     // messages that arrive early wait for their agent's OpenCode server.
-    const bobbReady = runtime.ensureAgent({ id: "bobb", name: "BoBB", persona: "", port: config.env.BOBB_OPENCODE_PORT, role: "bobb" }, keys.issue("bobb", "bobb"));
+    const bobbReady = runtime.ensureAgent(
+      { id: "bobb", name: "BoBB", persona: "", port: config.env.BOBB_OPENCODE_PORT, role: "bobb" },
+      keys.issue("bobb", "bobb"),
+    );
     const bobbOnline = bots.start({ agentId: "bobb", name: "BoBB", token: discord.bobbToken });
     await Promise.all([bobbReady, bobbOnline, activation.restoreAll()]);
     overrides.signal?.throwIfAborted();

@@ -46,7 +46,13 @@ export async function discordTarget(config: Config, root: RootLogger): Promise<D
     : control.createApplication("BoBB", { message_content_intent: true });
   const guildId = control.guildId();
   const botUserId = existing?.bot_user_id ?? (bobb as { bot_user_id?: string }).bot_user_id;
-  if (!control.guilds().find((g) => g.id === guildId)?.members.some((m) => m.id === botUserId)) control.addBotToGuild(guildId, bobb.application_id);
+  if (
+    !control
+      .guilds()
+      .find((g) => g.id === guildId)
+      ?.members.some((m) => m.id === botUserId)
+  )
+    control.addBotToGuild(guildId, bobb.application_id);
   root.secrets.add(bobb.token);
   return {
     apiUrl: `${sandbox.url}/api`,

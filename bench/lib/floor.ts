@@ -48,7 +48,10 @@ export async function opencodeFloor(world: World, dir: string, mode: Mode, bots:
     for (const bot of bots) {
       const now = new Date().toISOString();
       await files.write({ id: bot.agentId, name: bot.name, persona: bot.persona, port: 0, status: "active", created_at: now });
-      await runtime.ensureAgent({ id: bot.agentId, name: bot.name, persona: bot.persona, port: await getPort(), role: "child" }, `floor-key-${bot.index}-0123456789`);
+      await runtime.ensureAgent(
+        { id: bot.agentId, name: bot.name, persona: bot.persona, port: await getPort(), role: "child" },
+        `floor-key-${bot.index}-0123456789`,
+      );
     }
     const serverStartMs = round(performance.now() - began, 0);
     const sessions = [];

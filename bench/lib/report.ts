@@ -49,14 +49,41 @@ export function evaluateTargets(result: Omit<BenchResult, "targets">): Target[] 
   }
   for (const r of [shared, isolated]) {
     if (!r) continue;
-    out.push({ what: `${r.mode}: reply overhead p50 vs OpenCode's own`, target: "≤ 1.5×", measured: `${r.ratio.p50}× (${r.reply.total.p50} vs ${r.floor.prompt.p50} ms)`, met: r.ratio.p50 <= 1.5 });
-    out.push({ what: `${r.mode}: reply overhead p95 vs OpenCode's own`, target: "≤ 2×", measured: `${r.ratio.p95}× (${r.reply.total.p95} vs ${r.floor.prompt.p95} ms)`, met: r.ratio.p95 <= 2 });
+    out.push({
+      what: `${r.mode}: reply overhead p50 vs OpenCode's own`,
+      target: "≤ 1.5×",
+      measured: `${r.ratio.p50}× (${r.reply.total.p50} vs ${r.floor.prompt.p50} ms)`,
+      met: r.ratio.p50 <= 1.5,
+    });
+    out.push({
+      what: `${r.mode}: reply overhead p95 vs OpenCode's own`,
+      target: "≤ 2×",
+      measured: `${r.ratio.p95}× (${r.reply.total.p95} vs ${r.floor.prompt.p95} ms)`,
+      met: r.ratio.p95 <= 2,
+    });
   }
-  if (shared) out.push({ what: "shared: activation p50 (token DM → online)", target: "≤ 1500 ms", measured: `${shared.activation.p50} ms`, met: shared.activation.p50 <= 1500 });
-  if (isolated) out.push({ what: "isolated: activation p50 (token DM → online)", target: "≤ 6000 ms", measured: `${isolated.activation.p50} ms`, met: isolated.activation.p50 <= 6000 });
+  if (shared)
+    out.push({
+      what: "shared: activation p50 (token DM → online)",
+      target: "≤ 1500 ms",
+      measured: `${shared.activation.p50} ms`,
+      met: shared.activation.p50 <= 1500,
+    });
+  if (isolated)
+    out.push({
+      what: "isolated: activation p50 (token DM → online)",
+      target: "≤ 6000 ms",
+      measured: `${isolated.activation.p50} ms`,
+      met: isolated.activation.p50 <= 6000,
+    });
   if (shared) {
     const r = shared.restart;
-    out.push({ what: `shared: restart of ${r.bots} bots (SIGTERM → all answering)`, target: r.bots === 20 ? "≤ 10000 ms" : "≤ 10000 ms (for 20 bots)", measured: `${r.allAnsweringMs} ms`, met: r.bots === 20 ? r.allAnsweringMs <= 10_000 : null });
+    out.push({
+      what: `shared: restart of ${r.bots} bots (SIGTERM → all answering)`,
+      target: r.bots === 20 ? "≤ 10000 ms" : "≤ 10000 ms (for 20 bots)",
+      measured: `${r.allAnsweringMs} ms`,
+      met: r.bots === 20 ? r.allAnsweringMs <= 10_000 : null,
+    });
   }
   return out;
 }
@@ -81,7 +108,12 @@ export function markdown(r: BenchResult): string {
   for (const t of r.targets) lines.push(`| ${t.what} | ${t.target} | ${t.measured} | ${t.met === null ? "–" : t.met ? "yes" : "**no**"} |`);
   lines.push("");
 
-  lines.push("## Memory", "", "Total RSS of the supervisor plus every OpenCode process it started (read from /proc, children included), in MB, with N active child bots besides BoBB. A fresh supervisor per N; \"after prompt\" is after BoBB and every child answered one mention.", "");
+  lines.push(
+    "## Memory",
+    "",
+    'Total RSS of the supervisor plus every OpenCode process it started (read from /proc, children included), in MB, with N active child bots besides BoBB. A fresh supervisor per N; "after prompt" is after BoBB and every child answered one mention.',
+    "",
+  );
   lines.push(`| N | ${modes.map((mo) => `${mo} idle | ${mo} after prompt | ${mo} processes | ${mo} start → all online (ms)`).join(" | ")} |`);
   lines.push(`|---|${modes.map(() => "---|---|---|---").join("|")}|`);
   const ns = [...new Set(modes.flatMap((mo) => get(mo).memory.points.map((p) => p.n)))].sort((a, b) => a - b);
@@ -92,7 +124,10 @@ export function markdown(r: BenchResult): string {
     });
     lines.push(`| ${n} | ${cells.join(" | ")} |`);
   }
-  lines.push(`| **per extra bot** (least-squares slope) | ${modes.map((mo) => `**${get(mo).memory.marginalIdleMb}** | **${get(mo).memory.marginalAfterPromptMb}** | | `).join(" | ")} |`, "");
+  lines.push(
+    `| **per extra bot** (least-squares slope) | ${modes.map((mo) => `**${get(mo).memory.marginalIdleMb}** | **${get(mo).memory.marginalAfterPromptMb}** | | `).join(" | ")} |`,
+    "",
+  );
 
   lines.push(
     "## Reply overhead",
@@ -103,7 +138,9 @@ export function markdown(r: BenchResult): string {
   lines.push("| mode | messages | p50 | p95 | p99 | OpenCode's own p50 | p95 | p99 | ratio p50 | ratio p95 |", "|---|---|---|---|---|---|---|---|---|---|");
   for (const mo of modes) {
     const x = get(mo);
-    lines.push(`| ${mo} | ${x.reply.messages} | ${x.reply.total.p50} | ${x.reply.total.p95} | ${x.reply.total.p99} | ${x.floor.prompt.p50} | ${x.floor.prompt.p95} | ${x.floor.prompt.p99} | ${x.ratio.p50}× | ${x.ratio.p95}× |`);
+    lines.push(
+      `| ${mo} | ${x.reply.messages} | ${x.reply.total.p50} | ${x.reply.total.p95} | ${x.reply.total.p99} | ${x.floor.prompt.p50} | ${x.floor.prompt.p95} | ${x.floor.prompt.p99} | ${x.ratio.p50}× | ${x.ratio.p95}× |`,
+    );
   }
   lines.push("", "Breakdown (ms, p50 / p95):", "", "| mode | gateway | routing | context | OpenCode (bridge) | Discord post |", "|---|---|---|---|---|---|");
   for (const mo of modes) {
@@ -113,7 +150,12 @@ export function markdown(r: BenchResult): string {
   }
   lines.push("");
 
-  lines.push("## Activation", "", "Through the real intake path: an agent waits for its token, the human DMs the token to BoBB (validated with `GET /users/@me`, stored, signal file, reconciler, OpenCode config, Discord login).", "");
+  lines.push(
+    "## Activation",
+    "",
+    "Through the real intake path: an agent waits for its token, the human DMs the token to BoBB (validated with `GET /users/@me`, stored, signal file, reconciler, OpenCode config, Discord login).",
+    "",
+  );
   lines.push("| mode | runs | DM → BoBB's answer p50 | DM → bot online p50 | all runs (ms) |", "|---|---|---|---|---|");
   for (const mo of modes) {
     const a = get(mo).activation;
@@ -121,7 +163,12 @@ export function markdown(r: BenchResult): string {
   }
   lines.push("");
 
-  lines.push("## Restart", "", "SIGTERM to the supervisor → it exits with every OpenCode server → a new supervisor on the same files → every child bot has answered a mention.", "");
+  lines.push(
+    "## Restart",
+    "",
+    "SIGTERM to the supervisor → it exits with every OpenCode server → a new supervisor on the same files → every child bot has answered a mention.",
+    "",
+  );
   lines.push("| mode | bots | SIGTERM → exited | → BoBB online | → all online | → all answering |", "|---|---|---|---|---|---|");
   for (const mo of modes) {
     const x = get(mo).restart;
@@ -129,11 +176,21 @@ export function markdown(r: BenchResult): string {
   }
   lines.push("");
 
-  lines.push("## Loop bound", "", "Two bots whose model always mentions the other (through `send_message` with `mention_bots`). Then a second pair in another channel, stopped by a human's \"stop\" after three exchange messages.", "");
-  lines.push("| mode | bot-turn cap | messages until halted | first → halt (ms) | halt notice | messages after \"stop\" | \"stop\" → last bot message (ms) |", "|---|---|---|---|---|---|---|");
+  lines.push(
+    "## Loop bound",
+    "",
+    'Two bots whose model always mentions the other (through `send_message` with `mention_bots`). Then a second pair in another channel, stopped by a human\'s "stop" after three exchange messages.',
+    "",
+  );
+  lines.push(
+    '| mode | bot-turn cap | messages until halted | first → halt (ms) | halt notice | messages after "stop" | "stop" → last bot message (ms) |',
+    "|---|---|---|---|---|---|---|",
+  );
   for (const mo of modes) {
     const l = get(mo).loop;
-    lines.push(`| ${mo} | ${l.botTurnCap} | ${l.messagesUntilHalt} | ${l.haltAfterMs} | ${l.noticeSeen ? "yes" : "no"} | ${l.messagesAfterStop} | ${l.stopToLastMs} |`);
+    lines.push(
+      `| ${mo} | ${l.botTurnCap} | ${l.messagesUntilHalt} | ${l.haltAfterMs} | ${l.noticeSeen ? "yes" : "no"} | ${l.messagesAfterStop} | ${l.stopToLastMs} |`,
+    );
   }
   lines.push("");
   if (r.notes.length) lines.push("## Notes", "", ...r.notes.map((n) => `- ${n}`), "");

@@ -54,7 +54,14 @@ export interface MemoryPoint {
  * RSS of the supervisor and all its descendants idle, then after BoBB and every child has
  * answered one prompt. Returns the last supervisor still running (for the next scenarios).
  */
-export async function memory(world: World, dirs: RunDirs, mode: Mode, ns: number[], settleMs: number, log: (s: string) => void): Promise<{ points: MemoryPoint[]; last: SupervisorProcess }> {
+export async function memory(
+  world: World,
+  dirs: RunDirs,
+  mode: Mode,
+  ns: number[],
+  settleMs: number,
+  log: (s: string) => void,
+): Promise<{ points: MemoryPoint[]; last: SupervisorProcess }> {
   const points: MemoryPoint[] = [];
   let last: SupervisorProcess | undefined;
   for (const [i, n] of ns.entries()) {
@@ -66,8 +73,18 @@ export async function memory(world: World, dirs: RunDirs, mode: Mode, ns: number
     await sup.alive(promptAll(world, [world.bobb.userId, ...bots.map((b) => b.userId)]));
     await sleep(settleMs);
     const after = await sup.rss();
-    points.push({ n, processes, readyMs, idleMb: mb(idle.total), afterPromptMb: mb(after.total), supervisorIdleMb: mb(idle.supervisor), supervisorAfterPromptMb: mb(after.supervisor) });
-    log(`${mode} N=${n}: ready in ${readyMs} ms, ${processes} processes, idle ${mb(idle.total)} MB (supervisor ${mb(idle.supervisor)}), after one prompt each ${mb(after.total)} MB (supervisor ${mb(after.supervisor)})`);
+    points.push({
+      n,
+      processes,
+      readyMs,
+      idleMb: mb(idle.total),
+      afterPromptMb: mb(after.total),
+      supervisorIdleMb: mb(idle.supervisor),
+      supervisorAfterPromptMb: mb(after.supervisor),
+    });
+    log(
+      `${mode} N=${n}: ready in ${readyMs} ms, ${processes} processes, idle ${mb(idle.total)} MB (supervisor ${mb(idle.supervisor)}), after one prompt each ${mb(after.total)} MB (supervisor ${mb(after.supervisor)})`,
+    );
     if (i === ns.length - 1) last = sup;
     else await sup.stop();
   }
@@ -157,7 +174,9 @@ export async function activation(world: World, sup: SupervisorProcess, runs: num
     if (created.status !== 201) throw new Error(`could not create ${name}: ${JSON.stringify(created.json)}`);
     const app = world.newApplication(name);
     const posted = world.post(dm, app.token);
-    const accepted = await sup.alive(waitFor(() => world.botMessagesSince(dm, posted.at).find((m) => m.authorId === world.bobb.userId), 60_000, "BoBB's answer to the token", 2));
+    const accepted = await sup.alive(
+      waitFor(() => world.botMessagesSince(dm, posted.at).find((m) => m.authorId === world.bobb.userId), 60_000, "BoBB's answer to the token", 2),
+    );
     await sup.alive(waitFor(() => world.online(app.userId), 60_000, `${name} online`, 2));
     const online = performance.now() - posted.at;
     onlineMs.push(round(online, 0));
@@ -201,7 +220,16 @@ export async function restart(world: World, sup: SupervisorProcess, bots: BenchB
     }
   });
   const answered = await Promise.all(answers);
-  return { figures: { bots: bots.length, exitMs: round(exitMs, 0), bobbOnlineMs: await bobb, allOnlineMs: Math.max(...onlineAt), allAnsweringMs: Math.max(...answered) }, sup: next };
+  return {
+    figures: {
+      bots: bots.length,
+      exitMs: round(exitMs, 0),
+      bobbOnlineMs: await bobb,
+      allOnlineMs: Math.max(...onlineAt),
+      allAnsweringMs: Math.max(...answered),
+    },
+    sup: next,
+  };
 }
 
 export interface LoopFigures {
@@ -222,7 +250,9 @@ const channelOf = (v: RequestView) => /Channel ID: (\d+)/.exec(v.lastUser)?.[1] 
 /** Two bots whose model always mentions the other (through send_message with mention_bots). */
 function adversarialRules(a: BenchBot, b: BenchBot): Rule[] {
   const me = (bot: BenchBot) => `You are **${bot.name}**`;
-  const attack = (other: BenchBot) => (v: RequestView) => ({ toolCalls: [{ name: "send_message", args: { channel_id: channelOf(v), content: "You are wrong!", mention_bots: [other.name] } }] });
+  const attack = (other: BenchBot) => (v: RequestView) => ({
+    toolCalls: [{ name: "send_message", args: { channel_id: channelOf(v), content: "You are wrong!", mention_bots: [other.name] } }],
+  });
   return [
     { name: "loop-quiet", system: me(a), after: "tool", reply: "" },
     { name: "loop-quiet", system: me(b), after: "tool", reply: "" },
@@ -235,10 +265,17 @@ function adversarialRules(a: BenchBot, b: BenchBot): Rule[] {
 export async function loopBound(world: World, sup: SupervisorProcess, bots: BenchBot[]): Promise<LoopFigures> {
   const [a, b, c, d] = bots as [BenchBot, BenchBot, BenchBot, BenchBot];
   const quietFor = async (channel: string, since: number, ms: number) => {
-    await sup.alive(waitFor(() => {
-      const last = world.botMessagesSince(channel, since).at(-1)?.at ?? since;
-      return performance.now() - last > ms;
-    }, 120_000, "the channel to go quiet", 50));
+    await sup.alive(
+      waitFor(
+        () => {
+          const last = world.botMessagesSince(channel, since).at(-1)?.at ?? since;
+          return performance.now() - last > ms;
+        },
+        120_000,
+        "the channel to go quiet",
+        50,
+      ),
+    );
   };
   try {
     world.model.setRules([...adversarialRules(a, b), ...adversarialRules(c, d), ...PLAIN_RULES]);
@@ -250,7 +287,14 @@ export async function loopBound(world: World, sup: SupervisorProcess, bots: Benc
     const notice = seen.find((m) => /paused/i.test(m.content));
     const general = world.general;
     const second = world.post(general, `<@${c.userId}> argue with ${d.name} forever`);
-    await sup.alive(waitFor(() => world.botMessagesSince(general, second.at).filter((m) => m.content.includes("You are wrong!")).length >= 3, 60_000, "three exchange messages", 1));
+    await sup.alive(
+      waitFor(
+        () => world.botMessagesSince(general, second.at).filter((m) => m.content.includes("You are wrong!")).length >= 3,
+        60_000,
+        "three exchange messages",
+        1,
+      ),
+    );
     const stop = world.post(general, "stop");
     await quietFor(general, stop.at, 4000);
     const afterStop = world.botMessagesSince(general, stop.at).filter((m) => m.authorId === c.userId || m.authorId === d.userId);

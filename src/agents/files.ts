@@ -51,7 +51,13 @@ export function isGenerated(content: string): boolean {
 /** Copies BoBB's shipped AGENTS.md into an agents directory that lacks it (a custom BOBB_AGENTS_DIR). */
 export async function ensureBuilderFiles(agentsDir: string, shippedDir: string): Promise<void> {
   const target = path.join(agentsDir, "bobb", "AGENTS.md");
-  if (await readFile(target, "utf8").then(() => true, () => false)) return;
+  if (
+    await readFile(target, "utf8").then(
+      () => true,
+      () => false,
+    )
+  )
+    return;
   await mkdir(path.dirname(target), { recursive: true });
   await writeFileAtomic(target, await readFile(path.join(shippedDir, "bobb", "AGENTS.md"), "utf8"), 0o644);
 }

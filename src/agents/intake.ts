@@ -1,6 +1,15 @@
 import type { Logger } from "../log/index.js";
 import { findTokens, redactTokens } from "../log/index.js";
-import { agentUsingToken, findByName, pendingAgents, withToken, failedToStart, type Agent, type RegistryChange, type RegistryStore } from "../registry/index.js";
+import {
+  agentUsingToken,
+  findByName,
+  pendingAgents,
+  withToken,
+  failedToStart,
+  type Agent,
+  type RegistryChange,
+  type RegistryStore,
+} from "../registry/index.js";
 import type { NoteBoard } from "../discord/index.js";
 import { IntakeError } from "./errors.js";
 import type { IntakeMessage } from "./ports.js";

@@ -5,7 +5,8 @@ export const INTAKE_TEXT = {
   unreachable: "I could not reach Discord to check that token. Nothing was stored; please send it again in a minute.",
   noPending: "Thanks, but I have no bot waiting for a token from you. Mention me in a channel and ask me to create one first. Nothing was stored.",
   inUse: (name: string) => `That token's bot is already connected as **${name}**. Create a new application for a new bot. Nothing was stored.`,
-  which: (names: string[]) => `You have ${names.length} bots waiting for a token: ${names.map((n) => `**${n}**`).join(", ")}. Which one is this token for? Reply with its name.`,
+  which: (names: string[]) =>
+    `You have ${names.length} bots waiting for a token: ${names.map((n) => `**${n}**`).join(", ")}. Which one is this token for? Reply with its name.`,
   whichAgain: (names: string[]) => `I did not recognise that name. Reply with one of: ${names.map((n) => `**${n}**`).join(", ")} (or "cancel").`,
   cancelled: "OK, I dropped that token without storing it.",
   activated: (name: string, tag: string, invite: string) =>

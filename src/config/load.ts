@@ -48,11 +48,7 @@ export function loadConfig(raw: Record<string, string | undefined>, cwd: string 
       `invalid BOBB_API_HOST (got "${env.BOBB_API_HOST}"): expected a loopback address such as 127.0.0.1; set BOBB_API_ALLOW_REMOTE=true to expose the tool API on purpose`,
     );
   }
-  const modelSource: ModelSource = env.BOBB_MODEL_BASE_URL
-    ? "openai-compatible"
-    : env.ANTHROPIC_API_KEY
-      ? "anthropic"
-      : "demo";
+  const modelSource: ModelSource = env.BOBB_MODEL_BASE_URL ? "openai-compatible" : env.ANTHROPIC_API_KEY ? "anthropic" : "demo";
   return Object.freeze({
     env: Object.freeze(env),
     dataDir: path.resolve(cwd, env.BOBB_DATA_DIR),

@@ -1,8 +1,14 @@
 import { z } from "zod";
 
 const port = (fallback: number) =>
-  z.coerce.number({ error: "a port number from 1 to 65535" }).int("a port number from 1 to 65535").min(1, "a port from 1 to 65535").max(65535, "a port from 1 to 65535").default(fallback);
-const ms = (fallback: number, min = 0) => z.coerce.number({ error: "a whole number of milliseconds" }).int("a whole number of milliseconds").min(min, `at least ${min} ms`).default(fallback);
+  z.coerce
+    .number({ error: "a port number from 1 to 65535" })
+    .int("a port number from 1 to 65535")
+    .min(1, "a port from 1 to 65535")
+    .max(65535, "a port from 1 to 65535")
+    .default(fallback);
+const ms = (fallback: number, min = 0) =>
+  z.coerce.number({ error: "a whole number of milliseconds" }).int("a whole number of milliseconds").min(min, `at least ${min} ms`).default(fallback);
 const count = (fallback: number, min = 1) => z.coerce.number({ error: "a whole number" }).int("a whole number").min(min, `at least ${min}`).default(fallback);
 const flag = z
   .enum(["true", "false", "1", "0", "yes", "no", ""], { error: "true or false" })
@@ -35,10 +41,17 @@ export const envSchema = z.object({
   BOBB_DATA_DIR: z.string().min(1).default("data"),
   BOBB_REGISTRY_PATH: z.string().min(1).default("registry.json"),
   BOBB_AGENTS_DIR: z.string().min(1).default("agents"),
-  LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"], { error: "one of trace, debug, info, warn, error, fatal, silent" }).default("info"),
+  LOG_LEVEL: z
+    .enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"], { error: "one of trace, debug, info, warn, error, fatal, silent" })
+    .default("info"),
   // OpenCode
   BOBB_OPENCODE_MODE: z.enum(["isolated", "shared"], { error: "isolated or shared" }).default("isolated"),
-  BOBB_MODEL: optionalText.pipe(z.string().regex(/^[\w.-]+\/[\w.:@-]+$/, "provider/model, e.g. anthropic/claude-sonnet-4-20250514").optional()),
+  BOBB_MODEL: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[\w.-]+\/[\w.:@-]+$/, "provider/model, e.g. anthropic/claude-sonnet-4-20250514")
+      .optional(),
+  ),
   BOBB_MODEL_BASE_URL: optionalUrl,
   BOBB_MODEL_API_KEY: optionalText,
   BOBB_PROMPT_TIMEOUT: ms(120_000, 1000),

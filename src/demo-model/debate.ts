@@ -74,7 +74,11 @@ export function mentionedBots(text: string, knownBots: readonly string[] = []): 
 
 /** This bot's name as the context's `You are:` line shows it. */
 function selfName(prompt: string, fallback: string): string {
-  return header(prompt, "You are")?.replace(/\s*\(@[^)]*\)\s*$/, "").trim() || fallback;
+  return (
+    header(prompt, "You are")
+      ?.replace(/\s*\(@[^)]*\)\s*$/, "")
+      .trim() || fallback
+  );
 }
 
 /** A demo debate step: a send_message call that tags the other bot, or a plain line (no tag). */
@@ -117,7 +121,10 @@ export function debateTurn(view: RequestView, self: { name: string; persona: str
   if (lower(opener) !== lower(me)) return { kind: "plain", text: `Bring it on, ${opener}! Speaking as ${stance}, I'm ready to argue "${topic}". ${DEMO_MARK}` };
   const replyTo = messageId(prompt);
   const line = `${openingLine({ stance, topic })} ${DEMO_MARK}`;
-  return { kind: "tag", call: { name: "send_message", args: { channel_id: channelId, content: line, mention_bots: others, ...(replyTo ? { reply_to: replyTo } : {}) } } };
+  return {
+    kind: "tag",
+    call: { name: "send_message", args: { channel_id: channelId, content: line, mention_bots: others, ...(replyTo ? { reply_to: replyTo } : {}) } },
+  };
 }
 
 function messageId(prompt: string): string | undefined {
@@ -138,7 +145,11 @@ function topicOf(text: string, names: readonly string[]): string {
 
 /** What the bot is, from its persona ("Chef Bot is a chef bot that only cooks Italian." → "a chef bot that only cooks Italian"). */
 function stanceOf(name: string, persona: string): string {
-  const first = persona.split(/(?<=[.!?])\s/)[0]?.replace(/[.!?]+$/, "").trim() ?? "";
+  const first =
+    persona
+      .split(/(?<=[.!?])\s/)[0]
+      ?.replace(/[.!?]+$/, "")
+      .trim() ?? "";
   const stance = first.replace(new RegExp(`^${escapeRegExp(name)}\\s+(is|are)\\s+`, "i"), "").trim();
   if (!stance) return `${name}`;
   return stance.charAt(0).toLowerCase() + stance.slice(1);

@@ -85,7 +85,12 @@ function childTurn(view: RequestView): Reply {
   const from = author(view.lastUser);
   // The context shows mentions as "@Name"; quoting the bot's own name back reads oddly.
   const own = new RegExp(`@${escapeRegExp(name)}`, "gi");
-  const quote = content.replace(/<@!?\d+>/g, "").replace(own, "").replace(/\s+/g, " ").trim().slice(0, 80);
+  const quote = content
+    .replace(/<@!?\d+>/g, "")
+    .replace(own, "")
+    .replace(/\s+/g, " ")
+    .trim()
+    .slice(0, 80);
   const flavour = persona ? ` ${persona.split(/(?<=[.!?])\s/)[0]}` : "";
   const greeting = from?.bot ? `Good point, ${from.name}!` : from ? `Hey ${from.name}!` : "Hey!";
   return `${greeting} ${name} here ${DEMO_MARK}.${flavour}${quote ? ` About "${quote}": I'm on it.` : ""}`.trim();
@@ -99,7 +104,12 @@ export function demoRules(): Rule[] {
     // The message went out through send_message: no second copy as the final text.
     { name: "demo: child after send", after: "tool", when: (v) => child(v) && sentMessage(v), reply: "" },
     { name: "demo: child after tool", after: "tool", reply: (v) => childTurn(v) },
-    { name: "demo: debate reply", when: (v) => child(v) && author(v.lastUser)?.bot === true && debateOf(v) !== undefined, delayMs: DEBATE_PACE_MS, reply: debateReply },
+    {
+      name: "demo: debate reply",
+      when: (v) => child(v) && author(v.lastUser)?.bot === true && debateOf(v) !== undefined,
+      delayMs: DEBATE_PACE_MS,
+      reply: debateReply,
+    },
     { name: "demo: debate opener", when: (v) => child(v) && debateOf(v)?.kind === "tag", reply: debateReply },
     { name: "demo: debate ready", when: (v) => child(v) && debateOf(v)?.kind === "plain", reply: debateReply },
     { name: "demo: bobb", reply: (v) => (isBobb(v) ? bobbTurn(v) : childTurn(v)) },

@@ -18,9 +18,7 @@ export const chatRequestSchema = z.looseObject({
   model: z.string(),
   messages: z.array(message).min(1),
   stream: z.boolean().optional(),
-  tools: z
-    .array(z.looseObject({ type: z.string().optional(), function: z.looseObject({ name: z.string() }).optional() }))
-    .optional(),
+  tools: z.array(z.looseObject({ type: z.string().optional(), function: z.looseObject({ name: z.string() }).optional() })).optional(),
 });
 
 export type ChatRequest = z.output<typeof chatRequestSchema>;
@@ -55,7 +53,10 @@ export function textOf(content: ChatMessage["content"]): string {
 /** Builds the view rules match on. */
 export function viewOf(request: ChatRequest, agent: string | undefined): RequestView {
   const messages = request.messages;
-  const system = messages.filter((m) => m.role === "system").map((m) => textOf(m.content)).join("\n");
+  const system = messages
+    .filter((m) => m.role === "system")
+    .map((m) => textOf(m.content))
+    .join("\n");
   let lastUserIndex = -1;
   for (let i = messages.length - 1; i >= 0; i--) {
     if (messages[i]!.role === "user") {
@@ -129,9 +130,7 @@ export function streamChunks(answer: Answer, model: string): Record<string, unkn
     out.push(
       chunk(
         {
-          tool_calls: [
-            { index, id: `call_${randomUUID().slice(0, 8)}`, type: "function", function: { name: c.name, arguments: JSON.stringify(c.args) } },
-          ],
+          tool_calls: [{ index, id: `call_${randomUUID().slice(0, 8)}`, type: "function", function: { name: c.name, arguments: JSON.stringify(c.args) } }],
         },
         null,
       ),

@@ -4,10 +4,7 @@ import type { Answer, RequestView } from "./protocol.js";
 export type Matcher = string | RegExp;
 
 /** What a rule answers: plain text, tool calls (optionally with text), or an HTTP error. */
-export type Reply =
-  | string
-  | { text?: string; toolCalls?: { name: string; args: Record<string, unknown> }[] }
-  | { error: { status: number; message: string } };
+export type Reply = string | { text?: string; toolCalls?: { name: string; args: Record<string, unknown> }[] } | { error: { status: number; message: string } };
 
 /** One scripted behaviour: the first rule whose conditions all hold answers the request. */
 export interface Rule {
@@ -37,8 +34,7 @@ export interface Rule {
 
 /** The decision for one request. */
 export type Decision =
-  | { kind: "answer"; answer: Answer; delayMs: number; rule: string }
-  | { kind: "error"; status: number; message: string; delayMs: number; rule: string };
+  { kind: "answer"; answer: Answer; delayMs: number; rule: string } | { kind: "error"; status: number; message: string; delayMs: number; rule: string };
 
 /** True when the matcher accepts the text. */
 export function matches(matcher: Matcher | undefined, text: string): boolean {

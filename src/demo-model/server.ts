@@ -76,8 +76,7 @@ export async function createScriptedModel(options: ScriptedModelOptions = {}): P
   const choose = (view: RequestView): Decision => {
     if (isHousekeeping(view)) return { kind: "answer", answer: { text: "Demo chat", toolCalls: [] }, delayMs: 0, rule: "housekeeping" };
     return (
-      book.pick(view) ??
-      fallback.pick(view) ?? { kind: "answer", answer: { text: `(no rule matched) ${DEMO_MARK}`, toolCalls: [] }, delayMs: 0, rule: "none" }
+      book.pick(view) ?? fallback.pick(view) ?? { kind: "answer", answer: { text: `(no rule matched) ${DEMO_MARK}`, toolCalls: [] }, delayMs: 0, rule: "none" }
     );
   };
 

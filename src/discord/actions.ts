@@ -28,7 +28,10 @@ export class BotActions implements DiscordActions {
     for (const name of request.mention_bots ?? []) {
       const target = this.directory.byName(name);
       if (!target?.userId) {
-        const known = this.directory.all().filter((b) => b.userId !== selfId).map((b) => b.name);
+        const known = this.directory
+          .all()
+          .filter((b) => b.userId !== selfId)
+          .map((b) => b.name);
         throw new DiscordSideError("UNKNOWN_BOT_NAME", `no bot named "${name}"; bots you can mention: ${known.join(", ") || "none"}`);
       }
       if (target.userId === selfId) {
@@ -79,7 +82,9 @@ function describeDiscordError(err: unknown, channelId: string): DiscordSideError
     return new DiscordSideError("CHANNEL_NOT_FOUND", `channel ${channelId} does not exist`, { cause: err });
   }
   // A 403 without Discord's JSON body arrives as an HTTPError.
-  const forbidden = (err instanceof DiscordAPIError && err.code === RESTJSONErrorCodes.MissingPermissions) || ((err instanceof DiscordAPIError || err instanceof HTTPError) && err.status === 403);
+  const forbidden =
+    (err instanceof DiscordAPIError && err.code === RESTJSONErrorCodes.MissingPermissions) ||
+    ((err instanceof DiscordAPIError || err instanceof HTTPError) && err.status === 403);
   if (forbidden) return new DiscordSideError("DISCORD_FORBIDDEN", `the bot lacks permission to post in channel ${channelId}`, { cause: err });
   return new DiscordSideError("DISCORD_ERROR", `Discord refused the message: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
 }

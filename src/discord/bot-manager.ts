@@ -131,7 +131,8 @@ export class BotManager extends EventEmitter<BotManagerEvents> {
 
 function describeLoginError(err: unknown): { code: BotLoginErrorCode; reason: string } {
   const djs = err instanceof DiscordjsError ? err.code : undefined;
-  if (djs === DiscordjsErrorCodes.TokenInvalid || (err instanceof DiscordAPIError && err.status === 401)) return { code: "TOKEN_REJECTED", reason: "Discord rejected the token" };
+  if (djs === DiscordjsErrorCodes.TokenInvalid || (err instanceof DiscordAPIError && err.status === 401))
+    return { code: "TOKEN_REJECTED", reason: "Discord rejected the token" };
   // @discordjs/ws rejects the login on close code 4014 with a plain Error("Used disallowed intents"), no code.
   if (djs === DiscordjsErrorCodes.DisallowedIntents || (err instanceof Error && /disallowed intents/i.test(err.message))) {
     return { code: "DISALLOWED_INTENTS", reason: DISALLOWED_INTENTS };

@@ -1,6 +1,15 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { CONTENT_MAX, formatAge, formatMessageContext, HISTORY_LINE_MAX, resolveMentions, type ContextUser, type HistoryMessage, type MessageContextInput } from "./context.js";
+import {
+  CONTENT_MAX,
+  formatAge,
+  formatMessageContext,
+  HISTORY_LINE_MAX,
+  resolveMentions,
+  type ContextUser,
+  type HistoryMessage,
+  type MessageContextInput,
+} from "./context.js";
 
 const NOW = Date.UTC(2026, 0, 1, 12, 0, 0);
 const MIN = 60_000;
@@ -66,7 +75,12 @@ describe("formatMessageContext", () => {
         { author: chris, content: "<@999> <@!888> debate about trade policy", at: NOW - 5 * MIN },
       ],
       now: NOW,
-      names: { users: new Map([["999", "Trump"], ["888", "Biden"]]) },
+      names: {
+        users: new Map([
+          ["999", "Trump"],
+          ["888", "Biden"],
+        ]),
+      },
     });
     const start = lines(out).indexOf("--- Recent Channel History ---");
     expect(lines(out).slice(start, start + 5)).toEqual([

@@ -50,7 +50,13 @@ export class Conversations {
     const fromBot = message.author.bot || message.webhookId !== null;
     const stop = !fromBot && isStopCommand(message.content);
     if (this.#firstSighting(message.id) && message.guildId) {
-      governor.observe({ channelId: message.channelId, authorId: message.author.id, isBot: fromBot, mentionedBotIds: mentionedBotIds(message.content, directory), isStopCommand: stop });
+      governor.observe({
+        channelId: message.channelId,
+        authorId: message.author.id,
+        isBot: fromBot,
+        mentionedBotIds: mentionedBotIds(message.content, directory),
+        isStopCommand: stop,
+      });
     }
     if (message.author.id === bot.client.user.id) return;
     if (stop) return this.#stop(message.channelId, conversationKey(message));
@@ -110,7 +116,14 @@ export class Conversations {
       await this.#reply(bot, message, turn, result.text);
       // One line per reply with where the time went (operators, `npm run bench`).
       log.info(
-        { message: message.id, gatewayMs: received - message.createdTimestamp, routeMs: began - received, contextMs: asked - began, opencodeMs: answered - asked, postMs: Date.now() - answered },
+        {
+          message: message.id,
+          gatewayMs: received - message.createdTimestamp,
+          routeMs: began - received,
+          contextMs: asked - began,
+          opencodeMs: answered - asked,
+          postMs: Date.now() - answered,
+        },
         "replied",
       );
     } catch (err) {

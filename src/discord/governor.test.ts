@@ -11,7 +11,12 @@ const HUMAN = "9";
 function setup(options: Omit<GovernorOptions, "now"> = {}) {
   let t = 1_000_000;
   const gov = new ChannelGovernor({ ...options, now: () => t });
-  const clock = { advance: (ms: number) => (t += ms), get now() { return t; } };
+  const clock = {
+    advance: (ms: number) => (t += ms),
+    get now() {
+      return t;
+    },
+  };
   const bot = (from: string, to: string[] = [], channelId = CH) => gov.observe({ channelId, authorId: from, isBot: true, mentionedBotIds: to });
   const human = (mentions: string[] = [], channelId = CH, isStopCommand = false) =>
     gov.observe({ channelId, authorId: HUMAN, isBot: false, mentionedBotIds: mentions, ...(isStopCommand ? { isStopCommand } : {}) });
@@ -82,7 +87,11 @@ describe("ChannelGovernor", () => {
     const first = env.ask(A, B);
     expect(first).toMatchObject({ allowed: false, reason: "bot-turn-cap" });
     expect(first.allowed === false && first.notice).toBeTruthy();
-    for (const [f, t] of [[A, B], [B, A], [C, D]] as const) {
+    for (const [f, t] of [
+      [A, B],
+      [B, A],
+      [C, D],
+    ] as const) {
       const v = env.ask(f, t);
       expect(v).toEqual({ allowed: false, reason: "bot-turn-cap" });
     }

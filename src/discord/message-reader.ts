@@ -20,8 +20,7 @@ export function conversationKey(message: Message): string {
  */
 export async function loadHistory(message: Message, directory: BotDirectory, fetched: Set<string>): Promise<HistoryMessage[]> {
   const channel = message.channel;
-  const before = () =>
-    [...channel.messages.cache.values()].filter((m) => m.id !== message.id && m.createdTimestamp <= message.createdTimestamp);
+  const before = () => [...channel.messages.cache.values()].filter((m) => m.id !== message.id && m.createdTimestamp <= message.createdTimestamp);
   let earlier = before();
   if (earlier.length < HISTORY_LIMIT && !fetched.has(channel.id)) {
     fetched.add(channel.id);

@@ -7,7 +7,12 @@ export type BrainErrorCode = (typeof BRAIN_ERROR_CODES)[number];
 
 /** What the Discord side needs from the agent runtime (the OpenCode bridge satisfies it); it fails with a `CodedError<BrainErrorCode>`. */
 export interface AgentBrain {
-  prompt(agentId: string, conversationKey: string, text: string, options: { signal?: AbortSignal; usedTools?: boolean }): Promise<{ text: string; usedTools: string[] }>;
+  prompt(
+    agentId: string,
+    conversationKey: string,
+    text: string,
+    options: { signal?: AbortSignal; usedTools?: boolean },
+  ): Promise<{ text: string; usedTools: string[] }>;
   abort(agentId: string, conversationKey: string): Promise<void>;
 }
 

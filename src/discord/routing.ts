@@ -37,14 +37,7 @@ export interface RouteInput {
 export type RouteAction = "answer" | "context" | "ignore";
 
 export type RouteReason =
-  | "own-message"
-  | "system-message"
-  | "dm-from-human"
-  | "dm-from-bot"
-  | "mentioned-by-human"
-  | "mentioned-by-bot"
-  | "governor-refused"
-  | "not-mentioned";
+  "own-message" | "system-message" | "dm-from-human" | "dm-from-bot" | "mentioned-by-human" | "mentioned-by-bot" | "governor-refused" | "not-mentioned";
 
 export interface RouteDecision {
   action: RouteAction;

@@ -19,12 +19,50 @@ export const BOBB_TOOLS = [...CHILD_TOOLS, "create_agent", "list_agents", "get_a
  * execute behind experimental flags); the rest are names older or newer versions use.
  */
 export const BUILTIN_TOOLS = [
-  "bash", "read", "glob", "grep", "edit", "write", "task", "webfetch", "todowrite", "websearch", "skill", "apply_patch", "question", "lsp", "plan_enter", "plan_exit", "execute",
-  "list", "patch", "multiedit", "todoread", "codesearch", "batch",
+  "bash",
+  "read",
+  "glob",
+  "grep",
+  "edit",
+  "write",
+  "task",
+  "webfetch",
+  "todowrite",
+  "websearch",
+  "skill",
+  "apply_patch",
+  "question",
+  "lsp",
+  "plan_enter",
+  "plan_exit",
+  "execute",
+  "list",
+  "patch",
+  "multiedit",
+  "todoread",
+  "codesearch",
+  "batch",
 ] as const;
 
 /** Permission keys OpenCode knows; all denied, so even a re-enabled tool could not act. */
-const DENIED_PERMISSIONS = ["read", "edit", "glob", "grep", "list", "bash", "task", "external_directory", "todowrite", "question", "webfetch", "websearch", "codesearch", "lsp", "skill", "doom_loop"];
+const DENIED_PERMISSIONS = [
+  "read",
+  "edit",
+  "glob",
+  "grep",
+  "list",
+  "bash",
+  "task",
+  "external_directory",
+  "todowrite",
+  "question",
+  "webfetch",
+  "websearch",
+  "codesearch",
+  "lsp",
+  "skill",
+  "doom_loop",
+];
 
 /** Replaces OpenCode's coding-assistant system prompt: agents are chat personas. */
 const CHAT_PROMPT = [

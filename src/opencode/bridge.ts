@@ -79,7 +79,13 @@ export class Bridge {
     if (lane.running && lane.waiting.size >= this.#o.queueLimit) {
       return Promise.reject(new BridgeError("BUSY", `agent "${agentId}" is busy in this conversation (${lane.waiting.size} prompts already waiting)`));
     }
-    const job: Job = { text, timeoutMs: options.timeoutMs ?? this.#o.promptTimeoutMs, usedTools: options.usedTools ?? true, controller: new AbortController(), dequeue: new AbortController() };
+    const job: Job = {
+      text,
+      timeoutMs: options.timeoutMs ?? this.#o.promptTimeoutMs,
+      usedTools: options.usedTools ?? true,
+      controller: new AbortController(),
+      dequeue: new AbortController(),
+    };
     // Fire and forget: #cancel never rejects (the server-side abort swallows its own failure).
     const onAbort = () => void this.#cancel(lane, job, "ABORTED");
     signal?.addEventListener("abort", onAbort, { once: true });
@@ -152,7 +158,9 @@ export class Bridge {
       const reason = job.controller.signal.reason as unknown;
       if (reason === "TIMEOUT") throw new BridgeError("TIMEOUT", `agent "${agentId}" did not answer within ${job.timeoutMs} ms`);
       if (reason === "ABORTED") throw new BridgeError("ABORTED", "the prompt was aborted");
-      throw error instanceof BridgeError ? error : new BridgeError("PROMPT_FAILED", `agent "${agentId}" could not answer: ${describe(error)}`, { cause: error });
+      throw error instanceof BridgeError
+        ? error
+        : new BridgeError("PROMPT_FAILED", `agent "${agentId}" could not answer: ${describe(error)}`, { cause: error });
     } finally {
       clearTimeout(timer);
     }

@@ -5,7 +5,22 @@ import { writeIfChanged } from "./files.js";
 import { modelEnv, type ModelSettings } from "./model.js";
 
 /** Variables of ours an OpenCode server may inherit; everything else (Discord token, admin key…) stays out. */
-const INHERITED = ["PATH", "LANG", "LC_ALL", "TZ", "TMPDIR", "TEMP", "TMP", "SYSTEMROOT", "http_proxy", "https_proxy", "no_proxy", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY"];
+const INHERITED = [
+  "PATH",
+  "LANG",
+  "LC_ALL",
+  "TZ",
+  "TMPDIR",
+  "TEMP",
+  "TMP",
+  "SYSTEMROOT",
+  "http_proxy",
+  "https_proxy",
+  "no_proxy",
+  "HTTP_PROXY",
+  "HTTPS_PROXY",
+  "NO_PROXY",
+];
 
 /** Switches that keep a server light and offline: no updates, no downloads, nothing from the user's own setup. */
 const QUIET_FLAGS = {

@@ -54,7 +54,11 @@ class Runtime extends EventEmitter<OpencodeRuntimeEvents> implements OpencodeRun
   constructor(options: OpencodeRuntimeOptions) {
     super();
     const { promptTimeoutMs, queueLimit, command, ...shared } = options;
-    this.#manager = new ServerManager({ ...shared, command: resolveOpencodeCommand(command), onFailure: (agentId, message) => this.emit("failure", agentId, message) });
+    this.#manager = new ServerManager({
+      ...shared,
+      command: resolveOpencodeCommand(command),
+      onFailure: (agentId, message) => this.emit("failure", agentId, message),
+    });
     const store = new SessionStore(path.join(opencodeHome(options.dataDir), `sessions-${options.mode}.json`));
     this.#bridge = new Bridge({ servers: this.#manager, store, queueLimit, promptTimeoutMs, logger: options.logger });
     const manager = this.#manager;

@@ -78,7 +78,19 @@ export class ServerPool {
 
   /** Starts a server; its `ready` settles when it is healthy. */
   newSlot(name: string, port: number, cwd: string, env: Record<string, string>): Slot {
-    const slot: Slot = { name, port, cwd, env, server: this.#server(name, port, cwd, env), agents: new Set(), ready: Promise.resolve(), failures: 0, restarts: 0, failed: undefined, timer: undefined };
+    const slot: Slot = {
+      name,
+      port,
+      cwd,
+      env,
+      server: this.#server(name, port, cwd, env),
+      agents: new Set(),
+      ready: Promise.resolve(),
+      failures: 0,
+      restarts: 0,
+      failed: undefined,
+      timer: undefined,
+    };
     slot.ready = this.#startSlot(slot);
     slot.ready.catch(() => undefined);
     this.#slots.set(name, slot);
@@ -95,7 +107,10 @@ export class ServerPool {
   async warmUp(slot: Slot, dir: string, agentId: string): Promise<void> {
     const { data, response } = await slot.server.client().tool.ids({ query: { directory: dir }, signal: AbortSignal.timeout(this.#o.healthTimeoutMs) });
     if (!(data ?? []).includes("send_message")) {
-      throw new BridgeError("AGENT_UNAVAILABLE", `OpenCode did not load the tools of agent "${agentId}" (HTTP ${response.status})${slot.server.stderrTail ? `; last stderr lines:\n${slot.server.stderrTail}` : ""}`);
+      throw new BridgeError(
+        "AGENT_UNAVAILABLE",
+        `OpenCode did not load the tools of agent "${agentId}" (HTTP ${response.status})${slot.server.stderrTail ? `; last stderr lines:\n${slot.server.stderrTail}` : ""}`,
+      );
     }
   }
 
@@ -130,7 +145,17 @@ export class ServerPool {
 
   #server(name: string, port: number, cwd: string, env: Record<string, string>): OpencodeServer {
     const { command, healthTimeoutMs, secrets } = this.#o;
-    return new OpencodeServer({ name, command, cwd, port, env, healthTimeoutMs, logger: this.#log.child({ agent: name }), ...(secrets ? { secrets } : {}), ...(this.#o.pids ? { pids: this.#o.pids } : {}) });
+    return new OpencodeServer({
+      name,
+      command,
+      cwd,
+      port,
+      env,
+      healthTimeoutMs,
+      logger: this.#log.child({ agent: name }),
+      ...(secrets ? { secrets } : {}),
+      ...(this.#o.pids ? { pids: this.#o.pids } : {}),
+    });
   }
 
   async #startSlot(slot: Slot): Promise<void> {

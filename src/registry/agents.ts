@@ -28,7 +28,10 @@ export interface NewAgent {
 export function addAgent(draft: Registry, input: NewAgent, port: number, now: Date): Agent {
   const id = input.id ?? slugify(input.name);
   if (!AGENT_ID_PATTERN.test(id) || RESERVED_IDS.has(id)) {
-    throw new RegistryError("INVALID_AGENT", `id "${id}" is not allowed: expected lowercase letters, digits, - or _ and not one of ${[...RESERVED_IDS].join(", ")}`);
+    throw new RegistryError(
+      "INVALID_AGENT",
+      `id "${id}" is not allowed: expected lowercase letters, digits, - or _ and not one of ${[...RESERVED_IDS].join(", ")}`,
+    );
   }
   if (draft.agents[id]) throw new RegistryError("AGENT_EXISTS", `an agent with id "${id}" already exists`);
   const sameName = findByName(draft, input.name);

@@ -15,9 +15,7 @@ export function diffRegistries(before: Registry, after: Registry): RegistryChang
       continue;
     }
     const keys = new Set([...Object.keys(previous), ...Object.keys(agent)]);
-    const fields = [...keys].filter(
-      (k) => JSON.stringify((previous as Record<string, unknown>)[k]) !== JSON.stringify((agent as Record<string, unknown>)[k]),
-    );
+    const fields = [...keys].filter((k) => JSON.stringify((previous as Record<string, unknown>)[k]) !== JSON.stringify((agent as Record<string, unknown>)[k]));
     if (fields.length > 0) changes.push({ type: "changed", id, agent, previous, fields: fields.sort() });
   }
   for (const [id, previous] of Object.entries(before.agents)) {

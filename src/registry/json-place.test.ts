@@ -3,7 +3,20 @@ import { jsonErrorOffset, lineAndColumn } from "./json-place.js";
 
 describe("jsonErrorOffset", () => {
   it("finds the same place V8 names, where V8 names one", () => {
-    const broken = ['{"a": 1.}', '{"a": 1e}', '{"a": 1,}', '{"a" 1}', '{"a": "x\ny"}', '{"a":1} x', '{"a": "\\q"}', '[1, 2', '{"a": -}', '{"a": 01}', '{"a": "\\u12x4"}', ""];
+    const broken = [
+      '{"a": 1.}',
+      '{"a": 1e}',
+      '{"a": 1,}',
+      '{"a" 1}',
+      '{"a": "x\ny"}',
+      '{"a":1} x',
+      '{"a": "\\q"}',
+      "[1, 2",
+      '{"a": -}',
+      '{"a": 01}',
+      '{"a": "\\u12x4"}',
+      "",
+    ];
     for (const text of broken) {
       let message = "";
       try {

@@ -62,7 +62,8 @@ export const registrySchema = z
       if (sameName !== undefined) ctx.addIssue({ code: "custom", path: ["agents", key, "name"], message: `a name not already used by agent "${sameName}"` });
       else names.set(nameKey(agent.name), key);
       const samePort = ports.get(agent.port);
-      if (samePort !== undefined) ctx.addIssue({ code: "custom", path: ["agents", key, "port"], message: `a port not already used: ${agent.port} belongs to agent "${samePort}"` });
+      if (samePort !== undefined)
+        ctx.addIssue({ code: "custom", path: ["agents", key, "port"], message: `a port not already used: ${agent.port} belongs to agent "${samePort}"` });
       else ports.set(agent.port, key);
     }
   });

@@ -57,7 +57,11 @@ export class RegistryStore extends EventEmitter<RegistryEvents> {
     await mkdir(path.dirname(this.file), { recursive: true });
     await this.#serialize(() => this.#syncFromDisk(true));
     if (this.#options.watch !== false) {
-      this.#watcher = watchFile(this.file, () => this.#queueSync(), (err) => this.#log.warn({ err }, "registry watcher error"));
+      this.#watcher = watchFile(
+        this.file,
+        () => this.#queueSync(),
+        (err) => this.#log.warn({ err }, "registry watcher error"),
+      );
     }
   }
 

@@ -153,7 +153,11 @@ export function createControl(deps: {
     openDm: (userId, recipientId) => ({ channel_id: accounts.openDm(userId, recipientId).id }),
     postMessage: (channelId, authorId, content, options = {}) => {
       human(authorId);
-      const message = messages.create(authorId, channelId, { content, message_reference: options.message_reference, allowed_mentions: options.allowed_mentions });
+      const message = messages.create(authorId, channelId, {
+        content,
+        message_reference: options.message_reference,
+        allowed_mentions: options.allowed_mentions,
+      });
       return messages.payload(message);
     },
     listMessages: (channelId) => {

@@ -6,21 +6,25 @@ import type { SandboxStore } from "./store.js";
 
 // Payload shapes and parsing for the gateway, kept apart from the connection handling.
 
-export const identifySchema = z.object({
-  token: z.string(),
-  intents: z.number().int(),
-  shard: z.tuple([z.number().int(), z.number().int()]).optional(),
-  presence: z.object({ status: z.string().optional() }).loose().optional(),
-}).loose();
+export const identifySchema = z
+  .object({
+    token: z.string(),
+    intents: z.number().int(),
+    shard: z.tuple([z.number().int(), z.number().int()]).optional(),
+    presence: z.object({ status: z.string().optional() }).loose().optional(),
+  })
+  .loose();
 export const resumeSchema = z.object({ token: z.string(), session_id: z.string(), seq: z.number().int().nullable() });
 export const presenceSchema = z.object({ status: z.string() }).loose();
-export const membersSchema = z.object({
-  guild_id: z.union([z.string(), z.array(z.string())]),
-  user_ids: z.union([z.string(), z.array(z.string())]).optional(),
-  query: z.string().optional(),
-  limit: z.number().int().optional(),
-  nonce: z.string().optional(),
-}).loose();
+export const membersSchema = z
+  .object({
+    guild_id: z.union([z.string(), z.array(z.string())]),
+    user_ids: z.union([z.string(), z.array(z.string())]).optional(),
+    query: z.string().optional(),
+    limit: z.number().int().optional(),
+    nonce: z.string().optional(),
+  })
+  .loose();
 
 /** The READY dispatch body discord.js needs: user, unavailable guild stubs, session, resume URL, application. */
 export function readyPayload(
@@ -80,7 +84,9 @@ export function memberChunks(store: SandboxStore, requesterId: string, intents: 
 
 /** The privileged intents an application has switched on, as intent bits. */
 export function allowedPrivileged(app: ApplicationRecord): number {
-  return (app.messageContentIntent ? Intent.MessageContent : 0) | (app.membersIntent ? Intent.GuildMembers : 0) | (app.presenceIntent ? Intent.GuildPresences : 0);
+  return (
+    (app.messageContentIntent ? Intent.MessageContent : 0) | (app.membersIntent ? Intent.GuildMembers : 0) | (app.presenceIntent ? Intent.GuildPresences : 0)
+  );
 }
 
 /** Application flags Discord sets for apps under 100 guilds with privileged intents enabled (the "_LIMITED" ones). */

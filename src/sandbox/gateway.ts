@@ -233,7 +233,8 @@ export class Gateway {
     // Without the members or presences intent Discord lists only the bot itself.
     const full = session.intents & (Intent.GuildMembers | Intent.GuildPresences);
     const members = full ? guild.members : guild.members.filter((m) => m.userId === session.userId);
-    const presences = session.intents & Intent.GuildPresences ? guild.members.filter((m) => this.isOnline(m.userId)).map((m) => this.#presence(m.userId, guild.id)) : [];
+    const presences =
+      session.intents & Intent.GuildPresences ? guild.members.filter((m) => this.isOnline(m.userId)).map((m) => this.#presence(m.userId, guild.id)) : [];
     session.dispatch("GUILD_CREATE", JSON.stringify(guildCreatePayload(this.ctx.store, guild, session.userId, members, presences)));
   }
 

@@ -41,7 +41,10 @@ export class LocalGuard {
     }
     const authorities = names.map((name) => (name.includes(":") ? `[${name.toLowerCase()}]` : name.toLowerCase()));
     this.#allowed = new Set(authorities.flatMap((authority) => (port === 80 ? [`${authority}:80`, authority] : [`${authority}:${port}`])));
-    this.#shown = authorities.slice(0, 3).map((authority) => `${authority}:${port}`).join(", ");
+    this.#shown = authorities
+      .slice(0, 3)
+      .map((authority) => `${authority}:${port}`)
+      .join(", ");
   }
 
   /** The refusal for a request, or null when it may proceed; `upgrade` checks the Origin of reads too. */

@@ -17,10 +17,20 @@ describe("parseMentions", () => {
 describe("resolveMentions", () => {
   const parsed = { userIds: [A, B], roleIds: [R], everyone: true };
   it("without allowed_mentions pings everything typed and the replied user", () => {
-    expect(resolveMentions(parsed, undefined, { isReply: true, canMentionEveryone: true })).toEqual({ userIds: [A, B], roleIds: [R], everyone: true, repliedUser: true });
+    expect(resolveMentions(parsed, undefined, { isReply: true, canMentionEveryone: true })).toEqual({
+      userIds: [A, B],
+      roleIds: [R],
+      everyone: true,
+      repliedUser: true,
+    });
   });
   it("with allowed_mentions pings only what is allowed; replies ping only with replied_user", () => {
-    expect(resolveMentions(parsed, { users: [B] }, { isReply: true, canMentionEveryone: true })).toEqual({ userIds: [B], roleIds: [], everyone: false, repliedUser: false });
+    expect(resolveMentions(parsed, { users: [B] }, { isReply: true, canMentionEveryone: true })).toEqual({
+      userIds: [B],
+      roleIds: [],
+      everyone: false,
+      repliedUser: false,
+    });
     expect(resolveMentions(parsed, { parse: ["users", "everyone"], replied_user: true }, { isReply: true, canMentionEveryone: false })).toEqual({
       userIds: [A, B],
       roleIds: [],

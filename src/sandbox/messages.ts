@@ -41,9 +41,7 @@ export class Messages {
   channelFor(actorId: string, channelId: string): ChannelRecord {
     const channel = this.ctx.store.channels.get(channelId);
     if (!channel) throw discordErrors.unknownChannel();
-    const visible = channel.guildId
-      ? hasPermission(this.ctx.store, channel.guildId, actorId, Permission.ViewChannel)
-      : channel.recipientIds.includes(actorId);
+    const visible = channel.guildId ? hasPermission(this.ctx.store, channel.guildId, actorId, Permission.ViewChannel) : channel.recipientIds.includes(actorId);
     if (!visible) throw discordErrors.missingAccess();
     return channel;
   }
@@ -242,8 +240,7 @@ export class Messages {
     const guild = channel.guildId ? this.ctx.store.guilds.get(channel.guildId) : undefined;
     parsed.userIds = parsed.userIds.filter((id) => this.ctx.store.users.has(id));
     parsed.roleIds = parsed.roleIds.filter((id) => guild?.roles.some((r) => r.id === id && id !== guild.id));
-    const canMentionEveryone =
-      guild !== undefined && (isWebhook || hasPermission(this.ctx.store, guild.id, message.authorId, Permission.MentionEveryone));
+    const canMentionEveryone = guild !== undefined && (isWebhook || hasPermission(this.ctx.store, guild.id, message.authorId, Permission.MentionEveryone));
     const resolved = resolveMentions(parsed, allowed, { isReply: message.reference !== null, canMentionEveryone });
     const mentionIds = [...resolved.userIds];
     const replied = message.reference ? this.ctx.store.message(message.reference.messageId) : undefined;

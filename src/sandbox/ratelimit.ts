@@ -69,7 +69,11 @@ export class RateLimiter {
     };
     if (global.remaining < 0) {
       const wait = Math.max(0, global.resetAt - now) / 1000;
-      return { headers: { ...headers, "x-ratelimit-global": "true", "x-ratelimit-scope": "global", "retry-after": wait.toFixed(3) }, retryAfter: wait, global: true };
+      return {
+        headers: { ...headers, "x-ratelimit-global": "true", "x-ratelimit-scope": "global", "retry-after": wait.toFixed(3) },
+        retryAfter: wait,
+        global: true,
+      };
     }
     if (bucket.remaining < 0) {
       return { headers: { ...headers, "x-ratelimit-scope": "user", "retry-after": resetAfter.toFixed(3) }, retryAfter: resetAfter, global: false };

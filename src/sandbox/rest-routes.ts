@@ -17,7 +17,10 @@ const allowedMentions = z.looseObject({
 const messageBody = z.looseObject({
   content: z.string().nullable().optional(),
   embeds: z.array(z.record(z.string(), z.unknown())).max(10).nullable().optional(),
-  nonce: z.union([z.string().max(25), z.number().int()]).nullable().optional(),
+  nonce: z
+    .union([z.string().max(25), z.number().int()])
+    .nullable()
+    .optional(),
   tts: z.boolean().optional(),
   allowed_mentions: allowedMentions.nullable().optional(),
   message_reference: z

@@ -66,12 +66,23 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     const snapshot = loadState(options.statePath);
     if (snapshot) {
       store.load(snapshot);
-      for (const record of [...snapshot.users, ...snapshot.applications, ...snapshot.channels, ...snapshot.messages, ...snapshot.webhooks, ...snapshot.guilds]) {
+      for (const record of [
+        ...snapshot.users,
+        ...snapshot.applications,
+        ...snapshot.channels,
+        ...snapshot.messages,
+        ...snapshot.webhooks,
+        ...snapshot.guilds,
+      ]) {
         ids.observe(record.id);
       }
       for (const guild of snapshot.guilds) for (const role of guild.roles) ids.observe(role.id);
     }
-    saverRef.saver = new StateSaver(options.statePath, () => store.snapshot(), (error) => log.error({ err: error }, "sandbox state save failed"));
+    saverRef.saver = new StateSaver(
+      options.statePath,
+      () => store.snapshot(),
+      (error) => log.error({ err: error }, "sandbox state save failed"),
+    );
   }
 
   const accounts = new Accounts(ctx);
@@ -122,7 +133,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
 
   await app.listen({ port: options.port ?? 0, host });
   const address = app.server.address();
-  const port = typeof address === "object" && address ? address.port : options.port ?? 0;
+  const port = typeof address === "object" && address ? address.port : (options.port ?? 0);
   guard.listening(port);
   const hostPart = host.includes(":") ? `[${host}]` : host;
   const url = `http://${hostPart}:${port}`;

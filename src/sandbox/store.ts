@@ -1,13 +1,4 @@
-import type {
-  ApplicationRecord,
-  ChannelRecord,
-  GuildRecord,
-  MemberRecord,
-  MessageRecord,
-  StateSnapshot,
-  UserRecord,
-  WebhookRecord,
-} from "./model.js";
+import type { ApplicationRecord, ChannelRecord, GuildRecord, MemberRecord, MessageRecord, StateSnapshot, UserRecord, WebhookRecord } from "./model.js";
 
 // Bounded so a long-running demo cannot grow without limit; Discord keeps more, nobody scrolls that far here.
 const MAX_MESSAGES_PER_CHANNEL = 5000;

@@ -70,6 +70,6 @@ function checkName(name: string, field = "name"): void {
     throw discordErrors.invalidFormBody(fieldError([field], "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 80 in length."));
   }
   if (/clyde|discord/i.test(name)) {
-    throw discordErrors.invalidFormBody(fieldError([field], "USERNAME_INVALID_CONTAINS", "Username cannot contain \"discord\" or \"clyde\""));
+    throw discordErrors.invalidFormBody(fieldError([field], "USERNAME_INVALID_CONTAINS", 'Username cannot contain "discord" or "clyde"'));
   }
 }

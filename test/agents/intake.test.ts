@@ -118,7 +118,9 @@ describe("token by DM", () => {
     await pending("Chef Bot", h.humanId);
     await pending("Chef Two", h.humanId);
     const app = h.sandbox.control.createApplication("Chef", { message_content_intent: true });
-    await registry.update((d) => void (d.agents["chef-bot"] = { ...d.agents["chef-bot"]!, token: app.token, status: "active", discord_user_id: app.bot_user_id }));
+    await registry.update(
+      (d) => void (d.agents["chef-bot"] = { ...d.agents["chef-bot"]!, token: app.token, status: "active", discord_user_id: app.bot_user_id }),
+    );
     const dm = dmWithBobb();
     h.sandbox.control.postMessage(dm, h.humanId, app.token);
     expect(await waitFor(() => bobbSaid(dm)[0], 10_000, "reply")).toBe(INTAKE_TEXT.inUse("Chef Bot"));
@@ -154,7 +156,9 @@ describe("a bot that does not start", () => {
     await waitFor(() => bobbSaid(dm)[0], 10_000, "confirmation");
     await registry.update((d) => void (d.agents["chef-bot"] = { ...d.agents["chef-bot"]!, status: "active" }));
     // A later failure (a reset token, say) is the operator's business, not this DM's.
-    await registry.update((d) => void (d.agents["chef-bot"] = { ...d.agents["chef-bot"]!, last_error: "bot chef-bot could not log in: Discord rejected the token" }));
+    await registry.update(
+      (d) => void (d.agents["chef-bot"] = { ...d.agents["chef-bot"]!, last_error: "bot chef-bot could not log in: Discord rejected the token" }),
+    );
     await registry.update((d) => void (d.agents["chef-bot"] = { ...d.agents["chef-bot"]!, last_error: null }));
     h.sandbox.control.postMessage(dm, h.humanId, app.token);
     expect(await waitFor(() => bobbSaid(dm)[1], 10_000, "reply")).toBe(INTAKE_TEXT.inUse("Chef Bot"));

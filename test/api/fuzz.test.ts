@@ -39,7 +39,24 @@ const nastyText = fc.oneof(
   fc.string({ maxLength: 80 }),
   fc.string({ unit: "binary", maxLength: 80 }),
   fc.string({ unit: "grapheme", maxLength: 40 }),
-  fc.constantFrom("", " ", "Alpha", "ALPHA", "alpha ", "A\u0301", "\u00c1", "x\u001b[2J", "nul\u0000", "c1\u0085", "\ud800", "\udc00x", "tab\tname", "line\nname", "a".repeat(65), TOKEN),
+  fc.constantFrom(
+    "",
+    " ",
+    "Alpha",
+    "ALPHA",
+    "alpha ",
+    "A\u0301",
+    "\u00c1",
+    "x\u001b[2J",
+    "nul\u0000",
+    "c1\u0085",
+    "\ud800",
+    "\udc00x",
+    "tab\tname",
+    "line\nname",
+    "a".repeat(65),
+    TOKEN,
+  ),
   fc.string({ minLength: 8000, maxLength: 9000 }).map((s) => s.slice(0, 8193)),
 );
 const segment = fc.oneof(
@@ -53,7 +70,16 @@ const query = fc.oneof(
   fc.constantFrom("?q=a&q=b", "?q=%zz", "?channel_id=123", "?channel_id=abc", "?%", "?q"),
 );
 const path = fc.oneof(
-  { weight: 2, arbitrary: fc.constantFrom("/api/registry/agents", "/api/registry/agents/alpha", "/api/registry/agents/search", "/api/discord/send", "/api/discord/members") },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      "/api/registry/agents",
+      "/api/registry/agents/alpha",
+      "/api/registry/agents/search",
+      "/api/discord/send",
+      "/api/discord/members",
+    ),
+  },
   fc.constantFrom(
     "/api/health",
     "/api/registry/agents",
@@ -72,7 +98,12 @@ const path = fc.oneof(
 const snowflakeish = fc.oneof(fc.constantFrom("123", "1".repeat(21), "abc", ""), fc.bigInt({ min: 0n, max: 2n ** 64n }).map(String));
 const plainName = fc.stringMatching(/^[A-Za-z][A-Za-z0-9 ]{0,20}$/);
 const createBody = fc.record(
-  { name: fc.oneof(plainName, nastyText), persona: fc.oneof(plainName, nastyText), id: fc.oneof(nastyText, fc.constantFrom("admin", "bobb", "_template", "alpha", "ok-id")), created_by: snowflakeish },
+  {
+    name: fc.oneof(plainName, nastyText),
+    persona: fc.oneof(plainName, nastyText),
+    id: fc.oneof(nastyText, fc.constantFrom("admin", "bobb", "_template", "alpha", "ok-id")),
+    created_by: snowflakeish,
+  },
   { requiredKeys: [] },
 );
 const updateBody = fc.record(
@@ -102,11 +133,18 @@ const request = fc.record({
   method: fc.constantFrom("GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"),
   path,
   query,
-  auth: fc.oneof(
-    { weight: 6, arbitrary: fc.constantFrom("admin", "bobb") },
-    fc.constantFrom("child", "none", "Bearer nope", "Basic abc", "Bearer"),
+  auth: fc.oneof({ weight: 6, arbitrary: fc.constantFrom("admin", "bobb") }, fc.constantFrom("child", "none", "Bearer nope", "Basic abc", "Bearer")),
+  contentType: fc.constantFrom(
+    "application/json",
+    "application/json",
+    "application/json",
+    "application/json; charset=utf-8",
+    "text/plain",
+    "application/x-www-form-urlencoded",
+    "multipart/form-data",
+    "",
+    "application/xml",
   ),
-  contentType: fc.constantFrom("application/json", "application/json", "application/json", "application/json; charset=utf-8", "text/plain", "application/x-www-form-urlencoded", "multipart/form-data", "", "application/xml"),
   body,
 });
 
@@ -154,7 +192,10 @@ describe("tool API fuzz (fast-check, app.inject)", () => {
           statuses.set(status, (statuses.get(status) ?? 0) + 1);
         } catch (err) {
           if (!COUNT) throw err;
-          const key = String((err as Error).message).split("\n")[0]!.replace(/ [^ ]*→/, " →").slice(0, 100);
+          const key = String((err as Error).message)
+            .split("\n")[0]!
+            .replace(/ [^ ]*→/, " →")
+            .slice(0, 100);
           broken.set(key, (broken.get(key) ?? 0) + 1);
         }
       }),

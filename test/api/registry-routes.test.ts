@@ -11,8 +11,7 @@ afterEach(async () => {
   await h.close();
 });
 
-const create = (body: unknown, key = h.bobbKey) =>
-  h.app.inject({ method: "POST", url: "/api/registry/agents", headers: bearer(key), payload: body as object });
+const create = (body: unknown, key = h.bobbKey) => h.app.inject({ method: "POST", url: "/api/registry/agents", headers: bearer(key), payload: body as object });
 
 describe("health", () => {
   it("answers without a key", async () => {
@@ -124,7 +123,12 @@ describe("reading agents", () => {
 
   it("lists, gets, lists pending and searches", async () => {
     const all = await h.app.inject({ method: "GET", url: "/api/registry/agents", headers: bearer(h.bobbKey) });
-    expect(all.json().agents.map((a: { id: string }) => a.id).sort()).toEqual(["chef-bot", "trump-bot"]);
+    expect(
+      all
+        .json()
+        .agents.map((a: { id: string }) => a.id)
+        .sort(),
+    ).toEqual(["chef-bot", "trump-bot"]);
     const one = await h.app.inject({ method: "GET", url: "/api/registry/agents/chef-bot", headers: bearer(h.bobbKey) });
     expect(one.json().agent.name).toBe("Chef Bot");
     const pending = await h.app.inject({ method: "GET", url: "/api/registry/agents/pending", headers: bearer(h.bobbKey) });

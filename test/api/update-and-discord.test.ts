@@ -95,7 +95,12 @@ describe("discord routes", () => {
     expect(sent[1]!.agent).toBe("bobb");
     const members = await h.app.inject({ method: "GET", url: "/api/discord/members?channel_id=100", headers: bearer(childKey) });
     expect(members.json().members).toHaveLength(1);
-    for (const payload of [{ content: "x" }, { channel_id: "abc", content: "x" }, { channel_id: "1", content: "" }, { channel_id: "1", content: "x", mention_bots: "Bob" }]) {
+    for (const payload of [
+      { content: "x" },
+      { channel_id: "abc", content: "x" },
+      { channel_id: "1", content: "" },
+      { channel_id: "1", content: "x", mention_bots: "Bob" },
+    ]) {
       const bad = await h.app.inject({ method: "POST", url: "/api/discord/send", headers: bearer(childKey), payload });
       expect(bad.statusCode, JSON.stringify(payload)).toBe(400);
     }

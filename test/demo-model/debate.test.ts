@@ -2,14 +2,23 @@ import { describe, expect, it } from "vitest";
 import { createScriptedModel, DEBATE_PACE_MS, debateTurn, demoRules, mentionedBots, RuleBook, type RequestView } from "../../src/demo-model/index.js";
 
 // The demo debate: two bots a person mentions together tag each other through send_message.
-const CHEF_SYSTEM = "# Chef Bot\n\nYou are **Chef Bot**, a Discord bot created with BoBB.\n\n## Who you are\n\nChef Bot is a chef bot that only cooks Italian. Friendly, concise and always in character.\n\n## Rules\n\n- none";
+const CHEF_SYSTEM =
+  "# Chef Bot\n\nYou are **Chef Bot**, a Discord bot created with BoBB.\n\n## Who you are\n\nChef Bot is a chef bot that only cooks Italian. Friendly, concise and always in character.\n\n## Rules\n\n- none";
 const CHEF = { name: "Chef Bot", persona: "Chef Bot is a chef bot that only cooks Italian. Friendly, concise and always in character." };
 const HUMAN_FROM = "From: you (User ID: 100)";
 const PIRATE_FROM = "From: pirate-bot#0001 (User ID: 300) [BOT] (Bot Name: Pirate Bot)";
 
 function prompt(from: string, content: string, history: string[] = []): string {
   const isBot = from.includes("[BOT]");
-  const lines = ["[Discord Channel 42]", "You are: Chef Bot (@chef-bot#0001)", from, "Channel ID: 42", "Message ID: 777 (use this as reply_to)", `Is From Bot: ${isBot}`, ""];
+  const lines = [
+    "[Discord Channel 42]",
+    "You are: Chef Bot (@chef-bot#0001)",
+    from,
+    "Channel ID: 42",
+    "Message ID: 777 (use this as reply_to)",
+    `Is From Bot: ${isBot}`,
+    "",
+  ];
   if (history.length) lines.push("--- Recent Channel History ---", ...history, "--- End History ---", "");
   lines.push(content);
   return lines.join("\n");
@@ -42,7 +51,10 @@ describe("demo debate", () => {
     expect(call.args["content"]).toContain("(demo model)");
     // Mentioned second: a plain answer without a tag, so one exchange runs, not two.
     const ready = debateTurn(view(prompt(HUMAN_FROM, "@Pirate Bot @Chef Bot debate pizza vs pasta")), CHEF);
-    expect(ready).toEqual({ kind: "plain", text: 'Bring it on, Pirate Bot! Speaking as a chef bot that only cooks Italian, I\'m ready to argue "pizza vs pasta". (demo model)' });
+    expect(ready).toEqual({
+      kind: "plain",
+      text: 'Bring it on, Pirate Bot! Speaking as a chef bot that only cooks Italian, I\'m ready to argue "pizza vs pasta". (demo model)',
+    });
     // Three bots: the opener tags both.
     expect(tagCall(debateTurn(view(prompt(HUMAN_FROM, "@Chef Bot @Pirate Bot @TrumpBot go")), CHEF)).args["mention_bots"]).toEqual(["Pirate Bot", "TrumpBot"]);
   });

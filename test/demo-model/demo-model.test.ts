@@ -3,7 +3,8 @@ import { botNameFrom, createScriptedModel, personaOf, type ScriptedModel } from 
 
 const tools = (...names: string[]) => names.map((name) => ({ type: "function", function: { name, parameters: { type: "object" } } }));
 const BOBB_SYSTEM = "You are a bot.\nInstructions from: /x/AGENTS.md\n# BoBB, the Bot Builder Bot\n\nYou are **BoBB**, a friendly Discord bot.";
-const CHEF_SYSTEM = "# Chef Bot\n\nYou are **Chef Bot**, a Discord bot created with BoBB.\n\n## Who you are\n\nA cheerful Italian chef. Loves pasta.\n\n## Rules\n\n- none";
+const CHEF_SYSTEM =
+  "# Chef Bot\n\nYou are **Chef Bot**, a Discord bot created with BoBB.\n\n## Who you are\n\nA cheerful Italian chef. Loves pasta.\n\n## Rules\n\n- none";
 
 describe("scripted model server", () => {
   let model: ScriptedModel;
@@ -51,7 +52,9 @@ describe("scripted model server", () => {
   });
 
   it("streams text and tool calls as OpenAI SSE chunks", async () => {
-    model.setRules([{ system: "Chef", user: "send", reply: { text: "On it.", toolCalls: [{ name: "send_message", args: { channel_id: "1", content: "hi" } }] } }]);
+    model.setRules([
+      { system: "Chef", user: "send", reply: { text: "On it.", toolCalls: [{ name: "send_message", args: { channel_id: "1", content: "hi" } }] } },
+    ]);
     const res = await post(chat(CHEF_SYSTEM, "send something", { stream: true, tools: tools("send_message") }));
     expect(res.headers.get("content-type")).toContain("text/event-stream");
     const lines = (await res.text()).split("\n\n").filter(Boolean);
@@ -114,7 +117,8 @@ describe("scripted model server", () => {
 
   describe("demo behaviour", () => {
     it("BoBB turns 'create a … bot' into a create_agent call, then explains the Developer Portal", async () => {
-      const prompt = "[Discord Channel 1]\nYou are: BoBB (@bobb#1)\nFrom: ana#1 (User ID: 555)\n\n@BoBB create a chef bot that only cooks with what's in my fridge";
+      const prompt =
+        "[Discord Channel 1]\nYou are: BoBB (@bobb#1)\nFrom: ana#1 (User ID: 555)\n\n@BoBB create a chef bot that only cooks with what's in my fridge";
       const res = (await (await post(chat(BOBB_SYSTEM, prompt, { tools: tools("create_agent", "send_message") }))).json()) as {
         choices: { message: { tool_calls: { function: { name: string; arguments: string } }[] } }[];
       };
@@ -129,7 +133,11 @@ describe("scripted model server", () => {
         messages: [
           { role: "system", content: BOBB_SYSTEM },
           { role: "user", content: prompt },
-          { role: "assistant", content: null, tool_calls: [{ id: "a", type: "function", function: { name: "create_agent", arguments: call.function.arguments } }] },
+          {
+            role: "assistant",
+            content: null,
+            tool_calls: [{ id: "a", type: "function", function: { name: "create_agent", arguments: call.function.arguments } }],
+          },
           { role: "tool", tool_call_id: "a", content: JSON.stringify({ agent: { id: "chef-bot", name: "Chef Bot" } }) },
         ],
       };
@@ -141,7 +149,8 @@ describe("scripted model server", () => {
     });
 
     it("a child answers in character, and addresses a bot that mentioned it", async () => {
-      const prompt = "[Discord Channel 1]\nYou are: Chef Bot (@chef#1)\nFrom: trump#2 (User ID: 9) [BOT] (Bot Name: Trump Bot)\nIs From Bot: true\n\n--- Recent Channel History ---\n--- End History ---\n\n<@1> what's for dinner?";
+      const prompt =
+        "[Discord Channel 1]\nYou are: Chef Bot (@chef#1)\nFrom: trump#2 (User ID: 9) [BOT] (Bot Name: Trump Bot)\nIs From Bot: true\n\n--- Recent Channel History ---\n--- End History ---\n\n<@1> what's for dinner?";
       const text = ((await (await post(chat(CHEF_SYSTEM, prompt))).json()) as { choices: { message: { content: string } }[] }).choices[0]!.message.content;
       expect(text).toContain("Trump Bot");
       expect(text).toContain("Chef Bot");

@@ -48,7 +48,11 @@ describe("replies", () => {
     const events: ObservedEvent[] = [];
     h.sandbox.control.onEvent((e) => events.push(e));
     const asked = h.sandbox.control.postMessage(h.general, h.humanId, `hi <@${chef.userId}> what's for dinner?`);
-    const reply = await waitFor(() => events.find((e) => e.t === "MESSAGE_CREATE" && (e.d.author as { id: string }).id === chef.userId), 10_000, "chef's reply");
+    const reply = await waitFor(
+      () => events.find((e) => e.t === "MESSAGE_CREATE" && (e.d.author as { id: string }).id === chef.userId),
+      10_000,
+      "chef's reply",
+    );
     expect(reply.d.content).toBe(`Chef here (${h.general})`);
     expect((reply.d.message_reference as { message_id: string }).message_id).toBe(asked.id);
     const typingAt = events.findIndex((e) => e.t === "TYPING_START" && e.d.user_id === chef.userId);
@@ -61,7 +65,11 @@ describe("replies", () => {
 
     const dm = h.sandbox.control.openDm(h.humanId, chef.userId).channel_id;
     h.sandbox.control.postMessage(dm, h.humanId, "hello in private");
-    const dmReply = await waitFor(() => events.find((e) => e.t === "MESSAGE_CREATE" && e.d.channel_id === dm && (e.d.author as { id: string }).id === chef.userId), 10_000, "DM reply");
+    const dmReply = await waitFor(
+      () => events.find((e) => e.t === "MESSAGE_CREATE" && e.d.channel_id === dm && (e.d.author as { id: string }).id === chef.userId),
+      10_000,
+      "DM reply",
+    );
     expect(dmReply.d.content).toBe(`Chef here (dm-${h.humanId})`);
   });
 
@@ -72,10 +80,19 @@ describe("replies", () => {
     h = await startBotsHarness(scriptedBrain({ current: async () => long }));
     const chef = await h.addBot("chef", "Chef Bot");
     h.sandbox.control.postMessage(h.general, h.humanId, `<@${chef.userId}> long please`);
-    const parts = await waitFor(() => {
-      const mine = h!.sandbox.control.listMessages(h!.general).filter((m) => (m.author as { id: string }).id === chef.userId);
-      return mine.map((m) => m.content as string).join("").includes("Enjoy it. Enjoy it.") && mine.at(-1)!.content!.toString().trimEnd().endsWith("Enjoy it.") ? mine : undefined;
-    }, 15_000, "all parts");
+    const parts = await waitFor(
+      () => {
+        const mine = h!.sandbox.control.listMessages(h!.general).filter((m) => (m.author as { id: string }).id === chef.userId);
+        return mine
+          .map((m) => m.content as string)
+          .join("")
+          .includes("Enjoy it. Enjoy it.") && mine.at(-1)!.content!.toString().trimEnd().endsWith("Enjoy it.")
+          ? mine
+          : undefined;
+      },
+      15_000,
+      "all parts",
+    );
     expect(parts.length).toBeGreaterThanOrEqual(3);
     for (const part of parts) {
       const text = part.content as string;
@@ -98,10 +115,18 @@ describe("routing between bots", () => {
     const fromB = await h.actions.send("b", { channel_id: h.general, content: "B speaks" });
     const channel = await h.bots.get("a")!.client.channels.fetch(h.general);
     if (!channel?.isSendable()) throw new Error("general is not sendable");
-    const replyPing = await channel.send({ content: "reply without typed mention", reply: { messageReference: fromB.message_ids[0]! }, allowedMentions: { repliedUser: true } });
+    const replyPing = await channel.send({
+      content: "reply without typed mention",
+      reply: { messageReference: fromB.message_ids[0]! },
+      allowedMentions: { repliedUser: true },
+    });
     const mention = await h.actions.send("a", { channel_id: h.general, content: "your turn", mention_bots: ["Bot B"] });
     await waitFor(() => brain.prompts.find((p) => messageIdOf(p.text) === mention.message_ids[0]), 10_000, "B prompted for the mention");
-    await waitFor(() => h!.sandbox.control.listMessages(h!.general).some((m) => (m.author as { id: string }).id === b.userId && m.content === "ok"), 10_000, "B's answer");
+    await waitFor(
+      () => h!.sandbox.control.listMessages(h!.general).some((m) => (m.author as { id: string }).id === b.userId && m.content === "ok"),
+      10_000,
+      "B's answer",
+    );
     const answered = brain.prompts.map((p) => messageIdOf(p.text));
     expect(answered).toEqual([mention.message_ids[0]]);
     expect(answered).not.toContain(plain.message_ids[0]);
@@ -140,7 +165,11 @@ describe("loop governor and stop words", () => {
       return "";
     };
     harness.sandbox.control.postMessage(harness.general, harness.humanId, `<@${harness.bots.get("a")!.client.user.id}> start a fight with Bot B`);
-    const notice = await waitFor(() => harness.sandbox.control.listMessages(harness.general).find((m) => String(m.content).includes("paused")), 20_000, "governor notice");
+    const notice = await waitFor(
+      () => harness.sandbox.control.listMessages(harness.general).find((m) => String(m.content).includes("paused")),
+      20_000,
+      "governor notice",
+    );
     await waitFor(() => harness.turns.liveTurns("a").length + harness.turns.liveTurns("b").length === 0, 10_000, "no live turns");
     const botMessages = harness.sandbox.control.listMessages(harness.general).filter((m) => (m.author as { bot?: boolean }).bot && m.id !== notice.id);
     expect(botMessages.length).toBe(6);
@@ -167,7 +196,10 @@ describe("loop governor and stop words", () => {
     h.sandbox.control.postMessage(h.general, h.humanId, `<@${chef.userId}> are you there?`);
     const back = await waitFor(() => h!.sandbox.control.listMessages(h!.general).find((m) => m.content === "back again"), 10_000, "answer after stop");
     const all = h.sandbox.control.listMessages(h.general);
-    const between = all.slice(all.findIndex((m) => m.id === stop.id) + 1, all.findIndex((m) => m.id === back.id));
+    const between = all.slice(
+      all.findIndex((m) => m.id === stop.id) + 1,
+      all.findIndex((m) => m.id === back.id),
+    );
     expect(between.filter((m) => (m.author as { bot?: boolean }).bot)).toEqual([]);
     expect(all.some((m) => m.content === "too late")).toBe(false);
   });

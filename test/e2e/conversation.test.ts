@@ -29,7 +29,11 @@ describe("people and bots", () => {
     const events: ObservedEvent[] = [];
     const off = s.sandbox.control.onEvent((e) => events.push(e));
     const asked = s.sandbox.control.postMessage(s.general, s.humanId, `<@${chef.userId}> what's for dinner?`);
-    const reply = await waitFor(() => events.find((e) => e.t === "MESSAGE_CREATE" && (e.d.author as { id: string }).id === chef.userId), 30_000, "chef's reply");
+    const reply = await waitFor(
+      () => events.find((e) => e.t === "MESSAGE_CREATE" && (e.d.author as { id: string }).id === chef.userId),
+      30_000,
+      "chef's reply",
+    );
     off();
     expect(String(reply.d.content)).toContain("Only cooks Italian food");
     expect((reply.d.message_reference as { message_id: string }).message_id).toBe(asked.id);
@@ -51,8 +55,18 @@ describe("people and bots", () => {
 
   it("bot A's typed mention makes bot B answer; no mention, a reply-ping alone or its own message do not", async () => {
     s.model.setRules([
-      { agent: "chef-bot", user: said("say hello to the pirate"), reply: (v) => ({ toolCalls: [{ name: "send_message", args: { channel_id: channelOf(v), content: "Ahoy, what do pirates eat?", mention_bots: ["Pirate Bot"] } }] }) },
-      { agent: "chef-bot", user: said("just talk"), reply: (v) => ({ toolCalls: [{ name: "send_message", args: { channel_id: channelOf(v), content: "Basil is the best herb." } }] }) },
+      {
+        agent: "chef-bot",
+        user: said("say hello to the pirate"),
+        reply: (v) => ({
+          toolCalls: [{ name: "send_message", args: { channel_id: channelOf(v), content: "Ahoy, what do pirates eat?", mention_bots: ["Pirate Bot"] } }],
+        }),
+      },
+      {
+        agent: "chef-bot",
+        user: said("just talk"),
+        reply: (v) => ({ toolCalls: [{ name: "send_message", args: { channel_id: channelOf(v), content: "Basil is the best herb." } }] }),
+      },
       { agent: "chef-bot", after: "tool", reply: "" },
     ]);
     const debate = s.sandbox.control.channelId("debate");
@@ -80,10 +94,14 @@ describe("people and bots", () => {
     expect(long.length).toBeGreaterThan(5000);
     s.model.setRules([{ agent: "chef-bot", user: said("long recipe please"), reply: long }]);
     s.sandbox.control.postMessage(s.general, s.humanId, `<@${chef.userId}> long recipe please`);
-    const parts = await waitFor(() => {
-      const mine = s.messages(s.general).filter(byAuthor(chef.userId));
-      return mine.at(-1)?.content.trimEnd().endsWith("Buon appetito!") ? mine.filter((m) => !m.content.startsWith("Hey")) : undefined;
-    }, 30_000, "all parts");
+    const parts = await waitFor(
+      () => {
+        const mine = s.messages(s.general).filter(byAuthor(chef.userId));
+        return mine.at(-1)?.content.trimEnd().endsWith("Buon appetito!") ? mine.filter((m) => !m.content.startsWith("Hey")) : undefined;
+      },
+      30_000,
+      "all parts",
+    );
     expect(parts.length).toBeGreaterThanOrEqual(3);
     for (const p of parts) {
       expect(p.content.length).toBeLessThanOrEqual(2000);
@@ -101,7 +119,9 @@ describe("loop prevention", () => {
       { agent: "pirate-bot", after: "tool", reply: "" },
       ...["chef-bot", "pirate-bot"].map((agent) => ({
         agent,
-        reply: (v: RequestView) => ({ toolCalls: [{ name: "send_message", args: { channel_id: channelOf(v), content: "You are wrong!", mention_bots: [other(v.agent)] } }] }),
+        reply: (v: RequestView) => ({
+          toolCalls: [{ name: "send_message", args: { channel_id: channelOf(v), content: "You are wrong!", mention_bots: [other(v.agent)] } }],
+        }),
       })),
     ]);
     const arena = s.sandbox.control.createUser("arena").id;
@@ -129,7 +149,10 @@ describe("loop prevention", () => {
     s.sandbox.control.postMessage(channel, s.humanId, `<@${chef.userId}> are you back?`);
     const back = await waitFor(() => s.messages(channel).find((m) => m.content === "Back in the kitchen."), 30_000, "answer after stop");
     const all = s.messages(channel);
-    const between = all.slice(all.findIndex((m) => m.id === stop.id) + 1, all.findIndex((m) => m.id === back.id));
+    const between = all.slice(
+      all.findIndex((m) => m.id === stop.id) + 1,
+      all.findIndex((m) => m.id === back.id),
+    );
     expect(between.filter((m) => m.author.bot)).toEqual([]);
     expect(all.some((m) => m.content === "a very late answer")).toBe(false);
     s.model.setRules([]);

@@ -47,16 +47,24 @@ async function start(): Promise<Run> {
   runs.push(run);
   let code: number | null | undefined;
   void exited.then((c) => (code = c));
-  await waitFor(() => {
-    if (code !== undefined) throw new Error(`the start command exited (${code}):\n${output}`);
-    return /open http:\/\/127\.0\.0\.1:\d+ in your browser/.test(output);
-  }, 90_000, "the supervisor to start");
+  await waitFor(
+    () => {
+      if (code !== undefined) throw new Error(`the start command exited (${code}):\n${output}`);
+      return /open http:\/\/127\.0\.0\.1:\d+ in your browser/.test(output);
+    },
+    90_000,
+    "the supervisor to start",
+  );
   url = /sandbox listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1] ?? "";
   return run;
 }
 
 async function json<T>(route: string, init: RequestInit = {}): Promise<T> {
-  const res = await fetch(route, { signal: AbortSignal.timeout(5_000), ...init, headers: { "content-type": "application/json", ...(init.headers as Record<string, string>) } });
+  const res = await fetch(route, {
+    signal: AbortSignal.timeout(5_000),
+    ...init,
+    headers: { "content-type": "application/json", ...(init.headers as Record<string, string>) },
+  });
   const text = await res.text();
   if (!res.ok) throw new Error(`${init.method ?? "GET"} ${route}: ${res.status} ${text}`);
   return (text ? JSON.parse(text) : undefined) as T;
@@ -83,9 +91,9 @@ async function answers(botName: string): Promise<string> {
   });
   const reply = await waitFor(
     async () =>
-      (await json<{ content: string; author: { id: string }; message_reference?: { message_id: string } }[]>(`${url}/control/channels/${general}/messages`)).find(
-        (m) => m.author.id === bot.id && m.message_reference?.message_id === sent.id,
-      ),
+      (
+        await json<{ content: string; author: { id: string }; message_reference?: { message_id: string } }[]>(`${url}/control/channels/${general}/messages`)
+      ).find((m) => m.author.id === bot.id && m.message_reference?.message_id === sent.id),
     60_000,
     `${botName}'s reply`,
   );
@@ -167,7 +175,12 @@ describe.skipIf(process.platform !== "linux")("kill -9 of the supervisor", () =>
     const lookalike = plant("sleep", ["601"]);
     const reusedArgs = [process.execPath, "-e", "setInterval(() => {}, 1000)", "serve", "--hostname", "127.0.0.1", "--port", "1"];
     const reused = plant(reusedArgs[0]!, reusedArgs.slice(1));
-    await waitFor(async () => (await fetch(`http://127.0.0.1:${env["BOBB_OPENCODE_PORT"]}/global/health`, { signal: AbortSignal.timeout(2_000) }).catch(() => null))?.status === 401, 30_000, "the leftover server to hold BoBB's port");
+    await waitFor(
+      async () =>
+        (await fetch(`http://127.0.0.1:${env["BOBB_OPENCODE_PORT"]}/global/health`, { signal: AbortSignal.timeout(2_000) }).catch(() => null))?.status === 401,
+      30_000,
+      "the leftover server to hold BoBB's port",
+    );
     const boot = bootId();
     const record = (pid: number, cmdline: string[], start = startTime(pid)) => ({ pid, start, boot, cmdline, name: "bobb" });
     writeFileSync(

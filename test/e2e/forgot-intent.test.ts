@@ -14,17 +14,28 @@ it("a bot whose intent is off: BoBB reports why in the DM; the token sent again 
     const app = s.sandbox.control.createApplication("Chef Bot"); // the intent step skipped
     s.sandbox.control.addBotToGuild(s.sandbox.control.guildId(), app.application_id);
     const dm = s.sandbox.control.openDm(s.humanId, s.bobbUserId).channel_id;
-    const bobbSaid = () => s.messages(dm).filter((m) => m.author.id === s.bobbUserId).map((m) => m.content);
+    const bobbSaid = () =>
+      s
+        .messages(dm)
+        .filter((m) => m.author.id === s.bobbUserId)
+        .map((m) => m.content);
     s.sandbox.control.postMessage(dm, s.humanId, app.token);
     const report = await waitFor(() => bobbSaid()[1], 60_000, "BoBB's failure report");
     expect(report).toBe(
-      INTAKE_TEXT.startFailed("Chef Bot", "the bot's application has not enabled the MESSAGE CONTENT intent; turn it on under Bot → Privileged Gateway Intents"),
+      INTAKE_TEXT.startFailed(
+        "Chef Bot",
+        "the bot's application has not enabled the MESSAGE CONTENT intent; turn it on under Bot → Privileged Gateway Intents",
+      ),
     );
     expect(s.sandbox.control.isOnline(app.bot_user_id)).toBe(false);
 
     s.sandbox.control.updateApplication(app.application_id, { message_content_intent: true });
     s.sandbox.control.postMessage(dm, s.humanId, app.token);
-    await waitFor(() => s.sandbox.control.isOnline(app.bot_user_id) && s.app.registry.snapshot.agents["chef-bot"]?.status === "active", 60_000, "Chef Bot online");
+    await waitFor(
+      () => s.sandbox.control.isOnline(app.bot_user_id) && s.app.registry.snapshot.agents["chef-bot"]?.status === "active",
+      60_000,
+      "Chef Bot online",
+    );
     expect(bobbSaid()[2]).toContain("The token works");
     expect(bobbSaid()).toHaveLength(3);
     for (const line of s.logs) expect(line).not.toContain(app.token);

@@ -215,7 +215,9 @@ describe.skipIf(!availability.path)("the demo journey in a browser", () => {
 
     await createBot("create a chef bot that only cooks Italian", "Chef Bot", "journey-portal.png");
     // The bot's login and its OpenCode server start together; "active" is recorded once both are up.
-    await expect.poll(() => app.registry.snapshot.agents["chef-bot"], { timeout: 60_000 }).toMatchObject({ status: "active", discord_user_id: bots["Chef Bot"] });
+    await expect
+      .poll(() => app.registry.snapshot.agents["chef-bot"], { timeout: 60_000 })
+      .toMatchObject({ status: "active", discord_user_id: bots["Chef Bot"] });
 
     await openChannel(chat, "general");
     await send(chat, [{ mention: "Chef Bot" }, "what's for dinner?"]);
@@ -234,10 +236,14 @@ describe.skipIf(!availability.path)("the demo journey in a browser", () => {
     const notice = chat.locator(".message", { hasText: "Bot-to-bot exchange paused" });
     await notice.waitFor({ timeout: 90_000 });
     // Settled: every debate turn the governor granted has finished (posted, or given up).
-    await waitFor(() => {
-      const { started, done } = debateRequests(from);
-      return started.length > 0 && done.length >= started.length;
-    }, 30_000, "debate turns to finish");
+    await waitFor(
+      () => {
+        const { started, done } = debateRequests(from);
+        return started.length > 0 && done.length >= started.length;
+      },
+      30_000,
+      "debate turns to finish",
+    );
     const after = await messagesAfter(chat, asked);
     const debate = after.filter((m) => m.bot && m.text.includes("(demo model)"));
     console.log(`demo debate: ${debate.length} bot messages before the governor paused it (cap ${CAP})`);
@@ -268,7 +274,11 @@ describe.skipIf(!availability.path)("the demo journey in a browser", () => {
     expect(openers.map((m) => m.author).sort()).toEqual(["Chef Bot", "Pirate Bot"]);
 
     const stop = await send(chat, ["stop"]);
-    await waitFor(() => model.requests.filter((r) => r.at >= from && r.rule === "slow debate reply").every((r) => r.aborted), 15_000, "the debate replies to be dropped");
+    await waitFor(
+      () => model.requests.filter((r) => r.at >= from && r.rule === "slow debate reply").every((r) => r.aborted),
+      15_000,
+      "the debate replies to be dropped",
+    );
     model.setRules([]);
     // A person talks to a bot again: its answer comes, and nothing from the debate came in between.
     await send(chat, [{ mention: "Chef Bot" }, "are you still there?"]);

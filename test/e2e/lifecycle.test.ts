@@ -14,7 +14,11 @@ afterAll(async () => {
   await s?.close();
 });
 
-const bobbLines = (channel: string) => s.messages(channel).filter((m) => m.author.id === s.bobbUserId).map((m) => m.content);
+const bobbLines = (channel: string) =>
+  s
+    .messages(channel)
+    .filter((m) => m.author.id === s.bobbUserId)
+    .map((m) => m.content);
 
 /** Every file under a directory, recursively. */
 async function filesUnder(dir: string): Promise<string[]> {
@@ -54,7 +58,11 @@ describe("the whole journey", () => {
     expect(confirmation).toContain("The token works");
     expect(confirmation).toContain(`client_id=${app.bot_user_id}`);
     await portal(`/portal/guilds/${s.sandbox.control.guildId()}/bots`, { application_id: app.application_id });
-    await waitFor(() => s.sandbox.control.isOnline(String(app.bot_user_id)) && s.app.registry.snapshot.agents["chef-bot"]?.status === "active", 60_000, "chef online");
+    await waitFor(
+      () => s.sandbox.control.isOnline(String(app.bot_user_id)) && s.app.registry.snapshot.agents["chef-bot"]?.status === "active",
+      60_000,
+      "chef online",
+    );
 
     s.sandbox.control.postMessage(s.general, s.humanId, `<@${app.bot_user_id}> what's for dinner?`);
     const reply = await waitFor(() => s.messages(s.general).find((m) => m.author.id === app.bot_user_id), 30_000, "chef's reply");
@@ -67,7 +75,9 @@ describe("the whole journey", () => {
     expect(s.model.requests.some((r) => r.raw.includes(INTAKE_TEXT.modelNotice("chef-bot").slice(1, 30)))).toBe(true);
 
     // Canary: the token is in registry.json and nowhere else.
-    const responses = await Promise.all(["/api/registry/agents", "/api/registry/agents/chef-bot", "/api/registry/agents/search?q=chef", "/api/health"].map((u) => s.api("GET", u)));
+    const responses = await Promise.all(
+      ["/api/registry/agents", "/api/registry/agents/chef-bot", "/api/registry/agents/search?q=chef", "/api/health"].map((u) => s.api("GET", u)),
+    );
     for (const r of responses) expect(r.body).not.toContain(token);
     for (const line of s.logs) expect(line).not.toContain(token);
     for (const r of s.model.requests) expect(r.raw).not.toContain(token);
@@ -195,7 +205,11 @@ describe("restart", () => {
     await s.restartApp();
     await waitFor(() => s.sandbox.control.isOnline(chef.userId) && s.sandbox.control.isOnline(s.bobbUserId), 60_000, "bots back");
     s.sandbox.control.postMessage(s.general, s.humanId, `<@${chef.userId}> do you remember?`);
-    await waitFor(() => s.messages(s.general).find((m) => m.author.id === chef.userId && m.content === "I remember everything."), 60_000, "answer after restart");
+    await waitFor(
+      () => s.messages(s.general).find((m) => m.author.id === chef.userId && m.content === "I remember everything."),
+      60_000,
+      "answer after restart",
+    );
     const sessionsAfter = JSON.parse(await readFile(sessionsFile, "utf8")) as { sessions: Record<string, Record<string, string>> };
     expect(sessionsAfter.sessions["chef-bot"]?.[s.general]).toBe(sessionsBefore.sessions["chef-bot"]?.[s.general]);
     const last = s.model.requests.filter((r) => r.agent === "chef-bot").at(-1)!;

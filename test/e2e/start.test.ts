@@ -106,7 +106,12 @@ describe("npm start with nothing configured", () => {
   });
 
   it("BoBB answers a mention through the demo model", async () => {
-    const guild = ((await (await fetch(`${url}/portal/guilds`)).json()) as { channels: { id: string; name: string }[]; members: { id: string; username: string; bot: boolean; online: boolean }[] }[])[0]!;
+    const guild = (
+      (await (await fetch(`${url}/portal/guilds`)).json()) as {
+        channels: { id: string; name: string }[];
+        members: { id: string; username: string; bot: boolean; online: boolean }[];
+      }[]
+    )[0]!;
     const general = guild.channels.find((c) => c.name === "general")!.id;
     const bobb = guild.members.find((m) => m.username === "BoBB")!;
     const human = guild.members.find((m) => !m.bot)!;
@@ -117,7 +122,10 @@ describe("npm start with nothing configured", () => {
       body: JSON.stringify({ author_id: human.id, content: `<@${bobb.id}> hello` }),
     });
     const reply = await waitFor(
-      async () => ((await (await fetch(`${url}/control/channels/${general}/messages`)).json()) as { content: string; author: { id: string } }[]).find((m) => m.author.id === bobb.id),
+      async () =>
+        ((await (await fetch(`${url}/control/channels/${general}/messages`)).json()) as { content: string; author: { id: string } }[]).find(
+          (m) => m.author.id === bobb.id,
+        ),
       30_000,
       "BoBB's reply",
     );
@@ -125,20 +133,24 @@ describe("npm start with nothing configured", () => {
     collect();
   }, 40_000);
 
-  it.skipIf(!availability.path)("the page in a browser is the chat", async () => {
-    const browser = await launchBrowser(availability.path ? { executablePath: availability.path } : {});
-    if (!browser) throw new Error("no browser");
-    try {
-      const page = await browser.newPage();
-      await page.goto(url);
-      await page.locator("body[data-ready=true]").waitFor({ timeout: 15_000 });
-      await page.getByText("Replies come from the offline demo model").waitFor();
-      await page.locator(".channel.active", { hasText: "general" }).waitFor();
-      await page.locator(".member.online", { hasText: "BoBB" }).waitFor();
-    } finally {
-      await browser.close();
-    }
-  }, 60_000);
+  it.skipIf(!availability.path)(
+    "the page in a browser is the chat",
+    async () => {
+      const browser = await launchBrowser(availability.path ? { executablePath: availability.path } : {});
+      if (!browser) throw new Error("no browser");
+      try {
+        const page = await browser.newPage();
+        await page.goto(url);
+        await page.locator("body[data-ready=true]").waitFor({ timeout: 15_000 });
+        await page.getByText("Replies come from the offline demo model").waitFor();
+        await page.locator(".channel.active", { hasText: "general" }).waitFor();
+        await page.locator(".member.online", { hasText: "BoBB" }).waitFor();
+      } finally {
+        await browser.close();
+      }
+    },
+    60_000,
+  );
 
   it("SIGTERM: exit code 0, no process left, nothing token-shaped printed", async () => {
     collect();
@@ -199,10 +211,14 @@ describe("SIGTERM while start-up is still in progress", () => {
     const tree = new Map<number, ProcId>();
     try {
       // BoBB's OpenCode server exists but start-up has not finished (no URL line yet).
-      await waitFor(() => {
-        for (const proc of descendants(early.pid!)) tree.set(proc.pid, proc);
-        return [...tree.values()].some((p) => p.command.startsWith("opencode"));
-      }, 60_000, "an opencode server being started");
+      await waitFor(
+        () => {
+          for (const proc of descendants(early.pid!)) tree.set(proc.pid, proc);
+          return [...tree.values()].some((p) => p.command.startsWith("opencode"));
+        },
+        60_000,
+        "an opencode server being started",
+      );
       expect(printed).not.toMatch(/^sandbox listening on/m);
       early.kill("SIGTERM");
       expect(await exited).toBe(0);

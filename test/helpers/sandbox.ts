@@ -29,12 +29,7 @@ export interface StartBotOptions {
   restTimeout?: number;
 }
 
-export const DEFAULT_INTENTS = [
-  GatewayIntentBits.Guilds,
-  GatewayIntentBits.GuildMessages,
-  GatewayIntentBits.MessageContent,
-  GatewayIntentBits.DirectMessages,
-];
+export const DEFAULT_INTENTS = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent, GatewayIntentBits.DirectMessages];
 
 /** discord.js client options pointing at the sandbox. */
 export function sandboxClientOptions(sandbox: Sandbox, options: StartBotOptions = {}): ClientOptions {

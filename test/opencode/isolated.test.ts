@@ -4,14 +4,7 @@ import getPort from "get-port";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createScriptedModel, type ScriptedModel } from "../../src/demo-model/index.js";
 import { createOpencodeRuntime, type OpencodeRuntime, type RuntimeAgent } from "../../src/opencode/index.js";
-import {
-  BOBB_AGENTS_MD,
-  childAgentsMd,
-  makeAgentTree,
-  testLogger,
-  type AgentTree,
-  RUNTIME_LIMITS,
-} from "../helpers/opencode.js";
+import { BOBB_AGENTS_MD, childAgentsMd, makeAgentTree, testLogger, type AgentTree, RUNTIME_LIMITS } from "../helpers/opencode.js";
 import { startToolApi, type ToolApi } from "../helpers/api.js";
 import { opencodeProcessesUnder, processesUnder } from "../helpers/proc.js";
 import { waitFor } from "../helpers/wait.js";
@@ -59,7 +52,12 @@ describe("OpenCode runtime, isolated mode (one real opencode server per agent)",
 
   it("runs one server per agent on the agent's port, each answering in its own persona", async () => {
     const stats = runtime.diagnostics.stats();
-    expect(stats.map((s) => [s.name, s.port]).sort()).toEqual([["bobb", bobb.port], ["chef", chef.port]].sort());
+    expect(stats.map((s) => [s.name, s.port]).sort()).toEqual(
+      [
+        ["bobb", bobb.port],
+        ["chef", chef.port],
+      ].sort(),
+    );
     for (const s of stats) {
       expect(s.rssBytes).toBeGreaterThan(50 * 1024 * 1024);
       expect(s.startMs).toBeGreaterThan(0);
@@ -93,7 +91,10 @@ describe("OpenCode runtime, isolated mode (one real opencode server per agent)",
   it("a prompt that takes too long ends with TIMEOUT and the next prompt works", async () => {
     model.setRules([{ agent: "bobb", user: "ponder", reply: "never", delayMs: 60_000 }]);
     const began = Date.now();
-    await expect(runtime.prompt("bobb", "t", "ponder forever", { timeoutMs: 3000 })).rejects.toMatchObject({ code: "TIMEOUT", message: expect.stringContaining("3000 ms") });
+    await expect(runtime.prompt("bobb", "t", "ponder forever", { timeoutMs: 3000 })).rejects.toMatchObject({
+      code: "TIMEOUT",
+      message: expect.stringContaining("3000 ms"),
+    });
     expect(Date.now() - began).toBeLessThan(8000);
     model.setRules([]);
     expect((await runtime.prompt("bobb", "t", "hello")).text).toContain("BoBB");
@@ -102,7 +103,11 @@ describe("OpenCode runtime, isolated mode (one real opencode server per agent)",
   it("restarts a server killed with SIGKILL; after repeated crashes it reports the failure and the other agent keeps running", async () => {
     const first = runtime.diagnostics.serverOf("chef")!.pid!;
     process.kill(first, "SIGKILL");
-    await waitFor(() => runtime.diagnostics.stats().find((s) => s.name === "chef")?.restarts === 1 && runtime.diagnostics.serverOf("chef")?.pid !== first, 10_000, "chef restarted");
+    await waitFor(
+      () => runtime.diagnostics.stats().find((s) => s.name === "chef")?.restarts === 1 && runtime.diagnostics.serverOf("chef")?.pid !== first,
+      10_000,
+      "chef restarted",
+    );
     const again = await runtime.prompt("chef", "c3", "hello after crash");
     expect(again.text).toContain("Chef Bot");
     // Second crash within the stable window: maxFailures (1) is exceeded.
@@ -217,4 +222,3 @@ describe("OpenCode server start failures", () => {
     expect(opencodeProcessesUnder(tree.root)).toEqual([]);
   });
 });
-

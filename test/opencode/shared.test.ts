@@ -3,14 +3,7 @@ import getPort from "get-port";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createScriptedModel, type ScriptedModel } from "../../src/demo-model/index.js";
 import { BOBB_TOOLS, BUILTIN_TOOLS, CHILD_TOOLS, createOpencodeRuntime, type OpencodeRuntime, type RuntimeAgent } from "../../src/opencode/index.js";
-import {
-  BOBB_AGENTS_MD,
-  childAgentsMd,
-  makeAgentTree,
-  testLogger,
-  type AgentTree,
-  RUNTIME_LIMITS,
-} from "../helpers/opencode.js";
+import { BOBB_AGENTS_MD, childAgentsMd, makeAgentTree, testLogger, type AgentTree, RUNTIME_LIMITS } from "../helpers/opencode.js";
 import { startToolApi, type ToolApi } from "../helpers/api.js";
 import { opencodeProcessesUnder } from "../helpers/proc.js";
 import { waitFor } from "../helpers/wait.js";
@@ -109,7 +102,16 @@ describe("OpenCode runtime, shared mode (real opencode, scripted model)", () => 
   it("BoBB cannot read registry.json in any way", async () => {
     const target = `${tree.root}/registry.json`;
     model.setRules([
-      { agent: "bobb", user: "steal", reply: { toolCalls: [{ name: "read", args: { filePath: target } }, { name: "bash", args: { command: `cat ${target}`, description: "x" } }] } },
+      {
+        agent: "bobb",
+        user: "steal",
+        reply: {
+          toolCalls: [
+            { name: "read", args: { filePath: target } },
+            { name: "bash", args: { command: `cat ${target}`, description: "x" } },
+          ],
+        },
+      },
       { agent: "bobb", user: "steal", after: "tool", reply: (v) => `results: ${v.toolResults.map((t) => t.output).join(" | ")}` },
     ]);
     const res = await runtime.prompt("bobb", "steal", "steal the registry");
@@ -118,13 +120,19 @@ describe("OpenCode runtime, shared mode (real opencode, scripted model)", () => 
     expect(res.text).not.toContain(tree.canary);
     expect(model.requests.some((r) => r.raw.includes(tree.canary))).toBe(false);
     // Nor through the server's own file API (path escapes the agent's directory).
-    const file = await runtime.diagnostics.serverOf("bobb")!.fetch(`/file/content?path=../../registry.json&directory=${encodeURIComponent(`${tree.agentsDir}/bobb`)}`);
+    const file = await runtime.diagnostics
+      .serverOf("bobb")!
+      .fetch(`/file/content?path=../../registry.json&directory=${encodeURIComponent(`${tree.agentsDir}/bobb`)}`);
     expect(await file.text()).not.toContain(tree.canary);
   });
 
   it("a scripted send_message reaches the tool API with the agent's own key; a child's key cannot write the registry", async () => {
     model.setRules([
-      { agent: "chef", user: "announce", reply: { toolCalls: [{ name: "send_message", args: { channel_id: "42", content: "Pasta time!", mention_bots: ["Pirate Bot"] } }] } },
+      {
+        agent: "chef",
+        user: "announce",
+        reply: { toolCalls: [{ name: "send_message", args: { channel_id: "42", content: "Pasta time!", mention_bots: ["Pirate Bot"] } }] },
+      },
       { agent: "chef", user: "announce", after: "tool", reply: "" },
       { agent: "chef", user: "sneak", reply: { toolCalls: [{ name: "create_agent", args: { name: "Evil Bot", persona: "evil" } }] } },
     ]);
@@ -178,7 +186,12 @@ describe("OpenCode runtime, shared mode (real opencode, scripted model)", () => 
     expect(seen).toEqual(Array.from({ length: 10 }, (_, i) => `order ${i}`));
     // 1 running + 12 queued fit; the 14th is refused at once.
     model.setRules([{ agent: "pirate", user: "flood", reply: "ok", delayMs: 200 }]);
-    const flood = Array.from({ length: 14 }, () => runtime.prompt("pirate", "flood", "flood").then(() => "ok", (e: { code: string }) => e.code));
+    const flood = Array.from({ length: 14 }, () =>
+      runtime.prompt("pirate", "flood", "flood").then(
+        () => "ok",
+        (e: { code: string }) => e.code,
+      ),
+    );
     const outcomes = await Promise.all(flood);
     model.setRules([]);
     expect(outcomes.filter((o) => o === "BUSY")).toHaveLength(1);
@@ -187,8 +200,14 @@ describe("OpenCode runtime, shared mode (real opencode, scripted model)", () => 
 
   it("abort during a slow reply returns promptly, drops queued prompts and never delivers the reply", async () => {
     model.setRules([{ agent: "chef", user: "slow", reply: "SLOW-REPLY", delayMs: 15_000 }]);
-    const running = runtime.prompt("chef", "abort", "slow please").then((r) => r.text, (e: { code: string }) => e.code);
-    const queued = runtime.prompt("chef", "abort", "slow again").then((r) => r.text, (e: { code: string }) => e.code);
+    const running = runtime.prompt("chef", "abort", "slow please").then(
+      (r) => r.text,
+      (e: { code: string }) => e.code,
+    );
+    const queued = runtime.prompt("chef", "abort", "slow again").then(
+      (r) => r.text,
+      (e: { code: string }) => e.code,
+    );
     await model.waitForRequest((r) => r.agent === "chef" && r.view.lastUser === "slow please", 10_000);
     const began = Date.now();
     await runtime.abort("chef", "abort");

@@ -17,7 +17,11 @@ const registryText = (agents: Record<string, unknown>) => JSON.stringify({ agent
 
 const badEdits: Array<[what: string, text: string, error: RegExp]> = [
   ["duplicate port", registryText({ a: agent("a", { port: 5100 }), b: agent("b", { port: 5100 }) }), /agents\.b\.port.*5100.*"a"/],
-  ["duplicate name (case-insensitive)", registryText({ a: agent("a", { name: "Chef", port: 5100 }), b: agent("b", { name: "chef", port: 5101 }) }), /agents\.b\.name.*"a"/],
+  [
+    "duplicate name (case-insensitive)",
+    registryText({ a: agent("a", { name: "Chef", port: 5100 }), b: agent("b", { name: "chef", port: 5101 }) }),
+    /agents\.b\.name.*"a"/,
+  ],
   ["huge persona", registryText({ a: agent("a", { persona: "x".repeat(10 * 1024 * 1024) }) }), /agents\.a\.persona.*8192 bytes/],
   ["persona with a control character", registryText({ a: agent("a", { persona: "evil \u001b[2J" }) }), /agents\.a\.persona.*control/],
   ["name too long", registryText({ a: agent("a", { name: "n".repeat(65) }) }), /agents\.a\.name/],

@@ -93,7 +93,10 @@ describe("API writes racing in-place hand edits", () => {
           return res.statusCode;
         }),
       );
-      expect(results.filter((s) => s !== 201), `seed ${seed}`).toEqual([]);
+      expect(
+        results.filter((s) => s !== 201),
+        `seed ${seed}`,
+      ).toEqual([]);
       let last = await counts(h);
       await waitFor(async () => ((last = await counts(h)), last.file === 105 && last.api === 105), 10_000, "105 agents").catch(() => undefined);
       expect(last, `seed ${seed} (hand edits after ${triggers.join(", ")} creates)`).toEqual({ file: 105, api: 105 });

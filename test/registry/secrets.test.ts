@@ -93,10 +93,12 @@ describe("registry store with a token in the file", () => {
     expect(await readFile(file, "utf8")).toBe(text);
     expectNoPartOfToken(error);
     expect(error).toContain("line 3, column 179");
-    const refused = await store.update(() => undefined).then(
-      () => "",
-      (err: Error) => err.message,
-    );
+    const refused = await store
+      .update(() => undefined)
+      .then(
+        () => "",
+        (err: Error) => err.message,
+      );
     expect(refused).toContain("line 3, column 179");
     expectNoPartOfToken(refused);
     expect(logs.join("\n")).toContain("line 3, column 179");

@@ -86,7 +86,10 @@ describe("registry store", () => {
     await expect(store.update((d) => void (d.next_port = 1))).rejects.toMatchObject({ code: "REGISTRY_INVALID" });
     expect(await readFile(store.file, "utf8")).toBe(broken);
 
-    const schemaBroken = JSON.stringify({ agents: { a: { id: "a", name: "A", persona: "", port: 5000, status: "running", created_at: "2026-01-01T00:00:00Z" } }, next_port: 5001 });
+    const schemaBroken = JSON.stringify({
+      agents: { a: { id: "a", name: "A", persona: "", port: 5000, status: "running", created_at: "2026-01-01T00:00:00Z" } },
+      next_port: 5001,
+    });
     await writeFile(store.file, schemaBroken);
     await waitFor(() => !store.health.ok && store.health.error.includes("agents.a.status"), 10_000, "schema error");
 

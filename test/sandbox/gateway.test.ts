@@ -25,7 +25,8 @@ async function connect(): Promise<{ ws: WebSocket; frames: { op: number; t?: str
   return { ws, frames, closed };
 }
 
-const nextFrame = (ws: WebSocket) => new Promise<{ op: number; t?: string; d: unknown }>((resolve) => ws.once("message", (data) => resolve(JSON.parse(String(data)))));
+const nextFrame = (ws: WebSocket) =>
+  new Promise<{ op: number; t?: string; d: unknown }>((resolve) => ws.once("message", (data) => resolve(JSON.parse(String(data)))));
 
 describe("sandbox gateway protocol", () => {
   it("says HELLO, acknowledges heartbeats and refuses a bad token with 4004", async () => {

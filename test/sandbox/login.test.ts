@@ -24,7 +24,12 @@ describe("sandbox login", () => {
     expect(guild?.name).toBe("BoBB Sandbox");
     expect(guild?.roles.everyone.id).toBe(guild?.id);
     const channels = guild?.channels.cache.map((c) => [c.name, c.type]);
-    expect(channels).toEqual(expect.arrayContaining([["general", ChannelType.GuildText], ["debate", ChannelType.GuildText]]));
+    expect(channels).toEqual(
+      expect.arrayContaining([
+        ["general", ChannelType.GuildText],
+        ["debate", ChannelType.GuildText],
+      ]),
+    );
     expect(guild?.members.cache.has(alice.id)).toBe(true);
     expect(guild?.members.cache.get(bot.bot_user_id)?.user.bot).toBe(true);
     // REST too: the bot can fetch the guild's channels and a member.

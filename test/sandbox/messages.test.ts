@@ -119,7 +119,10 @@ describe("sandbox messages", () => {
 
   it("answers unknown channel 10003, and 50013 when Manage Messages is taken away", async () => {
     const bot = await h.startBot("Moderator");
-    await expect(bot.client.rest.post("/channels/1234567890123456789/messages", { body: { content: "x" } })).rejects.toMatchObject({ code: 10003, status: 404 });
+    await expect(bot.client.rest.post("/channels/1234567890123456789/messages", { body: { content: "x" } })).rejects.toMatchObject({
+      code: 10003,
+      status: 404,
+    });
     const channel = await textChannel(bot.client.user!, general);
     const first = h.sandbox.control.postMessage(general, alice, "delete me");
     await (await channel.messages.fetch(String(first["id"]))).delete(); // allowed by default

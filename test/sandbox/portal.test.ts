@@ -67,9 +67,15 @@ describe("sandbox portal and control HTTP API", () => {
 
   it("reports errors in the portal's shape", async () => {
     expect(await call("POST", "/control/users", {})).toMatchObject({ status: 400, json: { error: { code: "invalid_request" } } });
-    expect(await call("POST", "/portal/applications/123456789012345678/reset-token")).toMatchObject({ status: 404, json: { error: { code: "unknown_application" } } });
+    expect(await call("POST", "/portal/applications/123456789012345678/reset-token")).toMatchObject({
+      status: 404,
+      json: { error: { code: "unknown_application" } },
+    });
     const human = (await call("POST", "/control/users", { username: "carol" })).json as { id: string };
-    const tooLong = await call("POST", `/control/channels/${sandbox.control.channelId("general")}/messages`, { author_id: human.id, content: "x".repeat(2001) });
+    const tooLong = await call("POST", `/control/channels/${sandbox.control.channelId("general")}/messages`, {
+      author_id: human.id,
+      content: "x".repeat(2001),
+    });
     expect(tooLong).toMatchObject({ status: 400, json: { error: { code: "discord_50035" } } });
   });
 

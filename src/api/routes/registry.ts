@@ -37,7 +37,10 @@ const createBody = z.strictObject({
   name,
   persona,
   id: z.string().optional(),
-  created_by: z.string().regex(/^\d{1,20}$/, "a numeric Discord user id").optional(),
+  created_by: z
+    .string()
+    .regex(/^\d{1,20}$/, "a numeric Discord user id")
+    .optional(),
 });
 const tokenShape = new RegExp(`^${TOKEN_PATTERN.source}$`);
 const updateBody = z

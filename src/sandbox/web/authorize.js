@@ -12,11 +12,20 @@ async function main() {
   const [apps, guilds] = await Promise.all([getJson("/portal/applications"), getJson("/portal/guilds")]);
   const app = apps.find((a) => a.application_id === clientId || a.bot_user_id === clientId);
   if (!app) {
-    card.replaceChildren(el("h1", "", "Unknown application"), el("p", "muted", `No application with client_id "${clientId}" exists in this sandbox. Create it in the Developer Portal first.`), portalLink());
+    card.replaceChildren(
+      el("h1", "", "Unknown application"),
+      el("p", "muted", `No application with client_id "${clientId}" exists in this sandbox. Create it in the Developer Portal first.`),
+      portalLink(),
+    );
     return;
   }
   const head = el("div", "authorize-head");
-  head.append(avatar({ id: app.bot_user_id, username: app.name }, "large"), el("div", "muted", "An external application"), el("h1", "", app.name), el("div", "muted", "wants to access your Discord account"));
+  head.append(
+    avatar({ id: app.bot_user_id, username: app.name }, "large"),
+    el("div", "muted", "An external application"),
+    el("h1", "", app.name),
+    el("div", "muted", "wants to access your Discord account"),
+  );
 
   const select = el("select");
   select.id = "guild";
@@ -56,7 +65,11 @@ function done(app, guildName) {
   const chat = el("a", "button", "Open chat");
   chat.href = "/";
   const head = el("div", "authorize-head");
-  head.append(avatar({ id: app.bot_user_id, username: app.name }, "large"), el("h1", "", "Authorized"), el("p", "success-text", `${app.name} was added to ${guildName}.`));
+  head.append(
+    avatar({ id: app.bot_user_id, username: app.name }, "large"),
+    el("h1", "", "Authorized"),
+    el("p", "success-text", `${app.name} was added to ${guildName}.`),
+  );
   card.replaceChildren(head, el("p", "muted", "It shows up in the member list, online as soon as it logs in with its token."), chat);
 }
 

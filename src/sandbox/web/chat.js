@@ -73,7 +73,13 @@ async function loadGuild() {
   state.members = guild ? guild.members : [];
   for (const member of state.members) remember(member);
   $("guild-name").textContent = guild ? guild.name : "No server";
-  $("guild-icon").textContent = guild ? guild.name.split(/\s+/).map((w) => w[0]).join("").slice(0, 3) : "?";
+  $("guild-icon").textContent = guild
+    ? guild.name
+        .split(/\s+/)
+        .map((w) => w[0])
+        .join("")
+        .slice(0, 3)
+    : "?";
   $("guild-icon").title = guild ? guild.name : "";
   renderMembers($("members"), { members: state.members, meId: state.me.id, onOpen: (user) => openDm(user) });
   renderSidebar();
@@ -145,9 +151,16 @@ function renderMessages() {
   welcome.append(
     el("div", "welcome-icon", title.icon),
     el("h2", "", title.icon === "#" ? `Welcome to #${title.name}!` : title.name),
-    el("p", "", title.icon === "#" ? `This is the start of the #${title.name} channel.` : `This is the beginning of your direct message history with @${title.name}.`),
+    el(
+      "p",
+      "",
+      title.icon === "#" ? `This is the start of the #${title.name} channel.` : `This is the beginning of your direct message history with @${title.name}.`,
+    ),
   );
-  list.replaceChildren(...(state.complete.has(state.current) && shown.length === all.length ? [welcome] : []), ...shown.map((m, i) => messageElement(m, shown[i - 1], renderCtx)));
+  list.replaceChildren(
+    ...(state.complete.has(state.current) && shown.length === all.length ? [welcome] : []),
+    ...shown.map((m, i) => messageElement(m, shown[i - 1], renderCtx)),
+  );
   list.parentElement.scrollTop = list.parentElement.scrollHeight;
 }
 
@@ -196,7 +209,11 @@ function onMessageUpdate(update) {
 
 function onMessageDelete(deleted) {
   const list = state.messages.get(deleted.channel_id);
-  if (list) state.messages.set(deleted.channel_id, list.filter((m) => m.id !== deleted.id));
+  if (list)
+    state.messages.set(
+      deleted.channel_id,
+      list.filter((m) => m.id !== deleted.id),
+    );
   document.querySelector(`.message[data-id="${CSS.escape(deleted.id)}"]`)?.remove();
 }
 
@@ -252,7 +269,9 @@ function connect() {
     lost = false;
     state.messages.clear();
     state.complete.clear();
-    Promise.all([loadGuild(), loadDms()]).then(() => state.current && select(state.current)).catch(() => undefined);
+    Promise.all([loadGuild(), loadDms()])
+      .then(() => state.current && select(state.current))
+      .catch(() => undefined);
   });
 }
 

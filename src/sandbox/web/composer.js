@@ -49,8 +49,16 @@ export function createComposer(options) {
     const typed = match[2].toLowerCase();
     const matches = options
       .members()
-      .filter((user) => user.username.toLowerCase().split(/\s+/).some((_w, i, words) => words.slice(i).join(" ").startsWith(typed)))
-      .sort((a, b) => Number(b.username.toLowerCase().startsWith(typed)) - Number(a.username.toLowerCase().startsWith(typed)) || a.username.localeCompare(b.username))
+      .filter((user) =>
+        user.username
+          .toLowerCase()
+          .split(/\s+/)
+          .some((_w, i, words) => words.slice(i).join(" ").startsWith(typed)),
+      )
+      .sort(
+        (a, b) =>
+          Number(b.username.toLowerCase().startsWith(typed)) - Number(a.username.toLowerCase().startsWith(typed)) || a.username.localeCompare(b.username),
+      )
       .slice(0, MAX_SUGGESTIONS);
     if (matches.length === 0) return close();
     suggestions = matches;

@@ -4,7 +4,10 @@ const COLOURS = ["#5865f2", "#3ba55c", "#faa61a", "#ed4245", "#eb459e", "#00a8b5
 
 /** One or two letters for an avatar: "Chef Bot" → "CB", "you" → "Y". */
 export function initials(name) {
-  const words = String(name).trim().split(/[\s_.-]+/).filter(Boolean);
+  const words = String(name)
+    .trim()
+    .split(/[\s_.-]+/)
+    .filter(Boolean);
   const letters = words.length > 1 ? words[0][0] + words[1][0] : (words[0] ?? "?").slice(0, 1);
   return letters.toUpperCase();
 }

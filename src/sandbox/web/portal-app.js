@@ -57,7 +57,11 @@ function botSection(app, ui) {
     reset.addEventListener("click", () => confirmReset(app, ui).then((value) => value && showToken(value)));
     token.replaceChildren(
       el("h2", "", "Token"),
-      el("p", "muted", "For security purposes, tokens can only be viewed once, when created. If you forgot or lost access to your token, please regenerate a new one."),
+      el(
+        "p",
+        "muted",
+        "For security purposes, tokens can only be viewed once, when created. If you forgot or lost access to your token, please regenerate a new one.",
+      ),
       reset,
     );
   };
@@ -71,7 +75,11 @@ function botSection(app, ui) {
     token.replaceChildren(
       el("h2", "", "Token"),
       row,
-      el("p", "warning-text", "Copy your token now. It will not be shown again — if you lose it, reset it. Never share it in a channel: send it to BoBB in a direct message."),
+      el(
+        "p",
+        "warning-text",
+        "Copy your token now. It will not be shown again — if you lose it, reset it. Never share it in a channel: send it to BoBB in a direct message.",
+      ),
     );
   };
   showResetButton();
@@ -89,7 +97,10 @@ function confirmReset(app, ui) {
   return ui.openDialog((close) => {
     const box = el("div", "dialog");
     const body = el("div", "body");
-    body.append(el("h2", "", "Reset Bot's Token?"), el("p", "", `${app.name} will stop working until you give the new token to whoever runs it (BoBB: by direct message).`));
+    body.append(
+      el("h2", "", "Reset Bot's Token?"),
+      el("p", "", `${app.name} will stop working until you give the new token to whoever runs it (BoBB: by direct message).`),
+    );
     const actions = el("div", "actions");
     const cancel = el("button", "button link", "Nevermind");
     cancel.addEventListener("click", () => close(null));
@@ -122,7 +133,11 @@ function intentsCard(app) {
   };
   card.append(
     el("h2", "", "Privileged Gateway Intents"),
-    el("p", "muted", "Some Gateway Intents require approval if your bot is verified. If your bot is not verified, you can toggle those intents below to access them."),
+    el(
+      "p",
+      "muted",
+      "Some Gateway Intents require approval if your bot is verified. If your bot is not verified, you can toggle those intents below to access them.",
+    ),
   );
   for (const [key, name, description] of INTENTS) {
     const row = el("div", "intent");
@@ -183,9 +198,18 @@ async function oauthSection(app) {
   scopes.append(scope);
   const invite = el("a", "button", "Invite to BoBB Sandbox");
   invite.href = url;
-  card.append(el("h2", "", "OAuth2 URL Generator"), el("p", "muted", "Generate an invite link for your application by picking the scopes it requires."), el("div", "label", "Scopes"), scopes);
+  card.append(
+    el("h2", "", "OAuth2 URL Generator"),
+    el("p", "muted", "Generate an invite link for your application by picking the scopes it requires."),
+    el("div", "label", "Scopes"),
+    scopes,
+  );
   card.append(el("div", "label", "Generated URL"), copyable(url), invite);
-  const status = el("p", joined.length ? "success-text" : "muted", joined.length ? `✓ ${app.name} is in ${joined.join(", ")}.` : `${app.name} is not in any server yet.`);
+  const status = el(
+    "p",
+    joined.length ? "success-text" : "muted",
+    joined.length ? `✓ ${app.name} is in ${joined.join(", ")}.` : `${app.name} is not in any server yet.`,
+  );
   card.append(status);
   return [el("h1", "", "OAuth2"), el("p", "lead", "Use this link to add your bot to a server: open it and click Authorize."), card];
 }

@@ -45,7 +45,10 @@ export function renderMembers(container, view) {
   const online = sorted.filter((m) => m.online);
   const offline = sorted.filter((m) => !m.online);
   const groups = [];
-  for (const [title, list] of [["Online", online], ["Offline", offline]]) {
+  for (const [title, list] of [
+    ["Online", online],
+    ["Offline", offline],
+  ]) {
     if (list.length === 0) continue;
     groups.push(el("h3", "section", `${title} — ${list.length}`));
     const ul = el("ul", "member-group");
