@@ -10,20 +10,19 @@
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { parseArgs } from "node:util";
 import { opencodeFloor } from "./lib/floor.js";
 import { machine } from "./lib/machine.js";
 import { evaluateTargets, markdown, type BenchResult, type ModeResult } from "./lib/report.js";
 import { activation, loopBound, makeRunDirs, marginal, memory, newDir, replyOverhead, restart, type Mode } from "./lib/scenarios.js";
-import { processesUnder } from "./lib/procs.js";
+import { opencodeProcessesUnder } from "../test/helpers/proc.js";
 import { progress, round } from "./lib/stats.js";
 import { ROOT, SupervisorProcess } from "./lib/supervisor.js";
 import { World } from "./lib/world.js";
 
-const args = process.argv.slice(2);
-const quick = args.includes("--quick");
-const modes = ((args.find((a) => a.startsWith("--modes="))?.slice(8) ?? "shared,isolated").split(",") as Mode[]).filter(
-  (m) => m === "shared" || m === "isolated",
-);
+const { values: args } = parseArgs({ options: { quick: { type: "boolean", default: false }, modes: { type: "string", default: "shared,isolated" } } });
+const quick = args.quick;
+const modes = (args.modes.split(",") as Mode[]).filter((m) => m === "shared" || m === "isolated");
 const profile = quick
   ? { ns: { shared: [0, 1, 5], isolated: [0, 1, 5] }, replies: 50, activations: 3, settleMs: 1500 }
   : // N = 50 runs before 20 so the scenarios after the memory figures run with 20 bots.
@@ -110,7 +109,7 @@ async function main(): Promise<void> {
     for (const mode of modes) result.modes[mode] = await runMode(world, dirs, mode);
   } finally {
     await world.close();
-    const left = processesUnder(dirs.root);
+    const left = opencodeProcessesUnder(dirs.root);
     if (left.length) {
       for (const pid of left) process.kill(pid, "SIGKILL");
       console.error(`bench: killed ${left.length} OpenCode processes left behind: ${left.join(", ")}`);

@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { RequestView, Rule } from "../../src/demo-model/index.js";
 import { prepareFiles, SupervisorProcess, type ReplyTiming } from "./supervisor.js";
-import { mb, percentiles, round, sleep, waitUntil, type Percentiles } from "./stats.js";
+import { waitFor } from "../../test/helpers/wait.js";
+import { mb, percentiles, round, sleep, type Percentiles } from "./stats.js";
 import { PLAIN_RULES, type BenchBot, type World } from "./world.js";
 
 export type Mode = "isolated" | "shared";
@@ -27,7 +28,7 @@ export async function startWith(world: World, mode: Mode, bots: BenchBot[], dir:
   const files = await prepareFiles(dir, mode, world, bots);
   const sup = SupervisorProcess.start(files);
   const ids = [world.bobb.userId, ...bots.map((b) => b.userId)];
-  await sup.alive(waitUntil(() => ids.every((id) => world.online(id)), 600_000, `${ids.length} bots online`, 20));
+  await sup.alive(waitFor(() => ids.every((id) => world.online(id)), 600_000, `${ids.length} bots online`, 20));
   return { sup, readyMs: round(performance.now() - sup.startedAt, 0) };
 }
 
@@ -174,9 +175,9 @@ export async function activation(world: World, sup: SupervisorProcess, runs: num
     const app = world.newApplication(name);
     const posted = world.post(dm, app.token);
     const accepted = await sup.alive(
-      waitUntil(() => world.botMessagesSince(dm, posted.at).find((m) => m.authorId === world.bobb.userId), 60_000, "BoBB's answer to the token", 2),
+      waitFor(() => world.botMessagesSince(dm, posted.at).find((m) => m.authorId === world.bobb.userId), 60_000, "BoBB's answer to the token", 2),
     );
-    await sup.alive(waitUntil(() => world.online(app.userId), 60_000, `${name} online`, 2));
+    await sup.alive(waitFor(() => world.online(app.userId), 60_000, `${name} online`, 2));
     const online = performance.now() - posted.at;
     onlineMs.push(round(online, 0));
     acceptedMs.push(round(accepted.at - posted.at, 0));
@@ -203,10 +204,10 @@ export async function restart(world: World, sup: SupervisorProcess, bots: BenchB
   const exitMs = await sup.stop("SIGTERM");
   const next = SupervisorProcess.start(sup.files);
   const since = () => round(performance.now() - began, 0);
-  const bobb = next.alive(waitUntil(() => world.online(world.bobb.userId), 120_000, "BoBB online", 5)).then(since);
+  const bobb = next.alive(waitFor(() => world.online(world.bobb.userId), 120_000, "BoBB online", 5)).then(since);
   const onlineAt: number[] = [];
   const answers = bots.map(async (bot) => {
-    await next.alive(waitUntil(() => world.online(bot.userId), 300_000, `${bot.name} online`, 5));
+    await next.alive(waitFor(() => world.online(bot.userId), 300_000, `${bot.name} online`, 5));
     onlineAt.push(since());
     for (let attempt = 0; ; attempt++) {
       const asked = world.post(world.general, `<@${bot.userId}> are you back?`);
@@ -265,7 +266,7 @@ export async function loopBound(world: World, sup: SupervisorProcess, bots: Benc
   const [a, b, c, d] = bots as [BenchBot, BenchBot, BenchBot, BenchBot];
   const quietFor = async (channel: string, since: number, ms: number) => {
     await sup.alive(
-      waitUntil(
+      waitFor(
         () => {
           const last = world.botMessagesSince(channel, since).at(-1)?.at ?? since;
           return performance.now() - last > ms;
@@ -287,7 +288,7 @@ export async function loopBound(world: World, sup: SupervisorProcess, bots: Benc
     const general = world.general;
     const second = world.post(general, `<@${c.userId}> argue with ${d.name} forever`);
     await sup.alive(
-      waitUntil(
+      waitFor(
         () => world.botMessagesSince(general, second.at).filter((m) => m.content.includes("You are wrong!")).length >= 3,
         60_000,
         "three exchange messages",

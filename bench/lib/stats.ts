@@ -34,17 +34,6 @@ export const mb = (bytes: number) => round(bytes / 1024 / 1024, 0);
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** Polls until `check` returns a truthy value; throws after `timeoutMs` naming `what`. */
-export async function waitUntil<T>(check: () => T | Promise<T>, timeoutMs: number, what: string, everyMs = 10): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(everyMs);
-  }
-}
-
 /** Progress line with the elapsed time since the run began. */
 export function progress(began: number, text: string): void {
   const s = ((Date.now() - began) / 1000).toFixed(0).padStart(4);

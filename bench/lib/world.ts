@@ -1,6 +1,6 @@
 import { createScriptedModel, type Rule, type ScriptedModel } from "../../src/demo-model/index.js";
 import { createSandbox, type ObservedEvent, type Sandbox } from "../../src/sandbox/index.js";
-import { waitUntil } from "./stats.js";
+import { waitFor } from "../../test/helpers/wait.js";
 
 /** A child bot's Discord side: its application in the sandbox and its agent id. */
 export interface BenchBot {
@@ -75,7 +75,7 @@ export class World {
 
   /** The reply (a message referencing `messageId`) once posted, with its time. */
   async replyTo(messageId: string, timeoutMs: number): Promise<{ at: number; authorId: string }> {
-    const found = await waitUntil(
+    const found = await waitFor(
       () => this.events.find((e) => (e.d.message_reference as { message_id?: string } | undefined)?.message_id === messageId),
       timeoutMs,
       `a reply to message ${messageId}`,

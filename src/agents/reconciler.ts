@@ -1,6 +1,7 @@
 import type { KeyStore, AgentFiles } from "../api/index.js";
 import type { Logger } from "../log/index.js";
 import { activationReason, type Agent, type RegistryChange, type RegistryStore } from "../registry/index.js";
+import { KeyedQueue } from "./keyed-queue.js";
 import type { AgentBots, AgentRuntime } from "./ports.js";
 
 export interface ReconcilerOptions {
@@ -31,7 +32,7 @@ const RELEVANT = new Set(["token", "status", "name", "persona", "port"]);
  */
 export class Reconciler {
   readonly #running = new Map<string, Running>();
-  readonly #queues = new Map<string, Promise<void>>();
+  readonly #queues = new KeyedQueue();
   /** Token that last failed to start, so a failing bot is not retried on every registry write. */
   readonly #failed = new Map<string, string>();
   readonly #log: Logger;
@@ -70,13 +71,7 @@ export class Reconciler {
 
   /** Brings one agent to its desired state; calls for the same agent run one after another. */
   reconcile(agentId: string): Promise<void> {
-    const previous = this.#queues.get(agentId) ?? Promise.resolve();
-    const next = previous.then(() => this.#reconcile(agentId)).catch((err: unknown) => this.#log.error({ err, agent: agentId }, "reconcile failed"));
-    this.#queues.set(agentId, next);
-    void next.finally(() => {
-      if (this.#queues.get(agentId) === next) this.#queues.delete(agentId);
-    });
-    return next;
+    return this.#queues.run(agentId, () => this.#reconcile(agentId)).catch((err: unknown) => this.#log.error({ err, agent: agentId }, "reconcile failed"));
   }
 
   /** Start-up restore: every ready_to_start/active agent (logins are staggered by the bot manager). */

@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile, unlink } from "node:fs/promises";
 import path from "node:path";
 import { watch, type FSWatcher } from "chokidar";
-import { writeFileAtomic } from "../registry/index.js";
+import { writeFileAtomic } from "../fs/atomic-write.js";
 import type { Logger } from "../log/index.js";
 
 const SUFFIX = ".signal";
@@ -9,7 +9,7 @@ const SUFFIX = ".signal";
 /** Writes an activation signal file `<dir>/<agentId>.signal` (the spec's START step). */
 export async function writeSignal(dir: string, agentId: string, reason: string): Promise<void> {
   await mkdir(dir, { recursive: true });
-  await writeFileAtomic(path.join(dir, `${agentId}${SUFFIX}`), JSON.stringify({ agent: agentId, reason, at: new Date().toISOString() }) + "\n");
+  await writeFileAtomic(path.join(dir, `${agentId}${SUFFIX}`), JSON.stringify({ agent: agentId, reason, at: new Date().toISOString() }) + "\n", 0o600);
 }
 
 /** Watches the signal directory; each signal file is consumed (deleted) and handed to `onSignal`. */

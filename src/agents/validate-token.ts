@@ -1,3 +1,6 @@
+import { DiscordAPIError, HTTPError, RateLimitError, REST, Routes } from "discord.js";
+import { z } from "zod";
+
 /** The bot user a token belongs to, as `GET /users/@me` reports it. */
 export interface TokenOwner {
   id: string;
@@ -8,23 +11,34 @@ export interface TokenOwner {
 
 export type TokenCheck = { ok: true; owner: TokenOwner } | { ok: false; reason: "rejected" | "not-a-bot" | "unreachable"; detail: string };
 
+/** The part of Discord's user object the check reads. */
+const userSchema = z.object({
+  id: z.string(),
+  username: z.string(),
+  discriminator: z.string().optional(),
+  bot: z.boolean().optional(),
+});
+
 /** Asks Discord (or the sandbox) who a token belongs to. The token goes only into the Authorization header. */
 export async function validateToken(apiUrl: string, token: string, timeoutMs = 10_000): Promise<TokenCheck> {
-  let res: Response;
+  // One REST per check: the token is not the process's own. No retries and no waiting out a
+  // rate limit, so a bad or busy answer is reported at once (as "unreachable", like any non-2xx).
+  const rest = new REST({ api: apiUrl.replace(/\/$/, ""), version: "10", timeout: timeoutMs, retries: 0, rejectOnRateLimit: () => true }).setToken(token);
+  let body: unknown;
   try {
-    res = await fetch(`${apiUrl.replace(/\/$/, "")}/v10/users/@me`, {
-      headers: { authorization: `Bot ${token}` },
-      signal: AbortSignal.timeout(timeoutMs),
-    });
+    body = await rest.get(Routes.user());
   } catch (err) {
-    return { ok: false, reason: "unreachable", detail: (err as Error).message };
+    const status = err instanceof DiscordAPIError || err instanceof HTTPError ? err.status : err instanceof RateLimitError ? 429 : undefined;
+    if (status === 401 || status === 403) return { ok: false, reason: "rejected", detail: `HTTP ${status}` };
+    return { ok: false, reason: "unreachable", detail: status ? `HTTP ${status}` : (err as Error).message };
+  } finally {
+    rest.clearHashSweeper();
+    rest.clearHandlerSweeper();
   }
-  if (res.status === 401 || res.status === 403) return { ok: false, reason: "rejected", detail: `HTTP ${res.status}` };
-  if (!res.ok) return { ok: false, reason: "unreachable", detail: `HTTP ${res.status}` };
-  const body = (await res.json()) as Partial<TokenOwner>;
-  if (typeof body.id !== "string" || typeof body.username !== "string") return { ok: false, reason: "unreachable", detail: "unexpected answer" };
-  if (body.bot !== true) return { ok: false, reason: "not-a-bot", detail: "token of a user account" };
-  return { ok: true, owner: { id: body.id, username: body.username, discriminator: body.discriminator ?? "0", bot: true } };
+  const user = userSchema.safeParse(body);
+  if (!user.success) return { ok: false, reason: "unreachable", detail: "unexpected answer" };
+  if (user.data.bot !== true) return { ok: false, reason: "not-a-bot", detail: "token of a user account" };
+  return { ok: true, owner: { id: user.data.id, username: user.data.username, discriminator: user.data.discriminator ?? "0", bot: true } };
 }
 
 /** `name#1234`, or just `name` for Discord's newer unique usernames. */

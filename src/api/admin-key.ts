@@ -1,7 +1,7 @@
 import { mkdir, readFile, chmod } from "node:fs/promises";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
-import { writeFileAtomic } from "../registry/index.js";
+import { writeFileAtomic } from "../fs/atomic-write.js";
 
 /**
  * The operator's key: BOBB_API_KEY when set, otherwise a fresh key written to

@@ -1,8 +1,9 @@
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { Readable } from "node:stream";
+import Fastify, { type FastifyReply, type FastifyRequest } from "fastify";
 import type { Logger } from "pino";
 import { DEMO_MARK, demoRules, isHousekeeping } from "./demo.js";
-import { chatRequestSchema, completionBody, streamChunks, viewOf, type Answer, type RequestView } from "./protocol.js";
+import { chatRequestSchema, completionBody, streamChunks, viewOf, type RequestView } from "./protocol.js";
 import { RuleBook, type Decision, type Rule } from "./rules.js";
 
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
@@ -79,37 +80,43 @@ export async function createScriptedModel(options: ScriptedModelOptions = {}): P
     );
   };
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      log?.error({ err: error }, "demo model request failed");
-      if (!res.headersSent) sendJson(res, 500, { error: { message: String(error), type: "server_error" } });
-      else res.destroy();
-    });
+  const app = Fastify({ logger: false, forceCloseConnections: true, bodyLimit: MAX_BODY_BYTES });
+  // Every body is kept as the exact text received (recorded for token canaries), parsed below.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser("*", { parseAs: "string" }, (_request, body, done) => done(null, body));
+  app.addHook("onRequest", async (_request, reply) => {
+    reply.header("x-bobb-demo-model", "true");
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const pathname = request.url.split("?")[0] ?? "/";
+    return openAiError(reply, 404, `no route ${request.method} ${pathname}`, "not_found");
+  });
+  app.setErrorHandler((error: Error & { statusCode?: number }, _request, reply) => {
+    const status = error.statusCode ?? 500;
+    if (status >= 500) log?.error({ err: error }, "demo model request failed");
+    return openAiError(reply, status, status >= 500 ? String(error) : error.message, status >= 500 ? "server_error" : "invalid_request_error");
   });
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? "/", "http://localhost");
-    if (req.method === "GET" && url.pathname === "/v1/models") {
-      return sendJson(res, 200, { object: "list", data: [{ id: DEMO_MODEL_ID, object: "model", created: 0, owned_by: "bobb-demo" }] });
-    }
-    if (req.method !== "POST" || url.pathname !== "/v1/chat/completions") {
-      return sendJson(res, 404, { error: { message: `no route ${req.method} ${url.pathname}`, type: "not_found" } });
-    }
-    const raw = await readBody(req);
+  app.get("/v1/models", async () => ({ object: "list", data: [{ id: DEMO_MODEL_ID, object: "model", created: 0, owned_by: "bobb-demo" }] }));
+  app.post("/v1/chat/completions", (request, reply) => complete(request, reply));
+
+  async function complete(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+    const raw = typeof request.body === "string" ? request.body : "";
     let json: unknown;
     try {
       json = JSON.parse(raw);
     } catch {
-      return sendJson(res, 400, { error: { message: "body is not JSON", type: "invalid_request_error" } });
+      return openAiError(reply, 400, "body is not JSON", "invalid_request_error");
     }
     const parsed = chatRequestSchema.safeParse(json);
-    if (!parsed.success) return sendJson(res, 400, { error: { message: parsed.error.message, type: "invalid_request_error" } });
-    const agentHeader = req.headers["x-bobb-agent"];
+    if (!parsed.success) return openAiError(reply, 400, parsed.error.message, "invalid_request_error");
+    const agentHeader = request.headers["x-bobb-agent"];
     const agent = typeof agentHeader === "string" ? agentHeader : undefined;
     const view = viewOf(parsed.data, agent);
     const decision = choose(view);
-    const apiKey = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
+    const apiKey = /^Bearer (.+)$/.exec(request.headers.authorization ?? "")?.[1];
     const entry: RecordedRequest = { at: Date.now(), agent, view, raw, stream: parsed.data.stream === true, rule: decision.rule, aborted: false, apiKey };
+    const res = reply.raw;
     let gone = false;
     res.on("close", () => {
       if (res.writableFinished) return;
@@ -119,18 +126,23 @@ export async function createScriptedModel(options: ScriptedModelOptions = {}): P
     record(entry);
     log?.debug({ agent, rule: decision.rule, demo: true }, "demo model request");
     if (!instant && decision.delayMs > 0) await waitUnless(decision.delayMs, () => gone, res);
-    if (gone) return;
-    if (decision.kind === "error") return sendJson(res, decision.status, { error: { message: decision.message, type: "scripted_error" } });
-    if (entry.stream) return sendStream(res, decision.answer, parsed.data.model);
-    sendJson(res, 200, completionBody(decision.answer, parsed.data.model));
+    // The client went away: nothing to answer, and Fastify must not try.
+    if (gone) return reply.hijack();
+    if (decision.kind === "error") return openAiError(reply, decision.status, decision.message, "scripted_error");
+    if (entry.stream) {
+      const events = [...streamChunks(decision.answer, parsed.data.model)].map((chunk) => `data: ${JSON.stringify(chunk)}\n\n`);
+      return reply
+        .header("content-type", "text/event-stream")
+        .header("cache-control", "no-cache")
+        .header("connection", "keep-alive")
+        .send(Readable.from([...events, "data: [DONE]\n\n"]));
+    }
+    return reply.send(completionBody(decision.answer, parsed.data.model));
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
   const host = options.host ?? "127.0.0.1";
+  await app.listen({ port: options.port ?? 0, host });
+  const port = (app.server.address() as AddressInfo).port;
   log?.info({ port, demo: true }, "scripted demo model listening");
 
   return {
@@ -153,43 +165,19 @@ export async function createScriptedModel(options: ScriptedModelOptions = {}): P
         waiters.add(waiter);
       });
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: async () => {
+      await app.close();
+    },
   };
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new Error("request body too large"));
-        req.destroy();
-      } else chunks.push(chunk);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { "content-type": "application/json", "x-bobb-demo-model": "true" });
-  res.end(JSON.stringify(body));
-}
-
-function sendStream(res: ServerResponse, answer: Answer, model: string): void {
-  res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive", "x-bobb-demo-model": "true" });
-  for (const chunk of streamChunks(answer, model)) res.write(`data: ${JSON.stringify(chunk)}\n\n`);
-  res.end("data: [DONE]\n\n");
+/** An OpenAI-style error body. */
+function openAiError(reply: FastifyReply, status: number, message: string, type: string): FastifyReply {
+  return reply.code(status).send({ error: { message, type } });
 }
 
 /** Waits `ms`, returning early when the client disconnects. */
-function waitUnless(ms: number, gone: () => boolean, res: ServerResponse): Promise<void> {
+function waitUnless(ms: number, gone: () => boolean, res: FastifyReply["raw"]): Promise<void> {
   return new Promise((resolve) => {
     if (gone()) return resolve();
     const timer = setTimeout(done, ms);

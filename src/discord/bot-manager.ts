@@ -1,8 +1,8 @@
 import { EventEmitter } from "node:events";
+import PQueue from "p-queue";
 import { Client, DiscordAPIError, DiscordjsError, DiscordjsErrorCodes, Events, GatewayCloseCodes, GatewayIntentBits, Partials, type Message } from "discord.js";
 import type { Logger } from "../log/index.js";
 import { BotLoginError, type BotLoginErrorCode } from "./errors.js";
-import { LoginQueue } from "./login-queue.js";
 
 /** One bot the manager runs: BoBB or a child agent. */
 export interface BotSpec {
@@ -43,7 +43,8 @@ const CLOSE_REASONS: Readonly<Partial<Record<number, string>>> = {
 export class BotManager extends EventEmitter<BotManagerEvents> {
   readonly #bots = new Map<string, RunningBot>();
   readonly #starting = new Map<string, Promise<RunningBot>>();
-  readonly #logins: LoginQueue;
+  /** Login starts at least `loginSpacingMs` apart (sliding window); the logins themselves may overlap. */
+  readonly #logins: PQueue;
   readonly #options: BotManagerOptions;
   readonly #log: Logger;
 
@@ -51,7 +52,7 @@ export class BotManager extends EventEmitter<BotManagerEvents> {
     super();
     this.#options = options;
     this.#log = options.logger.child({ component: "bots" });
-    this.#logins = new LoginQueue(options.loginSpacingMs);
+    this.#logins = new PQueue(options.loginSpacingMs > 0 ? { intervalCap: 1, interval: options.loginSpacingMs, strict: true } : {});
   }
 
   get(agentId: string): RunningBot | undefined {
@@ -101,7 +102,7 @@ export class BotManager extends EventEmitter<BotManagerEvents> {
     client.on(Events.ShardResume, () => log.info("gateway session resumed"));
     const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
     try {
-      await this.#logins.run(() => client.login(spec.token));
+      await this.#logins.add(() => client.login(spec.token));
       await ready;
     } catch (err) {
       await client.destroy();

@@ -1,17 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { MIN_SPLIT_LIMIT, planSplit, splitForDiscord, type SplitPart } from "./split.js";
-
-/** Small deterministic PRNG (mulberry32), so a failing seed can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng as rng } from "../../test/helpers/prng.js";
 
 const WORDS = ["the", "pasta", "garlic", "tomato", "😀", "naïve", "`inline`", "x", "supercalifragilistic", "**bold**", "a.b", "<@123>"];
 

@@ -1,4 +1,5 @@
 import type { OpencodeClient, Part } from "@opencode-ai/sdk";
+import PQueue from "p-queue";
 import type { Logger } from "pino";
 import { BUILTIN_TOOLS } from "./agent-config.js";
 import { BridgeError, type BridgeErrorCode } from "./errors.js";
@@ -41,15 +42,18 @@ interface Job {
   text: string;
   timeoutMs: number;
   usedTools: boolean;
+  /** Aborts the running prompt (our HTTP request to OpenCode). */
   controller: AbortController;
-  resolve: (result: PromptResult) => void;
-  reject: (error: unknown) => void;
+  /** Takes the prompt out of the queue while it waits; p-queue rejects it with the reason. */
+  dequeue: AbortController;
   session?: { client: OpencodeClient; id: string };
 }
 
+/** One conversation: a p-queue of concurrency 1, the prompt it runs and the ones waiting. */
 interface Lane {
+  queue: PQueue;
   running: Job | undefined;
-  queue: Job[];
+  waiting: Set<Job>;
 }
 
 /** Per-prompt defence in depth: built-ins are off in every agent's config, and again here. */
@@ -71,29 +75,36 @@ export class Bridge {
   prompt(agentId: string, conversation: string, text: string, options: PromptOptions = {}): Promise<PromptResult> {
     const signal = options.signal;
     if (signal?.aborted) return Promise.reject(new BridgeError("ABORTED", "the prompt was aborted before it started"));
-    const key = laneKey(agentId, conversation);
-    const lane = this.#lanes.get(key) ?? { running: undefined, queue: [] };
-    this.#lanes.set(key, lane);
-    if (lane.running && lane.queue.length >= this.#o.queueLimit) {
-      return Promise.reject(new BridgeError("BUSY", `agent "${agentId}" is busy in this conversation (${lane.queue.length} prompts already waiting)`));
+    const lane = this.#lane(agentId, conversation);
+    if (lane.running && lane.waiting.size >= this.#o.queueLimit) {
+      return Promise.reject(new BridgeError("BUSY", `agent "${agentId}" is busy in this conversation (${lane.waiting.size} prompts already waiting)`));
     }
-    return new Promise<PromptResult>((resolve, reject) => {
-      const job: Job = {
-        text,
-        timeoutMs: options.timeoutMs ?? this.#o.promptTimeoutMs,
-        usedTools: options.usedTools ?? true,
-        controller: new AbortController(),
-        resolve,
-        reject,
-      };
-      // Fire and forget: #cancel never rejects (the server-side abort swallows its own failure).
-      const onAbort = () => void this.#cancel(lane, job, "ABORTED");
-      signal?.addEventListener("abort", onAbort, { once: true });
-      const done = () => signal?.removeEventListener("abort", onAbort);
-      job.resolve = (r) => (done(), resolve(r));
-      job.reject = (e) => (done(), reject(e));
-      lane.queue.push(job);
-      this.#pump(agentId, conversation, lane);
+    const job: Job = {
+      text,
+      timeoutMs: options.timeoutMs ?? this.#o.promptTimeoutMs,
+      usedTools: options.usedTools ?? true,
+      controller: new AbortController(),
+      dequeue: new AbortController(),
+    };
+    // Fire and forget: #cancel never rejects (the server-side abort swallows its own failure).
+    const onAbort = () => void this.#cancel(lane, job, "ABORTED");
+    signal?.addEventListener("abort", onAbort, { once: true });
+    lane.waiting.add(job);
+    const run = lane.queue.add(
+      async () => {
+        lane.waiting.delete(job);
+        lane.running = job;
+        try {
+          return await this.#runWithTimeout(agentId, conversation, lane, job);
+        } finally {
+          lane.running = undefined;
+        }
+      },
+      { signal: job.dequeue.signal },
+    );
+    return run.finally(() => {
+      lane.waiting.delete(job);
+      signal?.removeEventListener("abort", onAbort);
     });
   }
 
@@ -101,7 +112,7 @@ export class Bridge {
   async abort(agentId: string, conversation: string): Promise<void> {
     const lane = this.#lanes.get(laneKey(agentId, conversation));
     if (!lane) return;
-    for (const job of lane.queue.splice(0)) job.reject(new BridgeError("ABORTED", "the prompt was aborted"));
+    for (const job of [...lane.waiting]) job.dequeue.abort(new BridgeError("ABORTED", "the prompt was aborted"));
     if (lane.running) await this.#cancel(lane, lane.running, "ABORTED");
   }
 
@@ -111,11 +122,22 @@ export class Bridge {
     await Promise.all([...this.#lanes.keys()].filter((k) => k.startsWith(prefix)).map((k) => this.abort(agentId, k.slice(prefix.length))));
   }
 
+  /** The conversation's lane; dropped again once its queue is idle. */
+  #lane(agentId: string, conversation: string): Lane {
+    const key = laneKey(agentId, conversation);
+    const existing = this.#lanes.get(key);
+    if (existing) return existing;
+    const lane: Lane = { queue: new PQueue({ concurrency: 1 }), running: undefined, waiting: new Set() };
+    lane.queue.on("idle", () => {
+      if (this.#lanes.get(key) === lane) this.#lanes.delete(key);
+    });
+    this.#lanes.set(key, lane);
+    return lane;
+  }
+
   async #cancel(lane: Lane, job: Job, code: BridgeErrorCode): Promise<void> {
-    const queued = lane.queue.indexOf(job);
-    if (queued >= 0) {
-      lane.queue.splice(queued, 1);
-      job.reject(new BridgeError(code, "the prompt was aborted"));
+    if (lane.waiting.has(job)) {
+      job.dequeue.abort(new BridgeError(code, "the prompt was aborted"));
       return;
     }
     if (lane.running !== job || job.controller.signal.aborted) return;
@@ -127,32 +149,21 @@ export class Bridge {
     }
   }
 
-  #pump(agentId: string, conversation: string, lane: Lane): void {
-    if (lane.running) return;
-    const job = lane.queue.shift();
-    if (!job) {
-      this.#lanes.delete(laneKey(agentId, conversation));
-      return;
-    }
-    lane.running = job;
+  /** Runs the prompt; the clock starts now that it has left the queue. */
+  async #runWithTimeout(agentId: string, conversation: string, lane: Lane, job: Job): Promise<PromptResult> {
     const timer = setTimeout(() => void this.#cancel(lane, job, "TIMEOUT"), job.timeoutMs);
-    this.#run(agentId, conversation, job)
-      .then(job.resolve, (error: unknown) => {
-        const reason = job.controller.signal.reason as unknown;
-        if (reason === "TIMEOUT") job.reject(new BridgeError("TIMEOUT", `agent "${agentId}" did not answer within ${job.timeoutMs} ms`));
-        else if (reason === "ABORTED") job.reject(new BridgeError("ABORTED", "the prompt was aborted"));
-        else
-          job.reject(
-            error instanceof BridgeError
-              ? error
-              : new BridgeError("PROMPT_FAILED", `agent "${agentId}" could not answer: ${describe(error)}`, { cause: error }),
-          );
-      })
-      .finally(() => {
-        clearTimeout(timer);
-        lane.running = undefined;
-        this.#pump(agentId, conversation, lane);
-      });
+    try {
+      return await this.#run(agentId, conversation, job);
+    } catch (error) {
+      const reason = job.controller.signal.reason as unknown;
+      if (reason === "TIMEOUT") throw new BridgeError("TIMEOUT", `agent "${agentId}" did not answer within ${job.timeoutMs} ms`);
+      if (reason === "ABORTED") throw new BridgeError("ABORTED", "the prompt was aborted");
+      throw error instanceof BridgeError
+        ? error
+        : new BridgeError("PROMPT_FAILED", `agent "${agentId}" could not answer: ${describe(error)}`, { cause: error });
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   async #run(agentId: string, conversation: string, job: Job): Promise<PromptResult> {

@@ -11,7 +11,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import type { Logger } from "pino";
 import { z } from "zod";
-import { writeAtomic } from "./files.js";
+import PQueue from "p-queue";
+import { writeFileAtomic } from "../fs/atomic-write.js";
 
 const SETPRIV = "/usr/bin/setpriv";
 const STOP_GRACE_MS = 3000;
@@ -83,7 +84,8 @@ export class ServerPidFile {
   readonly #records = new Map<number, ServerRecord>();
   readonly #boot = bootId();
   readonly #log: Logger;
-  #writes: Promise<void> = Promise.resolve();
+  /** Pid file writes, one at a time. */
+  readonly #writes = new PQueue({ concurrency: 1 });
 
   constructor(
     readonly file: string,
@@ -107,7 +109,7 @@ export class ServerPidFile {
 
   /** Resolves once every write asked for so far is on disk. */
   flush(): Promise<void> {
-    return this.#writes;
+    return this.#writes.onIdle();
   }
 
   /** Stops the servers an earlier run recorded that are still those very processes; returns their pids. */
@@ -125,7 +127,7 @@ export class ServerPidFile {
       }),
     );
     this.#save();
-    await this.#writes;
+    await this.#writes.onIdle();
     return stopped;
   }
 
@@ -147,8 +149,9 @@ export class ServerPidFile {
 
   #save(): void {
     const text = JSON.stringify({ servers: [...this.#records.values()] }, null, 2) + "\n";
-    this.#writes = this.#writes
-      .then(() => writeAtomic(this.file, text, 0o600))
+    // Not awaited here: callers are synchronous process events; flush() waits for the writes.
+    void this.#writes
+      .add(() => writeFileAtomic(this.file, text, 0o600))
       .catch((error: unknown) => this.#log.warn({ err: error, file: this.file }, "cannot write the OpenCode pid file"));
   }
 }

@@ -105,21 +105,18 @@ export class ServerPool {
 
   /** Loads the agent's directory (config, AGENTS.md, tools) and checks its tools are there. */
   async warmUp(slot: Slot, dir: string, agentId: string): Promise<void> {
-    const res = await slot.server.fetch(`/experimental/tool/ids?directory=${encodeURIComponent(dir)}`, {
-      signal: AbortSignal.timeout(this.#o.healthTimeoutMs),
-    });
-    const ids = res.ok ? ((await res.json()) as string[]) : [];
-    if (!ids.includes("send_message")) {
+    const { data, response } = await slot.server.client().tool.ids({ query: { directory: dir }, signal: AbortSignal.timeout(this.#o.healthTimeoutMs) });
+    if (!(data ?? []).includes("send_message")) {
       throw new BridgeError(
         "AGENT_UNAVAILABLE",
-        `OpenCode did not load the tools of agent "${agentId}" (HTTP ${res.status})${slot.server.stderrTail ? `; last stderr lines:\n${slot.server.stderrTail}` : ""}`,
+        `OpenCode did not load the tools of agent "${agentId}" (HTTP ${response.status})${slot.server.stderrTail ? `; last stderr lines:\n${slot.server.stderrTail}` : ""}`,
       );
     }
   }
 
   /** Unloads one directory's instance from a server (its config is read again on next use). */
   async dispose(slot: Slot, dir: string): Promise<void> {
-    await slot.server.fetch(`/instance/dispose?directory=${encodeURIComponent(dir)}`, { method: "POST" });
+    await slot.server.client().instance.dispose({ query: { directory: dir } });
   }
 
   stats(): ServerStats[] {

@@ -1,5 +1,8 @@
 import { randomBytes } from "node:crypto";
+import { stripVTControlCharacters } from "node:util";
 import { createOpencodeClient, type OpencodeClient } from "@opencode-ai/sdk";
+// The v1 client has no health call; v2's `global.health` is the same route (/global/health).
+import { createOpencodeClient as createV2Client, type OpencodeClient as V2Client } from "@opencode-ai/sdk/v2/client";
 import { execa } from "execa";
 import type { Logger } from "pino";
 import { ServerStartError } from "./errors.js";
@@ -36,6 +39,7 @@ export class OpencodeServer {
   readonly #options: ServerOptions;
   readonly #log: Logger;
   readonly #auth: string;
+  readonly #probe: V2Client;
   #child: ServerChild | undefined;
   #stderr: string[] = [];
   #stopping = false;
@@ -47,6 +51,7 @@ export class OpencodeServer {
     this.url = `http://127.0.0.1:${options.port}`;
     this.#auth = `Basic ${Buffer.from(`opencode:${this.password}`).toString("base64")}`;
     this.#log = options.logger;
+    this.#probe = createV2Client({ baseUrl: this.url, headers: { authorization: this.#auth } });
     options.secrets?.add(this.password);
   }
 
@@ -71,7 +76,7 @@ export class OpencodeServer {
     if (child.pid) this.#options.pids?.started(child.pid, this.#options.name, [command, ...serveArgs(port)]);
     const onLine = (stream: "stdout" | "stderr") => (chunk: Buffer) => {
       for (const line of chunk.toString("utf8").split("\n")) {
-        const clean = stripAnsi(line).trim();
+        const clean = stripVTControlCharacters(line).trim();
         if (!clean) continue;
         if (stream === "stderr") {
           this.#stderr.push(clean);
@@ -113,8 +118,8 @@ export class OpencodeServer {
   /** One health probe with a short timeout (a server still booting may hold the connection). */
   async healthy(): Promise<boolean> {
     try {
-      const res = await fetch(`${this.url}/global/health`, { headers: { authorization: this.#auth }, signal: AbortSignal.timeout(1000) });
-      return res.ok;
+      const { response } = await this.#probe.global.health({ signal: AbortSignal.timeout(1000) });
+      return response.ok;
     } catch {
       return false;
     }
@@ -125,7 +130,7 @@ export class OpencodeServer {
     return createOpencodeClient({ baseUrl: this.url, headers: { authorization: this.#auth }, ...(directory ? { directory } : {}) });
   }
 
-  /** Raw authenticated request (routes the SDK does not cover, or for tests). */
+  /** Raw authenticated request, for tests that reach routes the SDK does not cover. */
   fetch(route: string, init: RequestInit = {}): Promise<Response> {
     return fetch(`${this.url}${route}`, { ...init, headers: { ...(init.headers as Record<string, string>), authorization: this.#auth } });
   }
@@ -204,11 +209,6 @@ function spawnServer(command: string, port: number, cwd: string, env: Record<str
 }
 
 type ServerChild = ReturnType<typeof spawnServer>;
-
-/** Removes terminal colour codes. */
-function stripAnsi(text: string): string {
-  return text.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g"), "");
-}
 
 function killGroup(pid: number, signal: NodeJS.Signals): void {
   try {

@@ -1,5 +1,7 @@
+import PQueue from "p-queue";
 import { z } from "zod";
-import { readJson, writeAtomic } from "./files.js";
+import { writeFileAtomic } from "../fs/atomic-write.js";
+import { readJson } from "./files.js";
 
 const fileSchema = z.object({
   version: z.literal(1),
@@ -11,7 +13,7 @@ export class SessionStore {
   readonly #file: string;
   #data: Record<string, Record<string, string>> = {};
   #loaded: Promise<void> | undefined;
-  #writing: Promise<void> = Promise.resolve();
+  readonly #writing = new PQueue({ concurrency: 1 });
 
   constructor(file: string) {
     this.#file = file;
@@ -51,8 +53,8 @@ export class SessionStore {
 
   /** Writes are serialized: each one writes the latest state. */
   #save(): Promise<void> {
-    const next = this.#writing.then(() => writeAtomic(this.#file, `${JSON.stringify({ version: 1, sessions: this.#data }, null, 2)}\n`, 0o600));
-    this.#writing = next.catch(() => undefined);
-    return next;
+    return this.#writing.add(async () => {
+      await writeFileAtomic(this.#file, `${JSON.stringify({ version: 1, sessions: this.#data }, null, 2)}\n`, 0o600);
+    });
   }
 }

@@ -2,7 +2,8 @@ import { realpathSync } from "node:fs";
 import path from "node:path";
 import type { OpencodeClient } from "@opencode-ai/sdk";
 import { serverEnv } from "./env.js";
-import { writeAtomic } from "./files.js";
+import PQueue from "p-queue";
+import { writeFileAtomic } from "../fs/atomic-write.js";
 import type { Slot } from "./server-pool.js";
 import type { AgentEntry, ModeContext, RuntimeAgent, ServerMode } from "./server-mode.js";
 
@@ -13,7 +14,8 @@ const SHARED = "shared";
  * agent's key in a 0600 file mapping directory → key, outside every agent directory.
  */
 export class SharedMode implements ServerMode {
-  #keysWrite: Promise<void> = Promise.resolve();
+  /** Key file writes, one at a time. */
+  readonly #keysWrite = new PQueue({ concurrency: 1 });
 
   constructor(
     private readonly ctx: ModeContext,
@@ -41,7 +43,7 @@ export class SharedMode implements ServerMode {
   }
 
   async close(): Promise<void> {
-    await this.#keysWrite;
+    await this.#keysWrite.onIdle();
   }
 
   /** The shared server; a failed one is replaced. */
@@ -57,9 +59,7 @@ export class SharedMode implements ServerMode {
 
   /** Writes the directory → key map; writes are serialized. */
   #writeKeys(): Promise<void> {
-    const next = this.#keysWrite.then(() => this.#writeKeysNow());
-    this.#keysWrite = next.catch(() => undefined);
-    return next;
+    return this.#keysWrite.add(() => this.#writeKeysNow());
   }
 
   async #writeKeysNow(): Promise<void> {
@@ -72,6 +72,6 @@ export class SharedMode implements ServerMode {
         // directory vanished; the resolved path is enough
       }
     }
-    await writeAtomic(this.keysFile, JSON.stringify(keys), 0o600);
+    await writeFileAtomic(this.keysFile, JSON.stringify(keys), 0o600);
   }
 }

@@ -1,6 +1,5 @@
-import { open, rename, unlink, type FileHandle } from "node:fs/promises";
-import path from "node:path";
-import { randomBytes } from "node:crypto";
+import { open, type FileHandle } from "node:fs/promises";
+import { writeFileAtomic } from "../fs/atomic-write.js";
 
 /** Waits before re-reading a file that looked half-written: 10, 20, 40, 80, 160 ms (≈ 0.3 s in all). */
 const SETTLE_DELAYS_MS = [10, 20, 40, 80, 160];
@@ -62,22 +61,6 @@ export async function readSettled(file: string): Promise<string | null> {
   });
 }
 
-async function writeTemp(file: string, content: string, mode: number): Promise<string> {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString("hex")}.tmp`);
-  const handle = await open(tmp, "w", mode);
-  try {
-    await handle.writeFile(content, "utf8");
-    await handle.chmod(mode);
-    await handle.sync();
-  } catch (err) {
-    await handle.close();
-    await unlink(tmp).catch(() => undefined);
-    throw err;
-  }
-  await handle.close();
-  return tmp;
-}
-
 type Swap = { status: "swapped" } | { status: "changed" } | { status: "overwrote"; lost: string };
 
 /**
@@ -86,23 +69,22 @@ type Swap = { status: "swapped" } | { status: "changed" } | { status: "overwrote
  * lands between the check and the rename is still seen there afterwards ("overwrote").
  */
 async function swapOnce(file: string, expected: string | null, content: string, mode: number): Promise<Swap> {
-  const tmp = await writeTemp(file, content, mode);
-  let renamed = false;
-  const handle = await openIfExists(file).catch(async (err: unknown) => {
-    await unlink(tmp).catch(() => undefined);
-    throw err;
-  });
+  let handle: FileHandle | null = null;
   try {
-    const current = handle ? await readHandle(handle) : null;
-    if (current !== expected) return { status: "changed" };
-    await rename(tmp, file);
-    renamed = true;
-    if (!handle) return { status: "swapped" };
-    const after = await settle(() => readHandle(handle));
+    const renamed = await writeFileAtomic(file, content, mode, {
+      beforeRename: async () => {
+        handle = await openIfExists(file);
+        const current = handle ? await readHandle(handle) : null;
+        return current === expected;
+      },
+    });
+    if (!renamed) return { status: "changed" };
+    const replaced: FileHandle | null = handle;
+    if (!replaced) return { status: "swapped" };
+    const after = await settle(() => readHandle(replaced));
     return after === expected ? { status: "swapped" } : { status: "overwrote", lost: after ?? "" };
   } finally {
-    await handle?.close();
-    if (!renamed) await unlink(tmp).catch(() => undefined);
+    await (handle as FileHandle | null)?.close();
   }
 }
 

@@ -3,7 +3,6 @@ export { RegistryError, type RegistryErrorCode } from "./errors.js";
 export { allocatePort, isPortFree } from "./port-allocation.js";
 export { diffRegistries, type RegistryChange } from "./diff.js";
 export { parseRegistry, serializeRegistry } from "./parse.js";
-export { writeFileAtomic } from "./atomic-write.js";
 export {
   agentSchema,
   registrySchema,

@@ -1,8 +1,9 @@
 import { EventEmitter } from "node:events";
 import { chmod, mkdir, stat } from "node:fs/promises";
 import path from "node:path";
+import PQueue from "p-queue";
 import type { Logger } from "../log/index.js";
-import { writeFileAtomic } from "./atomic-write.js";
+import { writeFileAtomic } from "../fs/atomic-write.js";
 import { readSettled, replaceIfUnchanged } from "./cas.js";
 import { watchFile, type FileWatch } from "./watch-file.js";
 import { diffRegistries, type RegistryChange } from "./diff.js";
@@ -36,7 +37,8 @@ export class RegistryStore extends EventEmitter<RegistryEvents> {
   #health: RegistryHealth = { ok: true };
   /** The exact text last read or written by us, to tell our own writes from operator edits. */
   #known = "";
-  #queue: Promise<unknown> = Promise.resolve();
+  /** Every read-modify-write of the file, one at a time; a failed task does not stop the next. */
+  readonly #queue = new PQueue({ concurrency: 1 });
   #watcher: FileWatch | undefined;
   #syncQueued = false;
   readonly #options: RegistryStoreOptions;
@@ -125,18 +127,16 @@ export class RegistryStore extends EventEmitter<RegistryEvents> {
   async close(): Promise<void> {
     this.#watcher?.close();
     this.#watcher = undefined;
-    await this.#queue.catch(() => undefined);
+    await this.#queue.onIdle();
   }
 
   #serialize<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.#queue.then(task, task);
-    this.#queue = run.catch(() => undefined);
-    return run;
+    return this.#queue.add(task);
   }
 
   async #write(next: Registry, origin: "api" | "file"): Promise<void> {
     const text = serializeRegistry(next);
-    await writeFileAtomic(this.file, text);
+    await writeFileAtomic(this.file, text, 0o600);
     this.#known = text;
     this.#apply(next, origin);
   }

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
-import { rename, writeFile, mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
+import PQueue from "p-queue";
+import { writeFileAtomic } from "../fs/atomic-write.js";
 import { snapshotSchema, type StateSnapshot } from "./model.js";
 
 /** Reads a state file; null when it does not exist; throws with the path when it is not valid state. */
@@ -17,10 +18,10 @@ export function loadState(path: string): StateSnapshot | null {
   return result.data;
 }
 
-/** Writes the state at most every `debounceMs`, atomically (temp file + rename), mode 0600 since it holds tokens. */
+/** Writes the state at most every `debounceMs`, atomically and one write at a time, mode 0600 since it holds tokens. */
 export class StateSaver {
   #timer: NodeJS.Timeout | null = null;
-  #writing: Promise<void> = Promise.resolve();
+  readonly #writing = new PQueue({ concurrency: 1 });
 
   constructor(
     private readonly path: string,
@@ -36,7 +37,7 @@ export class StateSaver {
     if (this.#timer) return;
     this.#timer = setTimeout(() => {
       this.#timer = null;
-      this.#writing = this.#writing.then(() => this.#write()).catch(this.onError);
+      this.#writing.add(() => this.#write()).catch(this.onError);
     }, this.debounceMs);
     this.#timer.unref();
   }
@@ -46,15 +47,12 @@ export class StateSaver {
     if (this.#timer) {
       clearTimeout(this.#timer);
       this.#timer = null;
-      this.#writing = this.#writing.then(() => this.#write()).catch(this.onError);
+      this.#writing.add(() => this.#write()).catch(this.onError);
     }
-    await this.#writing;
+    await this.#writing.onIdle();
   }
 
   async #write(): Promise<void> {
-    const tmp = `${this.path}.${process.pid}.tmp`;
-    await mkdir(dirname(this.path), { recursive: true });
-    await writeFile(tmp, JSON.stringify(this.snapshot()), { mode: 0o600 });
-    await rename(tmp, this.path);
+    await writeFileAtomic(this.path, JSON.stringify(this.snapshot()), 0o600);
   }
 }

@@ -1,5 +1,7 @@
-import { readFile } from "node:fs/promises";
-import type { FastifyInstance, FastifyReply } from "fastify";
+import { access } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import fastifyStatic from "@fastify/static";
+import type { FastifyInstance } from "fastify";
 import type { SandboxControl } from "./control.js";
 import { SandboxError } from "./errors.js";
 import type { SandboxStore } from "./store.js";
@@ -37,19 +39,27 @@ export function registerWeb(app: FastifyInstance, deps: { control: SandboxContro
   const { control, store } = deps;
   const human = options.humanName ? ensureHuman(store, control, options.humanName) : null;
 
-  const send = async (reply: FastifyReply, file: string) => {
-    const type = TYPES[file.slice(file.lastIndexOf(".") + 1)] ?? "application/octet-stream";
-    const body = await readFile(new URL(file, WEB_DIR));
+  // @fastify/static sends the files (streams, ETag, ranges); our routes decide which ones.
+  void app.register(fastifyStatic, {
+    root: fileURLToPath(WEB_DIR),
+    serve: false,
     // no-cache: the files are edited in place during development and are tiny anyway.
-    return reply.type(type).header("cache-control", "no-cache").header("x-content-type-options", "nosniff").send(body);
-  };
-  for (const [path, file] of Object.entries(PAGES)) app.get(path, (_request, reply) => send(reply, file));
+    cacheControl: false,
+    contentType: false,
+    setHeaders: (res, file) => {
+      res.setHeader("content-type", TYPES[file.slice(file.lastIndexOf(".") + 1)] ?? "application/octet-stream");
+      res.setHeader("cache-control", "no-cache");
+      res.setHeader("x-content-type-options", "nosniff");
+    },
+  });
+  for (const [path, file] of Object.entries(PAGES)) app.get(path, (_request, reply) => reply.sendFile(file));
   app.get("/web/:file", async (request, reply) => {
     const file = (request.params as { file?: string }).file ?? "";
     if (!ASSET.test(file)) throw new SandboxError(404, "not_found", "no such file");
-    return send(reply, file).catch(() => {
+    await access(new URL(file, WEB_DIR)).catch(() => {
       throw new SandboxError(404, "not_found", "no such file");
     });
+    return reply.sendFile(file);
   });
 
   app.get("/control/config", async () => ({ banner: options.banner, human }));

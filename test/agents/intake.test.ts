@@ -5,7 +5,8 @@ import { INTAKE_TEXT, intakeMessage, TokenIntake } from "../../src/agents/index.
 import { NoteBoard, type AgentBrain } from "../../src/discord/index.js";
 import { RegistryStore, activationReason, addAgent } from "../../src/registry/index.js";
 import { startBotsHarness, type BotsHarness } from "../helpers/bots.js";
-import { tempDir, waitFor } from "../helpers/temp.js";
+import { tempDir } from "../helpers/temp.js";
+import { waitFor } from "../helpers/wait.js";
 
 /** Token intake on the real sandbox: BoBB's discord.js client, real `GET /users/@me` checks, a real registry file. */
 let h: BotsHarness;

@@ -36,6 +36,21 @@ describe("scripted model server", () => {
     expect(model.requests.at(-1)).toMatchObject({ rule: "rule 0", stream: false });
   });
 
+  it("answers unknown routes and bad bodies with OpenAI-style errors, records the raw body, marks every answer", async () => {
+    const missing = await fetch(`${model.url}/nope?x=1`);
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get("x-bobb-demo-model")).toBe("true");
+    expect(await missing.json()).toEqual({ error: { message: "no route GET /v1/nope", type: "not_found" } });
+    const notJson = await fetch(`${model.url}/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: "{oops" });
+    expect(notJson.status).toBe(400);
+    expect(await notJson.json()).toEqual({ error: { message: "body is not JSON", type: "invalid_request_error" } });
+    const text = `${JSON.stringify(chat("sys", "raw body"))}  `;
+    const ok = await fetch(`${model.url}/chat/completions`, { method: "POST", headers: { "content-type": "text/plain" }, body: text });
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get("x-bobb-demo-model")).toBe("true");
+    expect(model.requests.at(-1)?.raw).toBe(text);
+  });
+
   it("streams text and tool calls as OpenAI SSE chunks", async () => {
     model.setRules([
       { system: "Chef", user: "send", reply: { text: "On it.", toolCalls: [{ name: "send_message", args: { channel_id: "1", content: "hi" } }] } },

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { AgentBrain } from "../../src/discord/index.js";
 import type { ObservedEvent } from "../../src/sandbox/index.js";
 import { startBotsHarness, type BotsHarness } from "../helpers/bots.js";
-import { waitFor } from "../helpers/temp.js";
+import { waitFor } from "../helpers/wait.js";
 
 /**
  * The Discord side on a real sandbox with real discord.js clients. The agent brain here is

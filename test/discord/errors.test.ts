@@ -3,7 +3,7 @@ import { DiscordSideError } from "../../src/api/index.js";
 import type { AgentBrain, BrainErrorCode } from "../../src/discord/index.js";
 import { CodedError } from "../../src/errors.js";
 import { startBotsHarness, type BotsHarness } from "../helpers/bots.js";
-import { waitFor } from "../helpers/temp.js";
+import { waitFor } from "../helpers/wait.js";
 
 /** The typed failures of the Discord side, on a real sandbox with real discord.js clients. */
 let h: BotsHarness | undefined;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RequestView } from "../../src/demo-model/index.js";
 import type { ObservedEvent } from "../../src/sandbox/index.js";
 import { startSupervisor, type Supervisor } from "../helpers/supervisor.js";
-import { waitFor } from "../helpers/temp.js";
+import { waitFor } from "../helpers/wait.js";
 
 /** Bots in conversation, end to end: sandbox + real discord.js + real opencode + scripted model. */
 let s: Supervisor;

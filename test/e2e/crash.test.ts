@@ -10,7 +10,8 @@ import { PROJECT_ROOT } from "../../src/app.js";
 import { resolveOpencodeCommand } from "../../src/opencode/index.js";
 import { descendants, stillRunning, type ProcId } from "../helpers/proc.js";
 import { localEnv } from "../helpers/supervisor.js";
-import { tempDir, waitFor } from "../helpers/temp.js";
+import { tempDir } from "../helpers/temp.js";
+import { waitFor } from "../helpers/wait.js";
 
 const ARGS = ["--import", "tsx", "src/main.ts"];
 const ADMIN_KEY = "crash-admin-key-0123456789abcdef";

@@ -4,7 +4,7 @@
 import { expect, it } from "vitest";
 import { INTAKE_TEXT } from "../../src/agents/index.js";
 import { startSupervisor } from "../helpers/supervisor.js";
-import { waitFor } from "../helpers/temp.js";
+import { waitFor } from "../helpers/wait.js";
 
 it("a bot whose intent is off: BoBB reports why in the DM; the token sent again after the fix starts it", async () => {
   const s = await startSupervisor({ mode: "shared" });

@@ -12,7 +12,8 @@ import { GOVERNOR_DEFAULTS } from "../../src/discord/governor.js";
 import { browserAvailability, launchBrowser, screenshotPath, type BrowserSession } from "../helpers/browser.js";
 import { captureLogs } from "../helpers/logs.js";
 import { localEnv } from "../helpers/supervisor.js";
-import { tempDir, waitFor } from "../helpers/temp.js";
+import { tempDir } from "../helpers/temp.js";
+import { waitFor } from "../helpers/wait.js";
 
 const CAP = GOVERNOR_DEFAULTS.botTurnCap;
 const availability = browserAvailability();

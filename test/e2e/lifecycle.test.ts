@@ -3,7 +3,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { INTAKE_TEXT, writeSignal } from "../../src/agents/index.js";
 import { startSupervisor, type Supervisor } from "../helpers/supervisor.js";
-import { waitFor } from "../helpers/temp.js";
+import { waitFor } from "../helpers/wait.js";
 
 /** The agent lifecycle end to end: create by chat, token by DM, activation, restore, operator edits. */
 let s: Supervisor;

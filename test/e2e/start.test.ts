@@ -11,7 +11,8 @@ import { TOKEN_PATTERN } from "../../src/log/index.js";
 import { browserAvailability, launchBrowser } from "../helpers/browser.js";
 import { descendants, stillRunning, type ProcId } from "../helpers/proc.js";
 import { localEnv } from "../helpers/supervisor.js";
-import { tempDir, waitFor } from "../helpers/temp.js";
+import { tempDir } from "../helpers/temp.js";
+import { waitFor } from "../helpers/wait.js";
 
 const START = "node --import tsx src/main.ts";
 const availability = browserAvailability();

@@ -1,6 +1,7 @@
+import type { AddressInfo } from "node:net";
 import path from "node:path";
 import type { FastifyInstance } from "fastify";
-import { createApi, KeyStore, type DiscordActions } from "../../src/api/index.js";
+import { createApi, KeyStore, type DiscordActions, type KeyRole, type SendRequest } from "../../src/api/index.js";
 import { TemplateAgentFiles } from "../../src/agents/index.js";
 import { activationReason, RegistryStore } from "../../src/registry/index.js";
 import { captureLogs } from "./logs.js";
@@ -21,15 +22,13 @@ export interface ApiHarness {
   close(): Promise<void>;
 }
 
-/** A real registry in a temp dir and a real Fastify tool API over it. */
-export async function startApiHarness(): Promise<ApiHarness> {
+/** A real registry in a temp dir and a real Fastify tool API over it (not ready yet, so hooks can be added). */
+async function buildApi(): Promise<Omit<ApiHarness, "adminKey" | "bobbKey">> {
   const { dir, cleanup } = await tempDir();
   const root = captureLogs();
   const registry = new RegistryStore({ file: path.join(dir, "registry.json"), firstPort: 4097, logger: root.logger });
   await registry.open();
   const keys = new KeyStore((key) => root.secrets.add(key));
-  const adminKey = keys.register("admin-key-for-tests-0123456789", "admin", "admin");
-  const bobbKey = keys.issue("bobb", "bobb");
   let discord: DiscordActions | undefined;
   // What the activation watcher would act on: registry changes that ask for a (re)start.
   const signals: Array<{ agentId: string; reason: string }> = [];
@@ -45,13 +44,10 @@ export async function startApiHarness(): Promise<ApiHarness> {
     discord: () => discord,
     reservedPorts: new Set([3456, 4096]),
   });
-  await app.ready();
   return {
     app,
     registry,
     keys,
-    adminKey,
-    bobbKey,
     dir,
     logs: root.lines,
     signals,
@@ -66,3 +62,66 @@ export async function startApiHarness(): Promise<ApiHarness> {
 
 /** Bearer header for a key. */
 export const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
+
+/** The real tool API over a temp registry, ready for `app.inject`, with an admin and a BoBB key. */
+export async function startApiHarness(): Promise<ApiHarness> {
+  const api = await buildApi();
+  const adminKey = api.keys.register("admin-key-for-tests-0123456789", "admin", "admin");
+  const bobbKey = api.keys.issue("bobb", "bobb");
+  await api.app.ready();
+  return { ...api, adminKey, bobbKey };
+}
+
+/** One request the tool API answered, as the agent's tool sent it. */
+export interface ToolApiCall {
+  method: string;
+  url: string;
+  status: number;
+  /** Who the bearer key belongs to (undefined for an unknown key). */
+  agentId: string | undefined;
+  role: KeyRole | undefined;
+  key: string | undefined;
+  body: unknown;
+}
+
+/** The real tool API on a loopback port for OpenCode's tools, recording every request it answers. */
+export interface ToolApi {
+  url: string;
+  calls: ToolApiCall[];
+  /** A key for an agent, as the runtime issues them. */
+  issue(agentId: string, role: "bobb" | "child"): string;
+  /** What the Discord side was asked to post. */
+  sent: Array<{ agentId: string; request: SendRequest }>;
+  close(): Promise<void>;
+}
+
+/** Starts the real tool API (temp registry, a recording Discord side) on a free loopback port. */
+export async function startToolApi(): Promise<ToolApi> {
+  const api = await buildApi();
+  const calls: ToolApiCall[] = [];
+  const sent: ToolApi["sent"] = [];
+  let n = 0;
+  api.setDiscord({
+    send: async (agentId, request) => {
+      sent.push({ agentId, request });
+      return { message_ids: [String(1_000_000 + ++n)], warnings: [] };
+    },
+    members: async () => [{ id: "1", name: "Chef Bot", bot: true }],
+  });
+  // onSend runs for every answer, refusals included, so a call the scopes refused is recorded too.
+  api.app.addHook("onSend", async (req, reply, payload) => {
+    const key = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "")?.[1];
+    const who = key ? api.keys.resolve(key) : undefined;
+    calls.push({ method: req.method, url: req.url, status: reply.statusCode, agentId: who?.agentId, role: who?.role, key, body: req.body });
+    return payload;
+  });
+  await api.app.listen({ host: "127.0.0.1", port: 0 });
+  const { port } = api.app.server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    calls,
+    sent,
+    issue: (agentId, role) => api.keys.issue(agentId, role),
+    close: api.close,
+  };
+}

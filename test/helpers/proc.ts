@@ -1,6 +1,6 @@
-// Process-tree checks on Linux through /proc: which processes descend from a pid, and whether
-// they still exist. A process is named by pid and start time, so a reused pid is not mistaken for it.
-import { readdirSync, readFileSync } from "node:fs";
+// The one /proc scanner of the tests and the benchmarks (Linux): which processes descend from a
+// pid, which run in a directory, and whether they still exist. A process is named by pid and start time, so a reused pid is not mistaken for it.
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 
 /** A process as /proc names it: pid plus start time (clock ticks after boot). */
 export interface ProcId {
@@ -52,4 +52,27 @@ export function stillRunning(proc: ProcId): boolean {
   } catch {
     return false;
   }
+}
+
+/** Pids of live processes whose command line matches and whose working directory is inside `root`. */
+export function processesUnder(root: string, match: (cmdline: string) => boolean): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${entry}/cmdline`, "utf8");
+      if (!match(cmd)) continue;
+      const text = readFileSync(`/proc/${entry}/stat`, "utf8");
+      if (text.slice(text.lastIndexOf(")") + 2)[0] === "Z") continue;
+      if (readlinkSync(`/proc/${entry}/cwd`).startsWith(root)) found.push(Number(entry));
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+  }
+  return found;
+}
+
+/** Pids of live opencode processes whose working directory is inside `root` (the orphan check). */
+export function opencodeProcessesUnder(root: string): number[] {
+  return processesUnder(root, (cmd) => cmd.includes("opencode"));
 }

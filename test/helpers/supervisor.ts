@@ -5,7 +5,8 @@ import { loadConfig } from "../../src/config/index.js";
 import { createScriptedModel, type ScriptedModel } from "../../src/demo-model/index.js";
 import { createSandbox, type Sandbox } from "../../src/sandbox/index.js";
 import { captureLogs } from "./logs.js";
-import { tempDir, waitFor } from "./temp.js";
+import { tempDir } from "./temp.js";
+import { waitFor } from "./wait.js";
 
 /**
  * The whole product as `npm start` builds it (startApp), pointed at a sandbox and a scripted

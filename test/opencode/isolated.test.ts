@@ -4,24 +4,15 @@ import getPort from "get-port";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createScriptedModel, type ScriptedModel } from "../../src/demo-model/index.js";
 import { createOpencodeRuntime, type OpencodeRuntime, type RuntimeAgent } from "../../src/opencode/index.js";
-import {
-  BOBB_AGENTS_MD,
-  childAgentsMd,
-  makeAgentTree,
-  opencodeProcessesUnder,
-  processesUnder,
-  startStubApi,
-  testLogger,
-  waitFor,
-  type AgentTree,
-  type StubApi,
-  RUNTIME_LIMITS,
-} from "../helpers/opencode.js";
+import { BOBB_AGENTS_MD, childAgentsMd, makeAgentTree, testLogger, type AgentTree, RUNTIME_LIMITS } from "../helpers/opencode.js";
+import { startToolApi, type ToolApi } from "../helpers/api.js";
+import { opencodeProcessesUnder, processesUnder } from "../helpers/proc.js";
+import { waitFor } from "../helpers/wait.js";
 
 describe("OpenCode runtime, isolated mode (one real opencode server per agent)", () => {
   let tree: AgentTree;
   let model: ScriptedModel;
-  let api: StubApi;
+  let api: ToolApi;
   let runtime: OpencodeRuntime;
   let bobb: RuntimeAgent;
   let chef: RuntimeAgent;
@@ -31,7 +22,7 @@ describe("OpenCode runtime, isolated mode (one real opencode server per agent)",
   beforeAll(async () => {
     tree = await makeAgentTree({ bobb: BOBB_AGENTS_MD, chef: childAgentsMd("Chef Bot", "A cheerful Italian chef who only cooks pasta.") });
     model = await createScriptedModel();
-    api = await startStubApi();
+    api = await startToolApi();
     keys.bobb = api.issue("bobb", "bobb");
     keys.chef = api.issue("chef", "child");
     bobb = { id: "bobb", name: "BoBB", persona: "", port: await getPort(), role: "bobb" };

@@ -3,18 +3,10 @@ import getPort from "get-port";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createScriptedModel, type ScriptedModel } from "../../src/demo-model/index.js";
 import { BOBB_TOOLS, BUILTIN_TOOLS, CHILD_TOOLS, createOpencodeRuntime, type OpencodeRuntime, type RuntimeAgent } from "../../src/opencode/index.js";
-import {
-  BOBB_AGENTS_MD,
-  childAgentsMd,
-  makeAgentTree,
-  opencodeProcessesUnder,
-  startStubApi,
-  testLogger,
-  waitFor,
-  type AgentTree,
-  type StubApi,
-  RUNTIME_LIMITS,
-} from "../helpers/opencode.js";
+import { BOBB_AGENTS_MD, childAgentsMd, makeAgentTree, testLogger, type AgentTree, RUNTIME_LIMITS } from "../helpers/opencode.js";
+import { startToolApi, type ToolApi } from "../helpers/api.js";
+import { opencodeProcessesUnder } from "../helpers/proc.js";
+import { waitFor } from "../helpers/wait.js";
 
 const bobb: RuntimeAgent = { id: "bobb", name: "BoBB", persona: "", port: 0, role: "bobb" };
 const chef: RuntimeAgent = { id: "chef", name: "Chef Bot", persona: "cooks pasta", port: 0, role: "child" };
@@ -23,7 +15,7 @@ const pirate: RuntimeAgent = { id: "pirate", name: "Pirate Bot", persona: "talks
 describe("OpenCode runtime, shared mode (real opencode, scripted model)", () => {
   let tree: AgentTree;
   let model: ScriptedModel;
-  let api: StubApi;
+  let api: ToolApi;
   let runtime: OpencodeRuntime;
   let port: number;
   const keys: Record<string, string> = {};
@@ -52,7 +44,7 @@ describe("OpenCode runtime, shared mode (real opencode, scripted model)", () => 
       pirate: childAgentsMd("Pirate Bot", "A salty pirate who says arr a lot."),
     });
     model = await createScriptedModel();
-    api = await startStubApi();
+    api = await startToolApi();
     keys.bobb = api.issue("bobb", "bobb");
     keys.chef = api.issue("chef", "child");
     keys.pirate = api.issue("pirate", "child");
@@ -182,7 +174,8 @@ describe("OpenCode runtime, shared mode (real opencode, scripted model)", () => 
     ]);
     const res = await runtime.prompt("bobb", "err", "broken create");
     model.setRules([]);
-    expect(res.text).toContain("Error 400 VALIDATION_ERROR: name and persona are required");
+    // The real tool API's message (the stub this test once ran against said "name and persona are required").
+    expect(res.text).toContain('Error 400 VALIDATION_ERROR: body field "name": a name of 1 to 64 characters');
   });
 
   it("keeps one prompt at a time per conversation, in order, under 10 concurrent prompts; overflow is BUSY", async () => {

@@ -3,19 +3,8 @@ import { readFile, writeFile } from "node:fs/promises";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseRegistry } from "../../src/registry/index.js";
 import { bearer, startApiHarness, type ApiHarness } from "../helpers/api.js";
-import { waitFor } from "../helpers/temp.js";
-
-/** A small seeded PRNG (mulberry32), so a failing run can be replayed from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { waitFor } from "../helpers/wait.js";
+import { prng } from "../helpers/prng.js";
 
 /**
  * An operator's in-place edit, done the way an editor that writes in place does it: read,

@@ -5,7 +5,8 @@ import { once } from "node:events";
 import { RegistryStore, parseRegistry, type RegistryChange } from "../../src/registry/index.js";
 import { bearer, startApiHarness, type ApiHarness } from "../helpers/api.js";
 import { captureLogs } from "../helpers/logs.js";
-import { tempDir, waitFor } from "../helpers/temp.js";
+import { tempDir } from "../helpers/temp.js";
+import { waitFor } from "../helpers/wait.js";
 
 describe("registry store", () => {
   let dir: string;
