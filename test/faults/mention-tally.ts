@@ -1,4 +1,4 @@
-import { messageContent, type Rule } from "../../src/demo-model/index.js";
+import { messageContent, waitingMessages, type Rule } from "../../src/demo-model/index.js";
 import type { Supervisor } from "../helpers/supervisor.js";
 
 /** Tags such as `ask-7` name each mention, so a reply can be matched to the mentions it answers. */
@@ -6,7 +6,8 @@ export const TAG = /\bask-[\w]+\b/g;
 
 /** Every tag of the message(s) the prompt asks about (the waiting ones included), never of the history above. */
 export function tagsAsked(prompt: string): string[] {
-  return [...new Set(messageContent(prompt).match(TAG) ?? [])];
+  const texts = [...waitingMessages(prompt).map((w) => w.content), messageContent(prompt)];
+  return [...new Set(texts.flatMap((t) => t.match(TAG) ?? []))];
 }
 
 /** A scripted rule that answers every tag it was asked about: "answering ask-1 ask-2". */
