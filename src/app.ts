@@ -102,14 +102,20 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
       logger: root.logger,
       notes,
       intercept: (bot, message) => intake.handle(bot.spec.agentId, intakeMessage(message)),
+      waitingLimit: config.env.BOBB_WAITING_LIMIT,
+      resume: { dataDir: config.dataDir, windowMs: config.env.BOBB_RESUME_WINDOW, missedLimit: config.env.BOBB_RESUME_MESSAGES },
     });
+    await conversations.open();
     const bots: BotManager = new BotManager({
       logger: root.logger,
       apiUrl: discord.apiUrl,
       loginSpacingMs: config.env.BOBB_LOGIN_SPACING,
       onMessage: (bot, message) => conversations.handle(bot, message),
+      onReady: (bot) => conversations.resume(bot),
     });
     track(() => bots.close());
+    // Closed before the bots log out: stop accepting, keep what is pending for the restart, abort the turns in flight.
+    track(() => conversations.close());
     const actions = new BotActions(bots, directory, turns);
 
     const api = createApi({

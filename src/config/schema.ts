@@ -56,6 +56,10 @@ export const envSchema = z.object({
   BOBB_MODEL_API_KEY: optionalText,
   BOBB_PROMPT_TIMEOUT: ms(120_000, 1000),
   BOBB_QUEUE_LIMIT: count(8),
+  // Nothing lost (issue 20): mentions waiting per conversation, and how far back a restart looks
+  BOBB_WAITING_LIMIT: count(100),
+  BOBB_RESUME_WINDOW: ms(600_000, 1000),
+  BOBB_RESUME_MESSAGES: count(50),
   // Discord
   DISCORD_API_URL: optionalUrl,
   SANDBOX_PORT: port(3457),

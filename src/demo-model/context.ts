@@ -3,8 +3,14 @@
 /** Every demo reply carries this mark, so nobody mistakes it for a real model. */
 export const DEMO_MARK = "(demo model)";
 
-/** The message itself, without the spec's context header and history. */
+/** The block of other messages the answer is also for (BoBB's context for a busy channel). */
+const WAITING_START = "--- Other Messages Waiting For Your Answer ---";
+const WAITING_END = "--- End Waiting Messages ---";
+
+/** The message itself, without the spec's context header, history and other waiting messages. */
 export function messageContent(prompt: string): string {
+  const waiting = prompt.lastIndexOf(WAITING_END);
+  if (waiting >= 0) return prompt.slice(waiting + WAITING_END.length).trim();
   const end = prompt.lastIndexOf("--- End History ---");
   if (end >= 0) return prompt.slice(end + "--- End History ---".length).trim();
   if (prompt.startsWith("[Discord")) {
@@ -32,4 +38,17 @@ export function author(prompt: string): { name: string; bot: boolean } | undefin
 /** Text as a literal inside a RegExp. */
 export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** The other messages waiting for this answer, oldest first: who wrote each (name, user id) and what. */
+export function waitingMessages(prompt: string): Array<{ name: string; userId: string; bot: boolean; content: string }> {
+  const start = prompt.lastIndexOf(WAITING_START);
+  const end = prompt.lastIndexOf(WAITING_END);
+  if (start < 0 || end < start) return [];
+  const out: Array<{ name: string; userId: string; bot: boolean; content: string }> = [];
+  for (const line of prompt.slice(start + WAITING_START.length, end).split("\n")) {
+    const match = /^\[[^\]]*\] (.+?)( \[BOT\])? \(User ID: (\d+)[^)]*\): (.*)$/.exec(line.trim());
+    if (match) out.push({ name: match[1]!.replace(/#\d+$/, ""), userId: match[3]!, bot: match[2] !== undefined, content: match[4]! });
+  }
+  return out;
 }

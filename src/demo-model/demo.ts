@@ -1,9 +1,9 @@
-import { author, DEMO_MARK, escapeRegExp, header, messageContent } from "./context.js";
+import { author, DEMO_MARK, escapeRegExp, header, messageContent, waitingMessages } from "./context.js";
 import { debateTurn, sentMessage } from "./debate.js";
 import type { RequestView } from "./protocol.js";
 import type { Reply, Rule } from "./rules.js";
 
-export { DEMO_MARK, messageContent } from "./context.js";
+export { DEMO_MARK, messageContent, waitingMessages } from "./context.js";
 
 /**
  * Pause before a bot answers a bot in a demo debate: people can read along and type "stop"
@@ -52,7 +52,7 @@ function bobbTurn(view: RequestView): Reply {
     return { toolCalls: [{ name: "list_agents", args: {} }] };
   }
   return (
-    `Hi! I'm BoBB ${DEMO_MARK}. I build Discord bots. Tell me what you want, for example ` +
+    `${greetAll(view)} I'm BoBB ${DEMO_MARK}. I build Discord bots. Tell me what you want, for example ` +
     `"@BoBB create a chef bot that only cooks with what's in my fridge", and I'll set it up ` +
     `and walk you through the Discord Developer Portal.`
   );
@@ -81,19 +81,36 @@ function bobbAfterTool(view: RequestView): Reply {
 
 function childTurn(view: RequestView): Reply {
   const { name, persona } = personaOf(view.system);
-  const content = messageContent(view.lastUser);
   const from = author(view.lastUser);
   // The context shows mentions as "@Name"; quoting the bot's own name back reads oddly.
   const own = new RegExp(`@${escapeRegExp(name)}`, "gi");
-  const quote = content
-    .replace(/<@!?\d+>/g, "")
-    .replace(own, "")
-    .replace(/\s+/g, " ")
-    .trim()
-    .slice(0, 80);
+  const quoteOf = (content: string) =>
+    content
+      .replace(/<@!?\d+>/g, "")
+      .replace(own, "")
+      .replace(/\s+/g, " ")
+      .trim()
+      .slice(0, 80);
   const flavour = persona ? ` ${persona.split(/(?<=[.!?])\s/)[0]}` : "";
+  const waiting = waitingMessages(view.lastUser);
+  const quote = quoteOf(messageContent(view.lastUser));
+  if (waiting.length > 0) {
+    // A batch: one line per person, so each one finds their answer.
+    const each = [...waiting.map((w) => ({ who: w.name, quote: quoteOf(w.content) })), { who: from?.name ?? "you", quote }];
+    const lines = each.map((e) => `- ${e.who}: ${e.quote ? `about "${e.quote}", I'm on it.` : "hi!"}`);
+    return [`${greetAll(view)} ${name} here ${DEMO_MARK}.${flavour}`, ...lines].join("\n");
+  }
   const greeting = from?.bot ? `Good point, ${from.name}!` : from ? `Hey ${from.name}!` : "Hey!";
   return `${greeting} ${name} here ${DEMO_MARK}.${flavour}${quote ? ` About "${quote}": I'm on it.` : ""}`.trim();
+}
+
+/** "Hi!" for one person, "Hi Alice, Bob and Chris!" for everyone a batch is for. */
+function greetAll(view: RequestView): string {
+  const waiting = waitingMessages(view.lastUser);
+  if (waiting.length === 0) return "Hi!";
+  const names = [...new Set([...waiting.map((w) => w.name), author(view.lastUser)?.name ?? "there"])];
+  const list = names.length === 1 ? names[0]! : `${names.slice(0, -1).join(", ")} and ${names.at(-1)!}`;
+  return `Hi ${list}!`;
 }
 
 /** The demo behaviour: BoBB builds bots, children answer in character and debate when a person asks two of them. */

@@ -24,6 +24,8 @@ export interface BotManagerOptions {
   /** Spacing between logins, so a restart with many bots stays under login limits. */
   loginSpacingMs: number;
   onMessage: (bot: RunningBot, message: Message) => Promise<void>;
+  /** A bot logged in and is ready (it may read what it missed meanwhile). */
+  onReady?: (bot: RunningBot) => Promise<void>;
 }
 
 export interface BotManagerEvents {
@@ -111,6 +113,7 @@ export class BotManager extends EventEmitter<BotManagerEvents> {
     }
     this.#bots.set(spec.agentId, bot);
     log.info({ tag: bot.client.user.tag }, `bot online as ${bot.client.user.tag}`);
+    this.#options.onReady?.(bot).catch((err: unknown) => log.error({ err }, "ready handler failed"));
     return bot;
   }
 

@@ -213,3 +213,40 @@ describe("formatAge", () => {
     expect(formatAge(ms)).toBe(expected);
   });
 });
+
+describe("formatMessageContext with several waiting messages", () => {
+  const alice: ContextUser = { id: "201", tag: "alice", name: "Alice", isBot: false };
+  const bob: ContextUser = { id: "202", tag: "bob", name: "Bob", isBot: false };
+
+  it("is the spec's format for the newest message, with the others in their own block, oldest first", () => {
+    const input = specExample();
+    const out = formatMessageContext({
+      ...input,
+      waiting: [
+        { id: "31", author: bob, content: "and <@555>\nwhat about dessert?", at: NOW - 1 * MIN },
+        { id: "30", author: alice, content: "<@555> soup for four?", at: NOW - 2 * MIN },
+      ],
+      // the waiting messages are in the history the adapter read too: they are shown once, in their block
+      history: [...input.history, { id: "30", author: alice, content: "<@555> soup for four?", at: NOW - 2 * MIN }],
+    });
+    const golden = readFileSync(new URL("./__golden__/context.txt", import.meta.url), "utf8").replace(/\n$/, "");
+    const [head, content] = [golden.slice(0, golden.lastIndexOf("\n\n")), golden.slice(golden.lastIndexOf("\n\n") + 2)];
+    expect(out).toBe(
+      [
+        head,
+        "",
+        "--- Other Messages Waiting For Your Answer ---",
+        "[2m ago] alice (User ID: 201, Message ID: 30): @Chef Bot soup for four?",
+        "[1m ago] bob (User ID: 202, Message ID: 31): and @Chef Bot what about dessert?",
+        "--- End Waiting Messages ---",
+        "",
+        content,
+      ].join("\n"),
+    );
+  });
+
+  it("leaves the format exactly as the spec's when nothing else waits", () => {
+    const golden = readFileSync(new URL("./__golden__/context.txt", import.meta.url), "utf8").replace(/\n$/, "");
+    expect(formatMessageContext({ ...specExample(), waiting: [] })).toBe(golden);
+  });
+});

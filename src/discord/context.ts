@@ -16,11 +16,20 @@
  *   given maps, then from self and the authors present; unknown ids become
  *   `@unknown-user`/`@unknown-role`/`#unknown-channel`, never raw ids.
  * - Names and tags are flattened to one line so no name can forge a header line.
+ * - Several messages waiting for one answer (a busy channel, issue 20): the header and the
+ *   content are those of the newest one (the reply goes to it), exactly as for one message;
+ *   the others sit in their own block between the history and the content, oldest first,
+ *   each with its author, user id and message id, and are left out of the history. With
+ *   one message the block is absent, so the spec's format is unchanged.
  */
 
 export const HISTORY_LIMIT = 10;
 export const HISTORY_LINE_MAX = 500;
 export const CONTENT_MAX = 4000;
+/** A waiting message is a question to answer, so it gets more room than a history line. */
+export const WAITING_LINE_MAX = 1000;
+export const WAITING_START = "--- Other Messages Waiting For Your Answer ---";
+export const WAITING_END = "--- End Waiting Messages ---";
 const NAME_MAX = 100;
 
 export interface ContextUser {
@@ -53,6 +62,8 @@ export interface MessageContextInput {
   message: { id: string; content: string; author: ContextUser };
   /** Messages before this one, any order; only the newest 10 are shown. */
   history: readonly HistoryMessage[];
+  /** Earlier messages this answer is also for (a batch); the reply goes to `message`. */
+  waiting?: readonly HistoryMessage[];
   /** Epoch milliseconds, for the relative times. */
   now: number;
   names?: MentionNames;
@@ -76,7 +87,9 @@ export function formatMessageContext(input: MessageContextInput): string {
     `Is From Bot: ${author.isBot}`,
     "",
   ];
-  const recent = recentHistory(input.history, message.id);
+  const waiting = [...(input.waiting ?? [])].filter((w) => w.id !== message.id).sort((a, b) => a.at - b.at);
+  const skip = new Set([message.id, ...waiting.flatMap((w) => (w.id === undefined ? [] : [w.id]))]);
+  const recent = recentHistory(input.history, skip);
   if (recent.length > 0) {
     lines.push("--- Recent Channel History ---");
     for (const h of recent) {
@@ -85,6 +98,16 @@ export function formatMessageContext(input: MessageContextInput): string {
       lines.push(`[${formatAge(input.now - h.at)}] ${who}: ${text}`);
     }
     lines.push("--- End History ---", "");
+  }
+  if (waiting.length > 0) {
+    lines.push(WAITING_START);
+    for (const w of waiting) {
+      const who = w.author.isBot ? `${oneLine(w.author.name)} [BOT]` : oneLine(w.author.tag);
+      const ids = `(User ID: ${w.author.id}${w.id === undefined ? "" : `, Message ID: ${w.id}`})`;
+      const text = truncate(flatten(resolve(w.content)), WAITING_LINE_MAX) || "(no text)";
+      lines.push(`[${formatAge(input.now - w.at)}] ${who} ${ids}: ${text}`);
+    }
+    lines.push(WAITING_END, "");
   }
   lines.push(truncate(resolve(message.content), CONTENT_MAX));
   return lines.join("\n");
@@ -115,16 +138,16 @@ export function resolveMentions(text: string, names: MentionNames): string {
 function userNames(input: MessageContextInput): Map<string, string> {
   // Authors seen first, then self, then the explicit map, so the explicit map wins.
   const users = new Map<string, string>();
-  for (const h of input.history) users.set(h.author.id, h.author.name);
+  for (const h of [...input.history, ...(input.waiting ?? [])]) users.set(h.author.id, h.author.name);
   users.set(input.message.author.id, input.message.author.name);
   users.set(input.self.id, input.self.name);
   for (const [id, name] of input.names?.users ?? []) users.set(id, name);
   return users;
 }
 
-function recentHistory(history: readonly HistoryMessage[], currentId: string): HistoryMessage[] {
+function recentHistory(history: readonly HistoryMessage[], skip: ReadonlySet<string>): HistoryMessage[] {
   return history
-    .filter((h) => h.id === undefined || h.id !== currentId)
+    .filter((h) => h.id === undefined || !skip.has(h.id))
     .map((h, i) => ({ h, i }))
     .sort((a, b) => a.h.at - b.h.at || a.i - b.i)
     .slice(-HISTORY_LIMIT)

@@ -13,6 +13,12 @@ import { decideRoute } from "./routing.js";
 import { isStopCommand } from "./stop-words.js";
 import type { Turn, TurnTracker } from "./turns.js";
 import type { NoteBoard } from "./notes.js";
+import { addressEach, othersToPing, toPending, type AcceptedMention } from "./batch.js";
+import { MentionInbox } from "./inbox.js";
+import { LastSeenFile } from "./last-seen.js";
+import { PendingMentionsFile } from "./pending-mentions.js";
+import { resumeBot, type ResumeSettings } from "./resume.js";
+import { keepTyping, walkKey } from "./typing.js";
 
 export interface ConversationOptions {
   brain: AgentBrain;
@@ -25,28 +31,92 @@ export interface ConversationOptions {
   /** Notices to put in front of an agent's next prompt in a conversation. */
   notes?: NoteBoard;
   now?: () => number;
+  /** Mentions that may wait per conversation while the bot answers (default 100); beyond it the person is asked to try again. */
+  waitingLimit?: number;
+  /** Keeps pending mentions and last seen messages across restarts (app.ts; tests may leave it out). */
+  resume?: ResumeSettings & { dataDir: string };
 }
 
-const TYPING_EVERY_MS = 8_000;
 const SEEN_LIMIT = 5_000;
+/** Mentions one turn answers together at most; more wait for the next turn. */
+const BATCH_MAX = 20;
 
 /** The walk of one message (ARCHITECTURE §3): stop words, routing, context, prompt, reply. */
 export class Conversations {
   /** Messages already fed to the governor: every bot client sees each message once. */
   readonly #seen = new Set<string>();
   readonly #historyFetched = new Map<string, Set<string>>();
+  /** (bot, message) pairs already walked: a message read again after a restart is not answered twice. */
+  readonly #walked = new Set<string>();
+  readonly #resumed = new Set<string>();
+  readonly #running = new Set<Turn>();
+  readonly #inbox: MentionInbox<AcceptedMention>;
+  readonly #files: { pending: PendingMentionsFile; lastSeen: LastSeenFile } | undefined;
   readonly #log: Logger;
   readonly #now: () => number;
+  #closed = false;
 
   constructor(private readonly options: ConversationOptions) {
     this.#log = options.logger.child({ component: "conversation" });
     this.#now = options.now ?? Date.now;
+    this.#inbox = new MentionInbox<AcceptedMention>({
+      waitingLimit: options.waitingLimit ?? 100,
+      batchMax: BATCH_MAX,
+      run: (batch) => this.#answer(batch),
+      onError: (err) => this.#log.error({ err }, "turn failed"),
+      onChange: () => this.#files?.pending.changed(),
+    });
+    const dataDir = options.resume?.dataDir;
+    this.#files = dataDir
+      ? { pending: new PendingMentionsFile(dataDir, () => this.#inbox.pending().map(toPending), this.#log), lastSeen: new LastSeenFile(dataDir, this.#log) }
+      : undefined;
+  }
+
+  /** Reads what the last run left (pending mentions, last seen messages); before any bot comes online. */
+  async open(): Promise<void> {
+    await Promise.all([this.#files?.pending.load(), this.#files?.lastSeen.load()]);
+  }
+
+  /** A bot is online: answer what it left pending and what it missed while down (once per bot and process). */
+  async resume(bot: RunningBot): Promise<void> {
+    const settings = this.options.resume;
+    if (!settings || !this.#files || this.#closed || this.#resumed.has(bot.spec.agentId)) return;
+    this.#resumed.add(bot.spec.agentId);
+    await resumeBot(bot, {
+      windowMs: settings.windowMs,
+      missedLimit: settings.missedLimit,
+      ...this.#files,
+      now: this.#now,
+      logger: this.#log,
+      walked: (m) => this.#walked.has(walkKey(bot, m)),
+      handle: (m) => this.handle(bot, m),
+      accept: (m) => void (this.#firstWalk(bot, m) && this.#accept(bot, m, Date.now())),
+    });
+  }
+
+  /**
+   * Shutdown (before the bots log out): stop accepting, write what is pending, then abort the
+   * turns in flight, so each mention is either answered now or after the restart, not both.
+   */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#inbox.close();
+    const pending = this.#inbox.pending().length;
+    if (pending > 0) this.#log.info({ count: pending }, "mentions kept for after the restart");
+    // The file's content is taken now, synchronously; the aborts (the bridge stops each prompt on its server) follow.
+    const written = Promise.all([this.#files?.pending.close(), this.#files?.lastSeen.close()]);
+    for (const turn of this.#running) turn.controller.abort(new Error("shutting down"));
+    await written;
   }
 
   /** Handles one message as seen by one bot. */
   async handle(bot: RunningBot, message: Message): Promise<void> {
+    if (this.#closed) return;
     const received = Date.now();
     const { governor, directory } = this.options;
+    this.#files?.lastSeen.record(bot.spec.agentId, message.channelId, message.id);
+    if (!this.#firstWalk(bot, message)) return;
     const fromBot = message.author.bot || message.webhookId !== null;
     const stop = !fromBot && isStopCommand(message.content);
     if (this.#firstSighting(message.id) && message.guildId) {
@@ -80,7 +150,32 @@ export class Conversations {
     });
     if (notice && message.channel.isSendable()) await postText(message.channel, notice).catch(() => undefined);
     if (route.action !== "answer") return;
-    await this.#answer(bot, message, received);
+    this.#accept(bot, message, received);
+  }
+
+  /** Puts an accepted mention in the bot's inbox: answered now, or together with the next turn. */
+  #accept(bot: RunningBot, message: Message, received: number): void {
+    const item: AcceptedMention = {
+      agentId: bot.spec.agentId,
+      conversation: conversationKey(message),
+      channelId: message.channelId,
+      messageId: message.id,
+      bot,
+      message,
+      received,
+    };
+    if (this.#inbox.accept(item) !== "full") return;
+    // Far past what one turn can answer: a person is asked to come back (not an error of ours).
+    this.#log.info({ agent: bot.spec.agentId, channel: message.channelId, message: message.id }, "too many mentions waiting; asked to try again");
+    if (message.channel.isSendable()) void postText(message.channel, FAILURE_TEXT.BUSY!, { replyTo: message.id }).catch(() => undefined);
+  }
+
+  #firstWalk(bot: RunningBot, message: Message): boolean {
+    const key = walkKey(bot, message);
+    if (this.#walked.has(key)) return false;
+    this.#walked.add(key);
+    if (this.#walked.size > SEEN_LIMIT) this.#walked.delete(this.#walked.values().next().value!);
+    return true;
   }
 
   #firstSighting(id: string): boolean {
@@ -91,33 +186,46 @@ export class Conversations {
   }
 
   async #stop(channelId: string, key: string): Promise<void> {
+    this.#inbox.dropChannel(channelId);
     const agents = this.options.turns.stopChannel(channelId);
     if (agents.length === 0) return;
     this.#log.info({ channel: channelId, agents }, "stop word: aborting every bot in the channel");
     await Promise.all(agents.map((a) => this.options.brain.abort(a, key).catch(() => undefined)));
   }
 
-  async #answer(bot: RunningBot, message: Message, received: number): Promise<void> {
+  /** One turn: answers the batch (oldest first) with one reply to the newest message, addressing each person. */
+  async #answer(batch: AcceptedMention[]): Promise<void> {
     const began = Date.now();
+    const { bot, message, received } = batch.at(-1)!;
     const agentId = bot.spec.agentId;
     const channel = message.channel as SendableChannels;
     const turn = this.options.turns.begin(agentId, message.channelId);
+    this.#running.add(turn);
     const { signal } = turn.controller;
     const typing = keepTyping(channel, signal);
     const log = this.#log.child({ agent: agentId, channel: message.channelId });
+    const pings = othersToPing(
+      batch.map((m) => m.message),
+      bot.client.user.id,
+    );
     try {
-      const prompt = await this.#context(bot, message);
+      const prompt = await this.#context(
+        bot,
+        message,
+        batch.slice(0, -1).map((m) => m.message),
+      );
       if (signal.aborted) return;
       const asked = Date.now();
       // Tools the turn used are not needed here (send_message marks the turn itself): skip that lookup.
       const result = await this.options.brain.prompt(agentId, conversationKey(message), prompt, { signal, usedTools: false });
       if (signal.aborted || turn.sentViaTool || result.text.trim() === "") return;
       const answered = Date.now();
-      await this.#reply(bot, message, turn, result.text);
+      await this.#reply(bot, message, turn, result.text, pings);
       // One line per reply with where the time went (operators, `npm run bench`).
       log.info(
         {
           message: message.id,
+          batch: batch.length,
           gatewayMs: received - message.createdTimestamp,
           routeMs: began - received,
           contextMs: asked - began,
@@ -129,15 +237,16 @@ export class Conversations {
     } catch (err) {
       if (signal.aborted) return;
       log.error({ err }, "could not answer");
-      const text = userFacingError(err);
-      await postText(channel, text, { replyTo: message.id, stillWanted: () => !signal.aborted }).catch(() => undefined);
+      const text = addressEach(userFacingError(err), pings);
+      await postText(channel, text, { replyTo: message.id, mentionIds: pings, stillWanted: () => !signal.aborted }).catch(() => undefined);
     } finally {
       typing.stop();
+      this.#running.delete(turn);
       this.options.turns.end(turn);
     }
   }
 
-  async #context(bot: RunningBot, message: Message): Promise<string> {
+  async #context(bot: RunningBot, message: Message, waiting: Message[]): Promise<string> {
     const { directory } = this.options;
     let fetched = this.#historyFetched.get(bot.spec.agentId);
     if (!fetched) this.#historyFetched.set(bot.spec.agentId, (fetched = new Set()));
@@ -149,6 +258,12 @@ export class Conversations {
       channel: { id: message.channelId, isDm: message.guildId === null },
       message: { id: message.id, content: message.content, author: toContextUser(message.author, directory, message.member?.displayName) },
       history,
+      waiting: waiting.map((m) => ({
+        id: m.id,
+        content: m.content,
+        at: m.createdTimestamp,
+        author: toContextUser(m.author, directory, m.member?.displayName),
+      })),
       now: this.#now(),
       names: { users },
     });
@@ -157,21 +272,14 @@ export class Conversations {
     return redactTokens([...notes, text].join("\n\n"));
   }
 
-  async #reply(bot: RunningBot, message: Message, turn: Turn, text: string): Promise<void> {
-    await postText(message.channel as SendableChannels, outgoingText(text, this.options.directory.namesFor(bot.client)), {
+  async #reply(bot: RunningBot, message: Message, turn: Turn, text: string, pings: string[]): Promise<void> {
+    const names = this.options.directory.namesFor(bot.client);
+    await postText(message.channel as SendableChannels, addressEach(outgoingText(text, names, new Set(pings)), pings), {
       replyTo: message.id,
+      mentionIds: pings,
       stillWanted: () => !turn.controller.signal.aborted,
     });
   }
-}
-
-function keepTyping(channel: SendableChannels, signal: AbortSignal): { stop(): void } {
-  const send = () => void channel.sendTyping().catch(() => undefined);
-  send();
-  const timer = setInterval(send, TYPING_EVERY_MS);
-  const stop = () => clearInterval(timer);
-  signal.addEventListener("abort", stop, { once: true });
-  return { stop };
 }
 
 /** What a person reads when a prompt failed; codes without their own text get the general one. */
