@@ -12,6 +12,7 @@ import {
   ChannelGovernor,
   Conversations,
   NoteBoard,
+  Outbox,
   TurnTracker,
   type BrainErrorCode,
   type KnownBot,
@@ -94,8 +95,10 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
     const directory = new BotDirectory((): KnownBot[] => knownBots(registry, bots.get("bobb")?.client.user.id));
     const notes = new NoteBoard();
     const intake = new TokenIntake({ registry, logger: root.logger, apiUrl: discord.apiUrl ?? "https://discord.com/api", inviteUrl: discord.inviteUrl, notes });
+    const outbox = new Outbox({ logger: root.logger, windowMs: config.env.BOBB_REPLY_RETRY_WINDOW });
     const conversations = new Conversations({
       brain: runtime,
+      outbox,
       governor,
       directory,
       turns,
@@ -110,6 +113,8 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
       onMessage: (bot, message) => conversations.handle(bot, message),
     });
     track(() => bots.close());
+    // Closed before the bots: replies still waiting for Discord are given up (and logged) first.
+    track(() => outbox.close());
     const actions = new BotActions(bots, directory, turns);
 
     const api = createApi({

@@ -8,6 +8,8 @@ import { formatMessageContext } from "./context.js";
 import type { BotDirectory } from "./directory.js";
 import type { ChannelGovernor } from "./governor.js";
 import { BRAIN_ERROR_CODES, type AgentBrain, type BrainErrorCode } from "./ports.js";
+import { Outbox, type Delivery } from "./outbox.js";
+import { SerialByKey } from "./serial.js";
 import { outgoingText, postText } from "./post.js";
 import { decideRoute } from "./routing.js";
 import { isStopCommand } from "./stop-words.js";
@@ -24,6 +26,8 @@ export interface ConversationOptions {
   intercept?: (bot: RunningBot, message: Message) => Promise<boolean>;
   /** Notices to put in front of an agent's next prompt in a conversation. */
   notes?: NoteBoard;
+  /** Where replies are posted, in order per channel and kept through a Discord outage (default: a 10-minute window). */
+  outbox?: Outbox;
   now?: () => number;
 }
 
@@ -37,10 +41,14 @@ export class Conversations {
   readonly #historyFetched = new Map<string, Set<string>>();
   readonly #log: Logger;
   readonly #now: () => number;
+  readonly #outbox: Outbox;
+  /** Context building per (bot, conversation), so prompts reach the bridge in the order the messages came. */
+  readonly #arrival = new SerialByKey();
 
   constructor(private readonly options: ConversationOptions) {
     this.#log = options.logger.child({ component: "conversation" });
     this.#now = options.now ?? Date.now;
+    this.#outbox = options.outbox ?? new Outbox({ logger: options.logger, windowMs: 600_000 });
   }
 
   /** Handles one message as seen by one bot. */
@@ -105,15 +113,31 @@ export class Conversations {
     const { signal } = turn.controller;
     const typing = keepTyping(channel, signal);
     const log = this.#log.child({ agent: agentId, channel: message.channelId });
+    // One answer per (bot, message): a prompt sent again after OpenCode died, or a message seen twice, never posts twice.
+    const key = `${agentId}:${message.id}`;
     try {
-      const prompt = await this.#context(bot, message);
-      if (signal.aborted) return;
-      const asked = Date.now();
-      // Tools the turn used are not needed here (send_message marks the turn itself): skip that lookup.
-      const result = await this.options.brain.prompt(agentId, conversationKey(message), prompt, { signal, usedTools: false });
+      let asked = 0;
+      // History fetches take different times: without the order here a later mention could overtake an earlier one.
+      const asking = await this.#arrival.run(`${agentId}\u0000${conversationKey(message)}`, async () => {
+        const prompt = await this.#context(bot, message);
+        if (signal.aborted) return undefined;
+        asked = Date.now();
+        // Tools the turn used are not needed here (send_message marks the turn itself): skip that lookup.
+        const pending = this.options.brain.prompt(agentId, conversationKey(message), prompt, {
+          signal,
+          usedTools: false,
+          messageId: message.id,
+          canRetry: () => !turn.sentViaTool && !this.#outbox.answered(key),
+        });
+        pending.catch(() => undefined); // awaited below, once the next message may go on
+        return { pending };
+      });
+      if (!asking) return;
+      const result = await asking.pending;
       if (signal.aborted || turn.sentViaTool || result.text.trim() === "") return;
       const answered = Date.now();
-      await this.#reply(bot, message, turn, result.text);
+      const delivery = await this.#reply(bot, message, turn, result.text, key);
+      if (delivery.status !== "posted") return;
       // One line per reply with where the time went (operators, `npm run bench`).
       log.info(
         {
@@ -130,7 +154,7 @@ export class Conversations {
       if (signal.aborted) return;
       log.error({ err }, "could not answer");
       const text = userFacingError(err);
-      await postText(channel, text, { replyTo: message.id, stillWanted: () => !signal.aborted }).catch(() => undefined);
+      await this.#outbox.post({ channel, text, replyTo: message.id, stillWanted: () => !signal.aborted, key }).catch(() => undefined);
     } finally {
       typing.stop();
       this.options.turns.end(turn);
@@ -157,10 +181,13 @@ export class Conversations {
     return redactTokens([...notes, text].join("\n\n"));
   }
 
-  async #reply(bot: RunningBot, message: Message, turn: Turn, text: string): Promise<void> {
-    await postText(message.channel as SendableChannels, outgoingText(text, this.options.directory.namesFor(bot.client)), {
+  #reply(bot: RunningBot, message: Message, turn: Turn, text: string, key: string): Promise<Delivery> {
+    return this.#outbox.post({
+      channel: message.channel as SendableChannels,
+      text: outgoingText(text, this.options.directory.namesFor(bot.client)),
       replyTo: message.id,
       stillWanted: () => !turn.controller.signal.aborted,
+      key,
     });
   }
 }
