@@ -136,6 +136,7 @@ export class Conversations {
       const result = await asking.pending;
       if (signal.aborted || turn.sentViaTool || result.text.trim() === "") return;
       const answered = Date.now();
+      typing.stop(); // the reply may wait out a Discord outage in the outbox: no typing meanwhile
       const delivery = await this.#reply(bot, message, turn, result.text, key);
       if (delivery.status !== "posted") return;
       // One line per reply with where the time went (operators, `npm run bench`).
