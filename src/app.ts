@@ -12,6 +12,7 @@ import {
   ChannelGovernor,
   Conversations,
   NoteBoard,
+  Outbox,
   TurnTracker,
   type BrainErrorCode,
   type KnownBot,
@@ -94,8 +95,10 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
     const directory = new BotDirectory((): KnownBot[] => knownBots(registry, bots.get("bobb")?.client.user.id));
     const notes = new NoteBoard();
     const intake = new TokenIntake({ registry, logger: root.logger, apiUrl: discord.apiUrl ?? "https://discord.com/api", inviteUrl: discord.inviteUrl, notes });
+    const outbox = new Outbox({ logger: root.logger, windowMs: config.env.BOBB_REPLY_RETRY_WINDOW });
     const conversations = new Conversations({
       brain: runtime,
+      outbox,
       governor,
       directory,
       turns,
@@ -114,7 +117,9 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
       onReady: (bot) => conversations.resume(bot),
     });
     track(() => bots.close());
-    // Closed before the bots log out: stop accepting, keep what is pending for the restart, abort the turns in flight.
+    // Closed before the bots log out (closers run in reverse): first stop accepting, keep what is pending for
+    // the restart and abort the turns in flight; then give up (and log) replies still waiting for Discord.
+    track(() => outbox.close());
     track(() => conversations.close());
     const actions = new BotActions(bots, directory, turns);
 

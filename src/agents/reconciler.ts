@@ -1,7 +1,7 @@
 import type { KeyStore, AgentFiles } from "../api/index.js";
 import type { Logger } from "../log/index.js";
 import { activationReason, type Agent, type RegistryChange, type RegistryStore } from "../registry/index.js";
-import { KeyedQueue } from "./keyed-queue.js";
+import { KeyedQueue } from "../queue/keyed-queue.js";
 import type { AgentBots, AgentRuntime } from "./ports.js";
 
 export interface ReconcilerOptions {

@@ -8,6 +8,7 @@ import { formatMessageContext } from "./context.js";
 import type { BotDirectory } from "./directory.js";
 import type { ChannelGovernor } from "./governor.js";
 import { BRAIN_ERROR_CODES, type AgentBrain, type BrainErrorCode } from "./ports.js";
+import { Outbox, type Delivery } from "./outbox.js";
 import { outgoingText, postText } from "./post.js";
 import { decideRoute } from "./routing.js";
 import { isStopCommand } from "./stop-words.js";
@@ -30,6 +31,8 @@ export interface ConversationOptions {
   intercept?: (bot: RunningBot, message: Message) => Promise<boolean>;
   /** Notices to put in front of an agent's next prompt in a conversation. */
   notes?: NoteBoard;
+  /** Where replies are posted, in order per channel and kept through a Discord outage (default: a 10-minute window). */
+  outbox?: Outbox;
   now?: () => number;
   /** Mentions that may wait per conversation while the bot answers (default 100); beyond it the person is asked to try again. */
   waitingLimit?: number;
@@ -55,6 +58,7 @@ export class Conversations {
   readonly #log: Logger;
   readonly #now: () => number;
   #closed = false;
+  readonly #outbox: Outbox;
 
   constructor(private readonly options: ConversationOptions) {
     this.#log = options.logger.child({ component: "conversation" });
@@ -70,6 +74,7 @@ export class Conversations {
     this.#files = dataDir
       ? { pending: new PendingMentionsFile(dataDir, () => this.#inbox.pending().map(toPending), this.#log), lastSeen: new LastSeenFile(dataDir, this.#log) }
       : undefined;
+    this.#outbox = options.outbox ?? new Outbox({ logger: options.logger, windowMs: 600_000 });
   }
 
   /** Reads what the last run left (pending mentions, last seen messages); before any bot comes online. */
@@ -208,6 +213,8 @@ export class Conversations {
       batch.map((m) => m.message),
       bot.client.user.id,
     );
+    // One answer per (bot, message): a prompt sent again after OpenCode died, or a message seen twice, never posts twice.
+    const key = `${agentId}:${message.id}`;
     try {
       const prompt = await this.#context(
         bot,
@@ -217,10 +224,17 @@ export class Conversations {
       if (signal.aborted) return;
       const asked = Date.now();
       // Tools the turn used are not needed here (send_message marks the turn itself): skip that lookup.
-      const result = await this.options.brain.prompt(agentId, conversationKey(message), prompt, { signal, usedTools: false });
+      const result = await this.options.brain.prompt(agentId, conversationKey(message), prompt, {
+        signal,
+        usedTools: false,
+        messageId: message.id,
+        canRetry: () => !turn.sentViaTool && !this.#outbox.answered(key),
+      });
       if (signal.aborted || turn.sentViaTool || result.text.trim() === "") return;
       const answered = Date.now();
-      await this.#reply(bot, message, turn, result.text, pings);
+      typing.stop(); // the reply may wait out a Discord outage in the outbox: no typing meanwhile
+      const delivery = await this.#reply(bot, message, turn, result.text, pings, key);
+      if (delivery.status !== "posted") return;
       // One line per reply with where the time went (operators, `npm run bench`).
       log.info(
         {
@@ -238,7 +252,7 @@ export class Conversations {
       if (signal.aborted) return;
       log.error({ err }, "could not answer");
       const text = addressEach(userFacingError(err), pings);
-      await postText(channel, text, { replyTo: message.id, mentionIds: pings, stillWanted: () => !signal.aborted }).catch(() => undefined);
+      await this.#outbox.post({ channel, text, replyTo: message.id, mentionIds: pings, stillWanted: () => !signal.aborted, key }).catch(() => undefined);
     } finally {
       typing.stop();
       this.#running.delete(turn);
@@ -272,12 +286,15 @@ export class Conversations {
     return redactTokens([...notes, text].join("\n\n"));
   }
 
-  async #reply(bot: RunningBot, message: Message, turn: Turn, text: string, pings: string[]): Promise<void> {
+  #reply(bot: RunningBot, message: Message, turn: Turn, text: string, pings: string[], key: string): Promise<Delivery> {
     const names = this.options.directory.namesFor(bot.client);
-    await postText(message.channel as SendableChannels, addressEach(outgoingText(text, names, new Set(pings)), pings), {
+    return this.#outbox.post({
+      channel: message.channel as SendableChannels,
+      text: addressEach(outgoingText(text, names, new Set(pings)), pings),
       replyTo: message.id,
       mentionIds: pings,
       stillWanted: () => !turn.controller.signal.aborted,
+      key,
     });
   }
 }

@@ -32,5 +32,6 @@ export { BotDirectory } from "./directory.js";
 export { TurnTracker, type Turn } from "./turns.js";
 export { NoteBoard } from "./notes.js";
 export { postText, neutralizeMentions, outgoingText } from "./post.js";
+export { Outbox, isTransient, type OutgoingPost, type Delivery, type OutboxOptions } from "./outbox.js";
 export { type AgentBrain, type BrainErrorCode, type KnownBot } from "./ports.js";
 export { BotLoginError, type BotLoginErrorCode, type DiscordErrorCode } from "./errors.js";

@@ -11,7 +11,14 @@ export interface AgentBrain {
     agentId: string,
     conversationKey: string,
     text: string,
-    options: { signal?: AbortSignal; usedTools?: boolean },
+    options: {
+      signal?: AbortSignal;
+      usedTools?: boolean;
+      /** The Discord message the prompt answers; a prompt cut off by a dying server is sent again once, keyed on it. */
+      messageId?: string;
+      /** Asked before such a retry: false once the turn already posted (send_message) or was answered. */
+      canRetry?: () => boolean;
+    },
   ): Promise<{ text: string; usedTools: string[] }>;
   abort(agentId: string, conversationKey: string): Promise<void>;
 }

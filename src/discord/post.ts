@@ -16,9 +16,27 @@ export interface PostOptions {
   /** Message id to answer as a Discord reply (first part only). */
   replyTo?: string | undefined;
   /** User ids that may be pinged; everyone else, @everyone and roles never are. */
-  mentionIds?: readonly string[];
+  mentionIds?: readonly string[] | undefined;
   /** Checked before each part: a stop word between parts ends the post. */
   stillWanted?: () => boolean;
+}
+
+/** The payload of part `i` of a post: only the mentions it means, the reply on the first part, an optional (enforced) nonce. */
+export function partPayload(
+  part: string,
+  i: number,
+  options: Pick<PostOptions, "replyTo" | "mentionIds"> & { nonce?: string | undefined },
+): MessageCreateOptions {
+  const payload: MessageCreateOptions = {
+    content: part,
+    allowedMentions: { parse: [], users: [...(options.mentionIds ?? [])], repliedUser: false },
+  };
+  if (i === 0 && options.replyTo) payload.reply = { messageReference: options.replyTo, failIfNotExists: false };
+  if (options.nonce !== undefined) {
+    payload.nonce = options.nonce;
+    payload.enforceNonce = true;
+  }
+  return payload;
 }
 
 /** Posts text split at 2,000 characters (fences kept balanced); returns the ids of what was posted. */
@@ -26,12 +44,7 @@ export async function postText(channel: SendableChannels, text: string, options:
   const posted: Message[] = [];
   for (const [i, part] of splitForDiscord(text).entries()) {
     if (options.stillWanted && !options.stillWanted()) break;
-    const payload: MessageCreateOptions = {
-      content: part,
-      allowedMentions: { parse: [], users: [...(options.mentionIds ?? [])], repliedUser: false },
-    };
-    if (i === 0 && options.replyTo) payload.reply = { messageReference: options.replyTo, failIfNotExists: false };
-    posted.push(await channel.send(payload));
+    posted.push(await channel.send(partPayload(part, i, options)));
   }
   return posted;
 }

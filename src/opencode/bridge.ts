@@ -1,3 +1,4 @@
+import { setTimeout as delay } from "node:timers/promises";
 import type { OpencodeClient, Part } from "@opencode-ai/sdk";
 import PQueue from "p-queue";
 import type { Logger } from "pino";
@@ -22,11 +23,18 @@ export interface PromptOptions {
    * (the session's recent messages); callers that do not read `usedTools` skip it and get [].
    */
   usedTools?: boolean;
+  /** What the prompt answers (a Discord message id): named in the logs of a retry. */
+  messageId?: string;
+  /**
+   * Asked before the prompt is sent again because its server died under it (default: yes);
+   * the caller says no once the turn already posted or was answered.
+   */
+  canRetry?: () => boolean;
 }
 
-/** Where the bridge finds an agent's server. */
+/** Where the bridge finds an agent's server; `exited` settles when that server's process ends. */
 export interface ServerLookup {
-  target(agentId: string): Promise<{ client: OpencodeClient; directory: string }>;
+  target(agentId: string): Promise<{ client: OpencodeClient; directory: string; exited?: Promise<void> }>;
 }
 
 export interface BridgeOptions {
@@ -36,6 +44,8 @@ export interface BridgeOptions {
   queueLimit: number;
   promptTimeoutMs: number;
   logger: Logger;
+  /** How long after a failed request the server's exit may still be noticed (default 2 s). */
+  exitGraceMs?: number;
 }
 
 interface Job {
@@ -47,7 +57,15 @@ interface Job {
   /** Takes the prompt out of the queue while it waits; p-queue rejects it with the reason. */
   dequeue: AbortController;
   session?: { client: OpencodeClient; id: string };
+  messageId: string | undefined;
+  canRetry: () => boolean;
+  /** The exit of the server the prompt was sent to. */
+  exited?: Promise<void> | undefined;
+  retried: boolean;
 }
+
+/** The model itself answered with an error: the server is fine, so it is never retried. */
+class ModelAnswerError extends BridgeError {}
 
 /** One conversation: a p-queue of concurrency 1, the prompt it runs and the ones waiting. */
 interface Lane {
@@ -85,6 +103,9 @@ export class Bridge {
       usedTools: options.usedTools ?? true,
       controller: new AbortController(),
       dequeue: new AbortController(),
+      messageId: options.messageId,
+      canRetry: options.canRetry ?? (() => true),
+      retried: false,
     };
     // Fire and forget: #cancel never rejects (the server-side abort swallows its own failure).
     const onAbort = () => void this.#cancel(lane, job, "ABORTED");
@@ -153,7 +174,13 @@ export class Bridge {
   async #runWithTimeout(agentId: string, conversation: string, lane: Lane, job: Job): Promise<PromptResult> {
     const timer = setTimeout(() => void this.#cancel(lane, job, "TIMEOUT"), job.timeoutMs);
     try {
-      return await this.#run(agentId, conversation, job);
+      return await this.#run(agentId, conversation, job).catch(async (error: unknown) => {
+        if (!(await this.#diedUnder(job, error))) throw error;
+        // The runtime restarts a crashed server (server-pool.ts); the prompt goes to the new one, once.
+        job.retried = true;
+        this.#log.warn({ agent: agentId, conversation, message: job.messageId, err: error }, "OpenCode server died while answering; sending the prompt again");
+        return await this.#run(agentId, conversation, job);
+      });
     } catch (error) {
       const reason = job.controller.signal.reason as unknown;
       if (reason === "TIMEOUT") throw new BridgeError("TIMEOUT", `agent "${agentId}" did not answer within ${job.timeoutMs} ms`);
@@ -169,7 +196,8 @@ export class Bridge {
   async #run(agentId: string, conversation: string, job: Job): Promise<PromptResult> {
     const began = Date.now();
     const signal = job.controller.signal;
-    const { client } = await this.#o.servers.target(agentId);
+    const { client, exited } = await this.#o.servers.target(agentId);
+    job.exited = exited;
     signal.throwIfAborted();
     let sessionId = await this.#session(client, agentId, conversation, signal);
     job.session = { client, id: sessionId };
@@ -188,7 +216,7 @@ export class Bridge {
     if (info.error) {
       if (info.error.name === "MessageAbortedError") throw new BridgeError("ABORTED", "the prompt was aborted");
       const detail = "message" in info.error.data ? String(info.error.data.message) : info.error.name;
-      throw new BridgeError("PROMPT_FAILED", `agent "${agentId}" could not answer: ${detail}`);
+      throw new ModelAnswerError("PROMPT_FAILED", `agent "${agentId}" could not answer: ${detail}`);
     }
     const text = parts
       .filter((p): p is Extract<Part, { type: "text" }> => p.type === "text" && !p.synthetic && !p.ignored)
@@ -197,6 +225,20 @@ export class Bridge {
       .trim();
     const usedTools = job.usedTools ? await this.#toolsOfTurn(client, sessionId, info.parentID, signal) : [];
     return { text, usedTools, sessionId, durationMs: Date.now() - began };
+  }
+
+  /**
+   * True when the prompt failed because its server died (the request failed and the process
+   * exited, now or within the grace period) and it may be sent again: not aborted, not a
+   * model error, not retried before, and the caller agrees.
+   */
+  async #diedUnder(job: Job, error: unknown): Promise<boolean> {
+    if (job.retried || job.controller.signal.aborted || error instanceof ModelAnswerError || !job.exited) return false;
+    if (!job.canRetry()) return false;
+    const grace = new AbortController();
+    const died = await Promise.race([job.exited.then(() => true), delay(this.#o.exitGraceMs ?? 2_000, false, { signal: grace.signal }).catch(() => false)]);
+    grace.abort();
+    return died && !job.controller.signal.aborted && job.canRetry();
   }
 
   async #send(client: OpencodeClient, sessionId: string, text: string, signal: AbortSignal) {

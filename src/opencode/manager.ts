@@ -103,7 +103,7 @@ export class ServerManager {
   }
 
   /** A client for the agent's server (waits while it restarts). */
-  async target(agentId: string): Promise<{ client: OpencodeClient; directory: string }> {
+  async target(agentId: string): Promise<{ client: OpencodeClient; directory: string; exited: Promise<void> }> {
     // The bot's Discord login runs alongside ensureAgent: a prompt may come before it registered.
     const pending = this.#ensuring.get(agentId);
     if (pending && !this.#agents.has(agentId)) await pending.catch(() => undefined);
@@ -111,7 +111,7 @@ export class ServerManager {
     if (!entry) throw new BridgeError("AGENT_UNAVAILABLE", `agent "${agentId}" has no running OpenCode server`);
     if (entry.slot.failed) throw new BridgeError("AGENT_UNAVAILABLE", entry.slot.failed);
     await entry.slot.ready;
-    return { client: this.#mode.client(entry), directory: entry.dir };
+    return { client: this.#mode.client(entry), directory: entry.dir, exited: entry.slot.server.exited };
   }
 
   /** The server an agent runs on (for tests and benchmarks). */

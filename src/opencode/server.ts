@@ -59,6 +59,11 @@ export class OpencodeServer {
     return this.#child?.pid;
   }
 
+  /** Settles when the process of the current start exits (expected or not). */
+  get exited(): Promise<void> {
+    return this.#exited;
+  }
+
   get running(): boolean {
     return this.#child !== undefined && !this.#stopping;
   }

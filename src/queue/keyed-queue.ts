@@ -4,6 +4,8 @@ import PQueue from "p-queue";
  * Tasks with the same key run one after another (a p-queue of concurrency 1 per key); tasks
  * of different keys run side by side. A failed task rejects its own promise and the next one
  * still runs. A key's queue is dropped as soon as it is idle, so idle keys cost nothing.
+ *
+ * Shared infrastructure like src/fs/: imports nothing of the product, so every domain may use it.
  */
 export class KeyedQueue {
   readonly #queues = new Map<string, PQueue>();
@@ -19,6 +21,11 @@ export class KeyedQueue {
       queue = created;
     }
     return queue.add(task);
+  }
+
+  /** Resolves once every key's queue is idle. */
+  async idle(): Promise<void> {
+    await Promise.all([...this.#queues.values()].map((q) => q.onIdle()));
   }
 
   /** Keys with work queued or running. */
