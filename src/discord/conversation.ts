@@ -11,6 +11,8 @@ import { BRAIN_ERROR_CODES, type AgentBrain, type BrainErrorCode } from "./ports
 import { outgoingText, postText } from "./post.js";
 import { decideRoute } from "./routing.js";
 import { isStopCommand } from "./stop-words.js";
+import { turnOrigin } from "./turn-origin.js";
+import { splitForDiscord } from "./split.js";
 import type { Turn, TurnTracker } from "./turns.js";
 import type { NoteBoard } from "./notes.js";
 
@@ -101,7 +103,7 @@ export class Conversations {
     const began = Date.now();
     const agentId = bot.spec.agentId;
     const channel = message.channel as SendableChannels;
-    const turn = this.options.turns.begin(agentId, message.channelId);
+    const turn = this.options.turns.begin(agentId, message.channelId, await turnOrigin(message));
     const { signal } = turn.controller;
     const typing = keepTyping(channel, signal);
     const log = this.#log.child({ agent: agentId, channel: message.channelId });
@@ -110,7 +112,7 @@ export class Conversations {
       if (signal.aborted) return;
       const asked = Date.now();
       // Tools the turn used are not needed here (send_message marks the turn itself): skip that lookup.
-      const result = await this.options.brain.prompt(agentId, conversationKey(message), prompt, { signal, usedTools: false });
+      const result = await this.options.brain.prompt(agentId, conversationKey(message), prompt, { signal, usedTools: false, turnId: turn.id });
       if (signal.aborted || turn.sentViaTool || result.text.trim() === "") return;
       const answered = Date.now();
       await this.#reply(bot, message, turn, result.text);
@@ -157,10 +159,15 @@ export class Conversations {
     return redactTokens([...notes, text].join("\n\n"));
   }
 
+  /** Posts the final text within the turn's post limit (send_message posts count too); the rest is cut with "…". */
   async #reply(bot: RunningBot, message: Message, turn: Turn, text: string): Promise<void> {
-    await postText(message.channel as SendableChannels, outgoingText(text, this.options.directory.namesFor(bot.client)), {
+    const body = outgoingText(text, this.options.directory.namesFor(bot.client));
+    const maxParts = this.options.turns.reservePosts(turn, splitForDiscord(body).length);
+    if (maxParts === 0) return;
+    await postText(message.channel as SendableChannels, body, {
       replyTo: message.id,
       stillWanted: () => !turn.controller.signal.aborted,
+      maxParts,
     });
   }
 }

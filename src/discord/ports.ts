@@ -11,7 +11,7 @@ export interface AgentBrain {
     agentId: string,
     conversationKey: string,
     text: string,
-    options: { signal?: AbortSignal; usedTools?: boolean },
+    options: { signal?: AbortSignal; usedTools?: boolean; turnId?: string },
   ): Promise<{ text: string; usedTools: string[] }>;
   abort(agentId: string, conversationKey: string): Promise<void>;
 }
