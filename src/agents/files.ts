@@ -57,14 +57,29 @@ export const REMOVED_DIR = ".removed";
  */
 export async function archiveAgentFolder(agentsDir: string, agentId: string, now: Date = new Date()): Promise<string | undefined> {
   const from = path.join(agentsDir, agentId);
-  if (!(await stat(from).then((s) => s.isDirectory(), () => false))) return undefined;
-  const stamp = now.toISOString().replace(/\.\d+Z$/, "Z").replace(/[-:]/g, "");
+  if (
+    !(await stat(from).then(
+      (s) => s.isDirectory(),
+      () => false,
+    ))
+  )
+    return undefined;
+  const stamp = now
+    .toISOString()
+    .replace(/\.\d+Z$/, "Z")
+    .replace(/[-:]/g, "");
   const base = `${agentId}-${stamp}`;
   await mkdir(path.join(agentsDir, REMOVED_DIR), { recursive: true });
   for (let n = 0; ; n++) {
     const name = n === 0 ? base : `${base}-${n}`;
     const to = path.join(agentsDir, REMOVED_DIR, name);
-    if (await stat(to).then(() => true, () => false)) continue;
+    if (
+      await stat(to).then(
+        () => true,
+        () => false,
+      )
+    )
+      continue;
     await rename(from, to);
     return path.join(path.basename(path.resolve(agentsDir)), REMOVED_DIR, name);
   }

@@ -54,11 +54,13 @@ export class BotActions implements DiscordActions {
     const body = outgoingText(request.content, this.directory.namesFor(bot.client), new Set(mentionIds));
     const text = [...mentionIds.map((id) => `<@${id}>`), body].join(" ");
     const maxParts = turn ? this.#reserve(turn, splitForDiscord(text).length, warnings) : undefined;
-    const posted = await postText(channel as SendableChannels, text, { replyTo: request.reply_to, mentionIds, ...(maxParts === undefined ? {} : { maxParts }) }).catch(
-      (err: unknown) => {
-        throw describeDiscordError(err, channelId);
-      },
-    );
+    const posted = await postText(channel as SendableChannels, text, {
+      replyTo: request.reply_to,
+      mentionIds,
+      ...(maxParts === undefined ? {} : { maxParts }),
+    }).catch((err: unknown) => {
+      throw describeDiscordError(err, channelId);
+    });
     this.turns.markSent(agentId, channelId);
     return { message_ids: posted.map((m) => m.id), warnings };
   }
@@ -69,7 +71,8 @@ export class BotActions implements DiscordActions {
     if (!live) throw new DiscordSideError("TURN_ENDED", "the turn this call belongs to has ended; nothing is posted");
     const granted = this.turns.reservePosts(live, parts);
     const limit = this.turns.postLimit;
-    if (granted === 0) throw new DiscordSideError("POST_LIMIT", `this turn already posted ${limit} messages, the most one turn may post; nothing more is posted`);
+    if (granted === 0)
+      throw new DiscordSideError("POST_LIMIT", `this turn already posted ${limit} messages, the most one turn may post; nothing more is posted`);
     if (granted < parts) warnings.push(`the message was cut to ${granted} part(s) with "…": one turn posts at most ${limit} messages`);
     return granted;
   }

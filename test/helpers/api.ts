@@ -55,7 +55,11 @@ async function buildApi(anySession = false): Promise<Omit<ApiHarness, "adminKey"
   // Removal as the activation watcher does it, minus the bots and servers the harness does not run.
   const removals = new Map<string, Promise<{ folder: string | undefined; sessions: number }>>();
   registry.on("change", (change) => {
-    if (change.type === "removed") removals.set(change.id, archiveAgentFolder(agentsDir, change.id).then((folder) => ({ folder, sessions: 0 })));
+    if (change.type === "removed")
+      removals.set(
+        change.id,
+        archiveAgentFolder(agentsDir, change.id).then((folder) => ({ folder, sessions: 0 })),
+      );
   });
   registry.on("change", (change) => {
     const reason = activationReason(change);

@@ -2,10 +2,7 @@ import { z } from "zod";
 import { callApi, type ToolContext } from "../lib/bobb-api.js";
 
 const args = {
-  channel_id: z
-    .string()
-    .optional()
-    .describe("Leave out: you post in the conversation you are answering. Any other channel is refused."),
+  channel_id: z.string().optional().describe("Leave out: you post in the conversation you are answering. Any other channel is refused."),
   content: z.string().describe("The message text. Do not write raw <@id> mentions; use mention_bots."),
   reply_to: z.string().optional().describe("A message id to reply to (the Message ID of the message you answer)."),
   mention_bots: z.array(z.string()).optional().describe('Names of other bots to tag, e.g. ["Trump Bot"]. Never your own name.'),
