@@ -84,7 +84,7 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
     track(() => runtime.close());
 
     const files = new TemplateAgentFiles(config.agentsDir, root.logger, path.join(PROJECT_ROOT, "agents"));
-    const turns = new TurnTracker(Date.now, config.env.BOBB_PROMPT_TIMEOUT);
+    const turns = new TurnTracker(Date.now, config.env.BOBB_PROMPT_TIMEOUT, config.env.BOBB_TURN_POST_LIMIT);
     const governor = new ChannelGovernor({
       botTurnCap: config.env.BOBB_BOT_TURN_CAP,
       pairBudget: config.env.BOBB_PAIR_BUDGET,
@@ -123,12 +123,24 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
     track(() => conversations.close());
     const actions = new BotActions(bots, directory, turns);
 
+    // Activation listens to the registry, the bots and the runtime itself; signal files are for outside writers.
+    // The API's DELETE route waits on it for the removal's report.
+    const reconciler = new Reconciler({ registry, runtime, bots, keys, files, logger: root.logger });
+    track(() => reconciler.close());
     const api = createApi({
       registry,
       keys,
       files,
       logger: root.logger,
       discord: () => actions,
+      // The turn binding: the session a tool call came from → the prompt running in it → that prompt's live turn.
+      turns: (agentId, sessionId) => {
+        const turnId = runtime.turnOf(agentId, sessionId);
+        const turn = turnId ? turns.byId(turnId) : undefined;
+        return turn?.agentId === agentId ? turn : undefined;
+      },
+      removals: () => reconciler,
+      changesPerHour: config.env.BOBB_CHANGE_LIMIT,
       reservedPorts: new Set([config.env.BOBB_API_PORT, config.env.BOBB_OPENCODE_PORT, config.env.SANDBOX_PORT]),
     });
     await api.listen({ host: config.env.BOBB_API_HOST, port: config.env.BOBB_API_PORT });
@@ -136,10 +148,7 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
     log.info({ url: apiUrl, registry: registry.file }, `tool API listening on ${apiUrl}`);
     if (admin.file) log.info(`admin API key written to ${admin.file}`);
 
-    // Activation listens to the registry, the bots and the runtime itself; signal files are for outside writers.
-    const activation = new Reconciler({ registry, runtime, bots, keys, files, logger: root.logger });
-    track(() => activation.close());
-    const watcher = new SignalWatcher(path.join(config.dataDir, "signals"), (agentId, reason) => void activation.signal(agentId, reason), root.logger);
+    const watcher = new SignalWatcher(path.join(config.dataDir, "signals"), (agentId, reason) => void reconciler.signal(agentId, reason), root.logger);
     await watcher.start();
     track(() => watcher.close());
 
@@ -151,10 +160,10 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
       keys.issue("bobb", "bobb"),
     );
     const bobbOnline = bots.start({ agentId: "bobb", name: "BoBB", token: discord.bobbToken });
-    await Promise.all([bobbReady, bobbOnline, activation.restoreAll()]);
+    await Promise.all([bobbReady, bobbOnline, reconciler.restoreAll()]);
     overrides.signal?.throwIfAborted();
     overrides.signal?.removeEventListener("abort", onAbort);
-    return { apiUrl, adminKeyFile: admin.file, discord, registry, bots, reconciler: activation, runtime, close };
+    return { apiUrl, adminKeyFile: admin.file, discord, registry, bots, reconciler, runtime, close };
   } catch (err) {
     overrides.signal?.removeEventListener("abort", onAbort);
     await close();

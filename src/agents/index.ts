@@ -1,4 +1,4 @@
-export { TemplateAgentFiles, renderPersona, isGenerated, ensureBuilderFiles } from "./files.js";
+export { TemplateAgentFiles, renderPersona, isGenerated, ensureBuilderFiles, archiveAgentFolder, REMOVED_DIR } from "./files.js";
 export { TokenIntake, type IntakeOptions } from "./intake.js";
 export { IntakeError, type IntakeErrorCode } from "./errors.js";
 export { INTAKE_TEXT } from "./messages.js";
@@ -6,4 +6,4 @@ export { validateToken, tagOf, type TokenOwner, type TokenCheck } from "./valida
 export { Reconciler, type ReconcilerOptions } from "./reconciler.js";
 export { SignalWatcher, writeSignal } from "./signals.js";
 export { intakeMessage } from "./intake-message.js";
-export type { AgentRuntime, AgentBots, RuntimeAgent, IntakeMessage, FailureEvents } from "./ports.js";
+export type { AgentRuntime, AgentBots, AgentFolders, RuntimeAgent, IntakeMessage, FailureEvents } from "./ports.js";

@@ -1,3 +1,5 @@
+import type { Agent } from "../registry/index.js";
+
 /** An agent as the runtime needs it to run. */
 export interface RuntimeAgent {
   id: string;
@@ -18,6 +20,15 @@ export interface AgentRuntime extends FailureEvents {
   /** Makes the agent's directory, config and server ready; idempotent. */
   ensureAgent(agent: RuntimeAgent, apiKey: string): Promise<void>;
   stopAgent(agentId: string): Promise<void>;
+  /** The agent was removed: also forget its sessions (stored and on its server). */
+  removeAgent(agentId: string): Promise<{ sessions: number }>;
+}
+
+/** Agent folders: AGENTS.md written from the template, and kept aside when an agent is removed. */
+export interface AgentFolders {
+  write(agent: Agent): Promise<void>;
+  /** Moves the folder under agents/.removed/; returns where it went (relative), or undefined if there was none. */
+  archive(agentId: string): Promise<string | undefined>;
 }
 
 /** The Discord side of a running agent. */

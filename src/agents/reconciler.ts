@@ -1,15 +1,15 @@
-import type { KeyStore, AgentFiles } from "../api/index.js";
+import type { KeyStore, AgentRemovals, RemovalReport } from "../api/index.js";
 import type { Logger } from "../log/index.js";
 import { activationReason, type Agent, type RegistryChange, type RegistryStore } from "../registry/index.js";
 import { KeyedQueue } from "../queue/keyed-queue.js";
-import type { AgentBots, AgentRuntime } from "./ports.js";
+import type { AgentBots, AgentFolders, AgentRuntime } from "./ports.js";
 
 export interface ReconcilerOptions {
   registry: RegistryStore;
   runtime: AgentRuntime;
   bots: AgentBots;
   keys: KeyStore;
-  files: AgentFiles;
+  files: AgentFolders;
   logger: Logger;
   now?: () => Date;
 }
@@ -30,7 +30,8 @@ const RELEVANT = new Set(["token", "status", "name", "persona", "port"]);
  * registry's changes (API, token intake, operator edits) and to the bots' and OpenCode
  * servers' failures; outside writers reach it through signal files (`signal`).
  */
-export class Reconciler {
+export class Reconciler implements AgentRemovals {
+  readonly #removals = new Map<string, Promise<RemovalReport>>();
   readonly #running = new Map<string, Running>();
   readonly #queues = new KeyedQueue();
   /** Token that last failed to start, so a failing bot is not retried on every registry write. */
@@ -50,6 +51,10 @@ export class Reconciler {
 
   /** Registry change → reconcile the agent it touched; a new token, status or cleared error is a fresh try. */
   #changed(change: RegistryChange, origin: "api" | "file"): void {
+    if (change.type === "removed") {
+      this.#startRemoval(change.id);
+      return;
+    }
     const retry = activationReason(change);
     if (change.type === "changed" && !retry && !change.fields.some((f) => RELEVANT.has(f))) return;
     if (change.type === "changed" && origin === "file" && (change.fields.includes("persona") || change.fields.includes("name"))) {
@@ -60,6 +65,40 @@ export class Reconciler {
       this.#failed.delete(change.id);
     }
     void this.reconcile(change.id);
+  }
+
+  /** The removal under way (or just finished) for an agent the registry dropped; taken once. */
+  whenRemoved(agentId: string): Promise<RemovalReport> | undefined {
+    const removal = this.#removals.get(agentId);
+    this.#removals.delete(agentId);
+    return removal;
+  }
+
+  /**
+   * Removal, from the API, BoBB's tool or a hand edit alike: stop the bot and its server, revoke
+   * its key, delete its sessions, keep its folder under agents/.removed/. The token went with the entry.
+   */
+  #startRemoval(agentId: string): void {
+    const removal = this.#queues.run(agentId, async (): Promise<RemovalReport> => {
+      this.#running.delete(agentId);
+      this.#failed.delete(agentId);
+      this.options.keys.revoke(agentId);
+      const [, removed] = await Promise.allSettled([this.options.bots.stop(agentId), this.options.runtime.removeAgent(agentId)]);
+      const sessions = removed.status === "fulfilled" ? removed.value.sessions : 0;
+      // A hand edit may add the agent back at once: its folder then stays where it is.
+      const folder = this.options.registry.snapshot.agents[agentId] ? undefined : await this.options.files.archive(agentId);
+      this.#log.info({ agent: agentId, sessions, folder }, "agent removed");
+      return { folder, sessions };
+    });
+    const settled = removal.catch((err: unknown): RemovalReport => {
+      this.#log.error({ err, agent: agentId }, "removal failed");
+      return { folder: undefined, sessions: 0 };
+    });
+    this.#removals.set(agentId, settled);
+    // Nobody asked (a hand edit): drop the report after a while.
+    setTimeout(() => {
+      if (this.#removals.get(agentId) === settled) this.#removals.delete(agentId);
+    }, 60_000).unref();
   }
 
   /** An explicit request (signal file, intake): always tries again. */

@@ -7,6 +7,7 @@ import { DiscordSideError } from "./ports.js";
 import healthRoutes from "./routes/health.js";
 import registryRoutes from "./routes/registry.js";
 import discordRoutes from "./routes/discord.js";
+import { bindTurn } from "./turn-binding.js";
 
 /** Builds the tool API: bearer auth with scoped keys, zod-validated input, one error handler. */
 export function createApi(deps: ApiDeps): FastifyInstance {
@@ -26,6 +27,8 @@ export function createApi(deps: ApiDeps): FastifyInstance {
       throw new ApiError("FORBIDDEN", "this key may only send messages as its own bot and list members");
     }
     req.identity = identity;
+    const turn = bindTurn(req, identity, deps.turns);
+    if (turn) req.turn = turn;
   });
 
   app.addHook("onResponse", async (req, reply) => {

@@ -1,11 +1,13 @@
 import type { Logger } from "../log/index.js";
 import type { RegistryStore } from "../registry/index.js";
 import type { KeyIdentity, KeyStore } from "./keys.js";
-import type { AgentFiles, DiscordActions } from "./ports.js";
+import type { AgentFiles, AgentRemovals, DiscordActions, LiveTurn, TurnLookup } from "./ports.js";
 
 declare module "fastify" {
   interface FastifyRequest {
     identity?: KeyIdentity;
+    /** The live turn an agent's call belongs to (never set for the operator's key). */
+    turn?: LiveTurn;
   }
   interface FastifyContextConfig {
     public?: boolean;
@@ -24,6 +26,12 @@ export interface ApiDeps {
   reservedPorts: ReadonlySet<number>;
   /** Largest accepted request body in bytes. */
   bodyLimit?: number;
+  /** Finds the live turn of an agent's call; every agent call needs one. */
+  turns: TurnLookup;
+  /** The removal of an agent the registry dropped (the activation side); none = the answer has no folder. */
+  removals?: () => AgentRemovals | undefined;
+  /** Renames and persona changes per bot and hour through BoBB (BOBB_CHANGE_LIMIT); default 5. */
+  changesPerHour?: number;
 }
 
 /** What every route plugin is registered with (`app.register(plugin, { deps })`). */

@@ -17,6 +17,9 @@ export type ApiOwnCode =
   | "AGENT_NOT_FOUND"
   | "TOKEN_IN_USE"
   | "DISCORD_UNAVAILABLE"
+  | "NO_LIVE_TURN"
+  | "NOT_OWNER"
+  | "RATE_LIMITED"
   | "INTERNAL";
 
 /** Every code an API error body can carry: the API's own, the registry's and the Discord side's. */
@@ -49,6 +52,12 @@ export const STATUS_BY_CODE = {
   NO_FREE_PORT: 503,
   DISCORD_UNAVAILABLE: 503,
   DISCORD_ERROR: 502,
+  NO_LIVE_TURN: 403,
+  NOT_OWNER: 403,
+  RATE_LIMITED: 429,
+  OUTSIDE_CONVERSATION: 403,
+  POST_LIMIT: 429,
+  TURN_ENDED: 409,
 } as const satisfies Record<ApiCode, number>;
 
 /** An API failure with a stable code; the error handler turns it into `{"error":{"code","message"}}`. */

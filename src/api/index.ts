@@ -4,4 +4,16 @@ export { ApiError, STATUS_BY_CODE, type ApiCode, type ApiOwnCode } from "./error
 export { KeyStore, type KeyRole, type KeyIdentity } from "./keys.js";
 export { ensureAdminKey } from "./admin-key.js";
 export { DiscordSideError } from "./ports.js";
-export type { DiscordActions, DiscordActionCode, SendRequest, SendResult, Member, AgentFiles } from "./ports.js";
+export type {
+  DiscordActions,
+  DiscordActionCode,
+  SendRequest,
+  SendResult,
+  Member,
+  AgentFiles,
+  LiveTurn,
+  TurnLookup,
+  AgentRemovals,
+  RemovalReport,
+} from "./ports.js";
+export { SESSION_HEADER } from "./turn-binding.js";

@@ -9,10 +9,13 @@ export interface KeyIdentity {
 
 const hash = (key: string) => createHash("sha256").update(key).digest("hex");
 
+/** Each role has its own namespace of holders, so an agent id can never stand for the operator's key. */
+const slot = (role: KeyRole, agentId: string) => `${role}:${agentId}`;
+
 /** Bearer keys, generated per agent at start-up and kept in memory only. */
 export class KeyStore {
   readonly #byHash = new Map<string, KeyIdentity>();
-  readonly #hashByAgent = new Map<string, string>();
+  readonly #hashBySlot = new Map<string, string>();
   readonly #onIssue: ((key: string) => void) | undefined;
 
   /** `onIssue` lets the caller register each key as a secret to scrub from logs. */
@@ -27,18 +30,21 @@ export class KeyStore {
 
   /** Registers a given key (the operator's BOBB_API_KEY). */
   register(key: string, agentId: string, role: KeyRole): string {
-    this.revoke(agentId);
+    this.revoke(agentId, role);
     const h = hash(key);
+    const taken = this.#byHash.get(h);
+    if (taken) this.#hashBySlot.delete(slot(taken.role, taken.agentId));
     this.#byHash.set(h, { agentId, role });
-    this.#hashByAgent.set(agentId, h);
+    this.#hashBySlot.set(slot(role, agentId), h);
     this.#onIssue?.(key);
     return key;
   }
 
-  revoke(agentId: string): void {
-    const h = this.#hashByAgent.get(agentId);
+  /** Revokes the key of one holder in one role (children by default: the operator's key is never revoked by an agent id). */
+  revoke(agentId: string, role: KeyRole = "child"): void {
+    const h = this.#hashBySlot.get(slot(role, agentId));
     if (h) this.#byHash.delete(h);
-    this.#hashByAgent.delete(agentId);
+    this.#hashBySlot.delete(slot(role, agentId));
   }
 
   /** Who a presented key belongs to, if anyone. */

@@ -70,6 +70,8 @@ export const envSchema = z.object({
   BOBB_PAIR_BUDGET: count(12),
   BOBB_PAIR_WINDOW: ms(600_000, 1000),
   BOBB_GOVERNOR_COOLDOWN: ms(60_000),
+  BOBB_TURN_POST_LIMIT: count(3),
+  BOBB_CHANGE_LIMIT: count(5),
 });
 
 export type Env = z.output<typeof envSchema>;

@@ -1,4 +1,4 @@
-import { author, DEMO_MARK, escapeRegExp, header, messageContent, waitingMessages } from "./context.js";
+import { author, DEMO_MARK, escapeRegExp, messageContent, waitingMessages } from "./context.js";
 import { debateTurn, sentMessage } from "./debate.js";
 import type { RequestView } from "./protocol.js";
 import type { Reply, Rule } from "./rules.js";
@@ -45,8 +45,8 @@ function bobbTurn(view: RequestView): Reply {
     const rest = create[2]!.trim().replace(/^[,.:;-]\s*/, "");
     const name = botNameFrom(what.replace(/\bbot\b.*$/i, "bot"));
     const persona = `${name} is ${/^(a|an)\s/i.test(what) ? "" : "a "}${what}${rest ? ` ${rest}` : ""}. Friendly, concise and always in character.`;
-    const createdBy = /\(User ID: (\d+)\)/.exec(header(view.lastUser, "From") ?? "")?.[1];
-    return { toolCalls: [{ name: "create_agent", args: { name, persona, ...(createdBy ? { created_by: createdBy } : {}) } }] };
+    // No created_by: the supervisor records the creator from the live turn.
+    return { toolCalls: [{ name: "create_agent", args: { name, persona } }] };
   }
   if (/\b(list|which|what)\b.*\bbots?\b/i.test(content) && view.tools.includes("list_agents")) {
     return { toolCalls: [{ name: "list_agents", args: {} }] };

@@ -1,8 +1,9 @@
 import { DiscordAPIError, HTTPError, RESTJSONErrorCodes, type Guild, type SendableChannels } from "discord.js";
-import { DiscordSideError, type DiscordActions, type Member, type SendRequest, type SendResult } from "../api/index.js";
+import { DiscordSideError, type DiscordActions, type LiveTurn, type Member, type SendRequest, type SendResult } from "../api/index.js";
 import type { BotManager } from "./bot-manager.js";
 import type { BotDirectory } from "./directory.js";
 import { outgoingText, postText } from "./post.js";
+import { splitForDiscord } from "./split.js";
 import type { TurnTracker } from "./turns.js";
 
 /** The tool API's Discord side: an agent posts as its own bot and lists whom it can tag. */
@@ -13,14 +14,23 @@ export class BotActions implements DiscordActions {
     private readonly turns: TurnTracker,
   ) {}
 
-  async send(agentId: string, request: SendRequest): Promise<SendResult> {
+  /** With a turn (every agent's call): only into the turn's conversation, and within its post limit. */
+  async send(agentId: string, request: SendRequest, turn?: LiveTurn): Promise<SendResult> {
     const bot = this.#bot(agentId);
-    if (this.turns.isSilenced(agentId, request.channel_id)) {
+    const channelId = request.channel_id ?? turn?.channelId;
+    if (!channelId) throw new DiscordSideError("CHANNEL_NOT_FOUND", "no channel_id given");
+    if (turn && channelId !== turn.channelId) {
+      throw new DiscordSideError(
+        "OUTSIDE_CONVERSATION",
+        `send_message posts only into the conversation you are answering (channel ${turn.channelId}); channel ${channelId} is refused. Leave channel_id out to post here.`,
+      );
+    }
+    if (this.turns.isSilenced(agentId, channelId)) {
       throw new DiscordSideError("CHANNEL_STOPPED", "a person said stop in this channel; nothing more is posted there until a person mentions a bot again");
     }
-    const channel = await bot.client.channels.fetch(request.channel_id).catch(() => null);
+    const channel = await bot.client.channels.fetch(channelId).catch(() => null);
     if (!channel || !channel.isSendable()) {
-      throw new DiscordSideError("CHANNEL_NOT_FOUND", `channel ${request.channel_id} does not exist or this bot cannot post there`);
+      throw new DiscordSideError("CHANNEL_NOT_FOUND", `channel ${channelId} does not exist or this bot cannot post there`);
     }
     const selfId = bot.client.user.id;
     const warnings: string[] = [];
@@ -43,11 +53,37 @@ export class BotActions implements DiscordActions {
     // Defence in depth: nothing token-shaped is ever posted, whatever the model wrote.
     const body = outgoingText(request.content, this.directory.namesFor(bot.client), new Set(mentionIds));
     const text = [...mentionIds.map((id) => `<@${id}>`), body].join(" ");
-    const posted = await postText(channel as SendableChannels, text, { replyTo: request.reply_to, mentionIds }).catch((err: unknown) => {
-      throw describeDiscordError(err, request.channel_id);
+    const maxParts = turn ? this.#reserve(turn, splitForDiscord(text).length, warnings) : undefined;
+    const posted = await postText(channel as SendableChannels, text, {
+      replyTo: request.reply_to,
+      mentionIds,
+      ...(maxParts === undefined ? {} : { maxParts }),
+    }).catch((err: unknown) => {
+      throw describeDiscordError(err, channelId);
     });
-    this.turns.markSent(agentId, request.channel_id);
+    this.turns.markSent(agentId, channelId);
     return { message_ids: posted.map((m) => m.id), warnings };
+  }
+
+  /** Posts the turn may still make of the `parts` wanted; none left is a refusal. */
+  #reserve(turn: LiveTurn, parts: number, warnings: string[]): number {
+    const live = this.turns.byId(turn.id);
+    if (!live) throw new DiscordSideError("TURN_ENDED", "the turn this call belongs to has ended; nothing is posted");
+    const granted = this.turns.reservePosts(live, parts);
+    const limit = this.turns.postLimit;
+    if (granted === 0)
+      throw new DiscordSideError("POST_LIMIT", `this turn already posted ${limit} messages, the most one turn may post; nothing more is posted`);
+    if (granted < parts) warnings.push(`the message was cut to ${granted} part(s) with "…": one turn posts at most ${limit} messages`);
+    return granted;
+  }
+
+  botGuilds(agentId: string): string[] {
+    return [...(this.bots.get(agentId)?.client.guilds.cache.keys() ?? [])];
+  }
+
+  userName(userId: string): string | undefined {
+    const user = this.bots.get("bobb")?.client.users.cache.get(userId);
+    return user ? (user.globalName ?? user.username) : undefined;
   }
 
   async members(agentId: string, channelId: string | undefined): Promise<Member[]> {

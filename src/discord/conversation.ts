@@ -12,6 +12,8 @@ import { Outbox, type Delivery } from "./outbox.js";
 import { outgoingText, postText } from "./post.js";
 import { decideRoute } from "./routing.js";
 import { isStopCommand } from "./stop-words.js";
+import { turnOrigin } from "./turn-origin.js";
+import { splitForDiscord } from "./split.js";
 import type { Turn, TurnTracker } from "./turns.js";
 import type { NoteBoard } from "./notes.js";
 import { addressEach, othersToPing, toPending, type AcceptedMention } from "./batch.js";
@@ -204,7 +206,7 @@ export class Conversations {
     const { bot, message, received } = batch.at(-1)!;
     const agentId = bot.spec.agentId;
     const channel = message.channel as SendableChannels;
-    const turn = this.options.turns.begin(agentId, message.channelId);
+    const turn = this.options.turns.begin(agentId, message.channelId, await turnOrigin(message));
     this.#running.add(turn);
     const { signal } = turn.controller;
     const typing = keepTyping(channel, signal);
@@ -228,6 +230,7 @@ export class Conversations {
         signal,
         usedTools: false,
         messageId: message.id,
+        turnId: turn.id,
         canRetry: () => !turn.sentViaTool && !this.#outbox.answered(key),
       });
       if (signal.aborted || turn.sentViaTool || result.text.trim() === "") return;
@@ -286,11 +289,15 @@ export class Conversations {
     return redactTokens([...notes, text].join("\n\n"));
   }
 
+  /** Posts the final text within the turn's post limit (send_message posts count too); the rest is cut with "…". */
   #reply(bot: RunningBot, message: Message, turn: Turn, text: string, pings: string[], key: string): Promise<Delivery> {
     const names = this.options.directory.namesFor(bot.client);
+    const body = addressEach(outgoingText(text, names, new Set(pings)), pings);
+    const maxParts = this.options.turns.reservePosts(turn, splitForDiscord(body).length);
     return this.#outbox.post({
       channel: message.channel as SendableChannels,
-      text: addressEach(outgoingText(text, names, new Set(pings)), pings),
+      text: body,
+      maxParts,
       replyTo: message.id,
       mentionIds: pings,
       stillWanted: () => !turn.controller.signal.aborted,

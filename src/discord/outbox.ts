@@ -4,6 +4,7 @@ import { DiscordAPIError, HTTPError, type Message, type SendableChannels } from 
 import type { Logger } from "../log/index.js";
 import { partPayload } from "./post.js";
 import { KeyedQueue } from "../queue/keyed-queue.js";
+import { capParts } from "./post-cap.js";
 import { splitForDiscord } from "./split.js";
 
 /** One reply (or notice) a bot owes a channel. */
@@ -20,6 +21,8 @@ export interface OutgoingPost {
    * posted again, a key already waiting shares that post, and it makes Discord's nonce.
    */
   key?: string | undefined;
+  /** Posts at most this many parts; a longer text is cut with "…" (the per-turn post limit). 0 posts nothing. */
+  maxParts?: number | undefined;
 }
 
 /** How a post ended: posted, already answered under its key, dropped (stop word, shutdown, full), or given up after the window. */
@@ -104,7 +107,7 @@ export class Outbox {
   }
 
   async #deliver(post: OutgoingPost): Promise<Delivery> {
-    const parts = splitForDiscord(post.text);
+    const parts = post.maxParts === undefined ? splitForDiscord(post.text) : capParts(splitForDiscord(post.text), post.maxParts);
     const posted: Message[] = [];
     const deadline = this.#o.now() + this.#o.windowMs;
     const log = { channel: post.channel.id, message: post.replyTo };

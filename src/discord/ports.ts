@@ -18,6 +18,8 @@ export interface AgentBrain {
       messageId?: string;
       /** Asked before such a retry: false once the turn already posted (send_message) or was answered. */
       canRetry?: () => boolean;
+      /** The live turn the prompt belongs to, so its tool calls can be traced back to it. */
+      turnId?: string;
     },
   ): Promise<{ text: string; usedTools: string[] }>;
   abort(agentId: string, conversationKey: string): Promise<void>;

@@ -1,5 +1,6 @@
 import type { Message, MessageCreateOptions, SendableChannels } from "discord.js";
 import { redactTokens } from "../log/index.js";
+import { capParts } from "./post-cap.js";
 import { splitForDiscord } from "./split.js";
 
 /** Turns raw user mentions the bot did not ask for into plain names, so nobody is pinged or triggered by accident. */
@@ -19,6 +20,8 @@ export interface PostOptions {
   mentionIds?: readonly string[] | undefined;
   /** Checked before each part: a stop word between parts ends the post. */
   stillWanted?: () => boolean;
+  /** Posts at most this many parts; a longer text is cut with "…" (the per-turn post limit). */
+  maxParts?: number;
 }
 
 /** The payload of part `i` of a post: only the mentions it means, the reply on the first part, an optional (enforced) nonce. */
@@ -42,7 +45,8 @@ export function partPayload(
 /** Posts text split at 2,000 characters (fences kept balanced); returns the ids of what was posted. */
 export async function postText(channel: SendableChannels, text: string, options: PostOptions = {}): Promise<Message[]> {
   const posted: Message[] = [];
-  for (const [i, part] of splitForDiscord(text).entries()) {
+  const parts = splitForDiscord(text);
+  for (const [i, part] of (options.maxParts === undefined ? parts : capParts(parts, options.maxParts)).entries()) {
     if (options.stillWanted && !options.stillWanted()) break;
     posted.push(await channel.send(partPayload(part, i, options)));
   }

@@ -10,7 +10,18 @@ export type AgentRole = "bobb" | "child";
 
 /** Tools every agent gets, and the ones only BoBB gets. */
 export const CHILD_TOOLS = ["send_message", "list_members"] as const;
-export const BOBB_TOOLS = [...CHILD_TOOLS, "create_agent", "list_agents", "get_agent", "update_agent", "pending_agents", "search_agents"] as const;
+export const BOBB_TOOLS = [
+  ...CHILD_TOOLS,
+  "create_agent",
+  "list_agents",
+  "get_agent",
+  "update_agent",
+  "disable_agent",
+  "enable_agent",
+  "remove_agent",
+  "pending_agents",
+  "search_agents",
+] as const;
 
 /**
  * OpenCode's built-in tools, all disabled for every agent. The first line is what

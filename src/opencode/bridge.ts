@@ -30,6 +30,8 @@ export interface PromptOptions {
    * the caller says no once the turn already posted or was answered.
    */
   canRetry?: () => boolean;
+  /** Tags the prompt while it runs, so a tool call of its session can be traced to the turn that sent it (`turnOf`). */
+  turnId?: string;
 }
 
 /** Where the bridge finds an agent's server; `exited` settles when that server's process ends. */
@@ -52,6 +54,7 @@ interface Job {
   text: string;
   timeoutMs: number;
   usedTools: boolean;
+  turnId: string | undefined;
   /** Aborts the running prompt (our HTTP request to OpenCode). */
   controller: AbortController;
   /** Takes the prompt out of the queue while it waits; p-queue rejects it with the reason. */
@@ -101,6 +104,7 @@ export class Bridge {
       text,
       timeoutMs: options.timeoutMs ?? this.#o.promptTimeoutMs,
       usedTools: options.usedTools ?? true,
+      turnId: options.turnId,
       controller: new AbortController(),
       dequeue: new AbortController(),
       messageId: options.messageId,
@@ -141,6 +145,15 @@ export class Bridge {
   async abortAgent(agentId: string): Promise<void> {
     const prefix = `${agentId}\u0000`;
     await Promise.all([...this.#lanes.keys()].filter((k) => k.startsWith(prefix)).map((k) => this.abort(agentId, k.slice(prefix.length))));
+  }
+
+  /** The turn tag of the prompt running right now in this agent's OpenCode session, if any. */
+  turnOf(agentId: string, sessionId: string): string | undefined {
+    const prefix = `${agentId}\u0000`;
+    for (const [key, lane] of this.#lanes) {
+      if (key.startsWith(prefix) && lane.running?.session?.id === sessionId) return lane.running.turnId;
+    }
+    return undefined;
   }
 
   /** The conversation's lane; dropped again once its queue is idle. */

@@ -38,6 +38,10 @@ export interface OpencodeRuntime extends EventEmitter<OpencodeRuntimeEvents> {
   prompt(agentId: string, conversationKey: string, text: string, options?: PromptOptions): Promise<PromptResult>;
   /** Aborts the running prompt of a conversation and drops the queued ones. */
   abort(agentId: string, conversationKey: string): Promise<void>;
+  /** The turn tag of the prompt running in this agent's session right now (the tool API's turn binding). */
+  turnOf(agentId: string, sessionId: string): string | undefined;
+  /** An agent was removed: aborts its prompts, deletes its sessions (stored ids, and on its server if reachable), stops its server. */
+  removeAgent(agentId: string): Promise<{ sessions: number }>;
   /** Stops every server, also ones still starting; no process is left behind. */
   close(): Promise<void>;
   /** Last resort at process exit without close(): kills every server at once, synchronously. */
@@ -49,6 +53,7 @@ class Runtime extends EventEmitter<OpencodeRuntimeEvents> implements OpencodeRun
   readonly diagnostics: OpencodeDiagnostics;
   readonly #manager: ServerManager;
   readonly #bridge: Bridge;
+  readonly #store: SessionStore;
   #closed = false;
 
   constructor(options: OpencodeRuntimeOptions) {
@@ -60,6 +65,7 @@ class Runtime extends EventEmitter<OpencodeRuntimeEvents> implements OpencodeRun
       onFailure: (agentId, message) => this.emit("failure", agentId, message),
     });
     const store = new SessionStore(path.join(opencodeHome(options.dataDir), `sessions-${options.mode}.json`));
+    this.#store = store;
     this.#bridge = new Bridge({ servers: this.#manager, store, queueLimit, promptTimeoutMs, logger: options.logger });
     const manager = this.#manager;
     this.diagnostics = { stats: () => manager.stats(), serverOf: (agentId) => manager.serverOf(agentId) };
@@ -80,6 +86,26 @@ class Runtime extends EventEmitter<OpencodeRuntimeEvents> implements OpencodeRun
 
   abort(agentId: string, conversationKey: string): Promise<void> {
     return this.#bridge.abort(agentId, conversationKey);
+  }
+
+  turnOf(agentId: string, sessionId: string): string | undefined {
+    return this.#bridge.turnOf(agentId, sessionId);
+  }
+
+  async removeAgent(agentId: string): Promise<{ sessions: number }> {
+    await this.#bridge.abortAgent(agentId);
+    const ids = await this.#store.takeAgent(agentId);
+    // Its server still runs (it is stopped below): delete the sessions there too; an unreachable server keeps them.
+    const target = await this.#manager.target(agentId).catch(() => undefined);
+    if (target) {
+      await Promise.all(
+        ids.map((id) =>
+          target.client.session.delete({ path: { id }, query: { directory: target.directory }, signal: AbortSignal.timeout(5000) }).catch(() => undefined),
+        ),
+      );
+    }
+    await this.#manager.stopAgent(agentId);
+    return { sessions: ids.length };
   }
 
   async close(): Promise<void> {

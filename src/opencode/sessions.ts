@@ -51,6 +51,16 @@ export class SessionStore {
     await this.#save();
   }
 
+  /** Forgets every session of an agent (it was removed) and returns their ids. */
+  async takeAgent(agentId: string): Promise<string[]> {
+    await this.load();
+    const ids = Object.values(this.#data[agentId] ?? {});
+    if (!this.#data[agentId]) return ids;
+    delete this.#data[agentId];
+    await this.#save();
+    return ids;
+  }
+
   /** Writes are serialized: each one writes the latest state. */
   #save(): Promise<void> {
     return this.#writing.add(async () => {

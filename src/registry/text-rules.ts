@@ -7,10 +7,21 @@ const ANY_CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 /** With the u flag a surrogate range matches only unpaired halves, which no encoder can write. */
 const LONE_SURROGATE = /[\ud800-\udfff]/u;
 
+/** Names no child may take, compared by their skeleton (see nameSkeleton). */
+const RESERVED_NAME_SKELETONS: ReadonlySet<string> = new Set(["bobb"]);
+
+/** A name reduced to its letters and digits, compatibility-folded and lower-cased: "B.o B-B" → "bobb". */
+export const nameSkeleton = (name: string): string =>
+  name
+    .normalize("NFKC")
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]/gu, "");
+
 /** Why a display name is refused, or undefined when it is fine. */
 export function nameProblem(name: string): string | undefined {
   if (ANY_CONTROL.test(name)) return "a name without control characters";
   if (LONE_SURROGATE.test(name)) return "a name without unpaired surrogates (invalid Unicode)";
+  if (RESERVED_NAME_SKELETONS.has(nameSkeleton(name))) return "a name other than BoBB (reserved for the bot builder itself)";
   return undefined;
 }
 

@@ -165,6 +165,12 @@ export class Accounts {
   /** Creates the seeded guild "BoBB Sandbox" with #general and #debate, owned by a human (default "sandbox-owner"). */
   seed(ownerName = "sandbox-owner"): void {
     const owner = this.ctx.store.userByName(ownerName) ?? this.createHuman(ownerName);
+    this.createGuild("BoBB Sandbox", owner.id);
+  }
+
+  /** Creates a guild with #general and #debate, owned by a human who is its first member. */
+  createGuild(name: string, ownerId: string): GuildRecord {
+    const owner = this.user(ownerId);
     const guildId = this.ctx.ids.next();
     const everyone: RoleRecord = {
       id: guildId,
@@ -177,23 +183,24 @@ export class Accounts {
     };
     this.ctx.store.addGuild({
       id: guildId,
-      name: "BoBB Sandbox",
+      name,
       ownerId: owner.id,
       roles: [everyone],
       members: [{ userId: owner.id, joinedAt: new Date(this.ctx.now()).toISOString(), roleIds: [], nick: null }],
       channelIds: [],
     });
-    for (const [position, name] of ["general", "debate"].entries()) {
+    for (const [position, channelName] of ["general", "debate"].entries()) {
       this.ctx.store.addChannel({
         id: this.ctx.ids.next(),
         type: 0,
         guildId,
-        name,
+        name: channelName,
         topic: null,
         position,
         recipientIds: [],
         lastMessageId: null,
       });
     }
+    return this.guild(guildId);
   }
 }

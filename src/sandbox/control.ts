@@ -74,6 +74,8 @@ export interface SandboxControl {
   /** Id of the seeded (first) guild. */
   guildId(): string;
   createUser(username: string): { id: string };
+  /** A further guild (#general, #debate) owned by an existing human; bots join it with addBotToGuild. */
+  createGuild(name: string, ownerId: string): { id: string };
   createApplication(name: string, intents?: IntentSettings): CreatedApplication;
   applications(): ApplicationInfo[];
   resetToken(applicationId: string): { token: string };
@@ -182,6 +184,7 @@ export function createControl(deps: {
       if (guild) accounts.addMember(guild.id, user.id);
       return { id: user.id };
     },
+    createGuild: (name, ownerId) => ({ id: accounts.createGuild(name, human(ownerId).id).id }),
     createApplication: (name, intents) => accounts.createApplication(name, intents),
     applications: () => [...store.applications.values()].map(info),
     resetToken: (applicationId) => {

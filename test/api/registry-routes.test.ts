@@ -56,7 +56,8 @@ describe("auth", () => {
 
 describe("POST /api/registry/agents", () => {
   it("creates a pending agent with a slug id, a port and AGENTS.md from the template", async () => {
-    const res = await create({ name: "Chef Bot", persona: "Only cooks Italian food.", created_by: "123" });
+    // The operator's key may name the creator; BoBB's cannot (test/api/ownership.test.ts).
+    const res = await create({ name: "Chef Bot", persona: "Only cooks Italian food.", created_by: "123" }, h.adminKey);
     expect(res.statusCode).toBe(201);
     const { agent } = res.json();
     expect(agent).toMatchObject({ id: "chef-bot", name: "Chef Bot", status: "pending_token", has_token: false, created_by: "123" });

@@ -95,8 +95,11 @@ describe("discord routes", () => {
     expect(sent[1]!.agent).toBe("bobb");
     const members = await h.app.inject({ method: "GET", url: "/api/discord/members?channel_id=100", headers: bearer(childKey) });
     expect(members.json().members).toHaveLength(1);
+    // Without channel_id an agent posts into its turn's conversation; the Discord side fills it in.
+    const here = await h.app.inject({ method: "POST", url: "/api/discord/send", headers: bearer(childKey), payload: { content: "x" } });
+    expect(here.statusCode).toBe(200);
+    expect(sent[2]).toMatchObject({ agent: "chef-bot", req: { content: "x" } });
     for (const payload of [
-      { content: "x" },
       { channel_id: "abc", content: "x" },
       { channel_id: "1", content: "" },
       { channel_id: "1", content: "x", mention_bots: "Bob" },

@@ -187,7 +187,13 @@ describe("more operator edits", () => {
     chef.token = fresh;
 
     const other = await s.addChild("Gone Bot", "Will be removed.");
+    s.sandbox.control.postMessage(s.general, s.humanId, `<@${other.userId}> last words?`);
+    await waitFor(() => s.messages(s.general).find((m) => m.author.id === other.userId), 30_000, "gone bot answers once");
     await edit((r) => void delete r.agents[other.id]);
+    // A hand edit removes like the API: sessions forgotten, folder kept under agents/.removed/.
+    const removedDir = path.join(s.dir, "agents", ".removed");
+    await waitFor(async () => (await readdir(removedDir).catch(() => [] as string[])).some((d) => d.startsWith(`${other.id}-`)), 30_000, "folder kept aside");
+    expect(await readFile(path.join(s.dir, "data", "opencode", "sessions-isolated.json"), "utf8")).not.toContain(`"${other.id}"`);
     await waitFor(() => !s.sandbox.control.isOnline(other.userId) && !s.app.bots.get(other.id), 30_000, "removed agent stopped");
     expect(s.app.runtime.diagnostics.stats().some((st) => st.agents.includes(other.id))).toBe(false);
   }, 180_000);

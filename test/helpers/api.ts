@@ -1,8 +1,8 @@
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import type { FastifyInstance } from "fastify";
-import { createApi, KeyStore, type DiscordActions, type KeyRole, type SendRequest } from "../../src/api/index.js";
-import { TemplateAgentFiles } from "../../src/agents/index.js";
+import { createApi, KeyStore, SESSION_HEADER, type DiscordActions, type KeyRole, type LiveTurn, type SendRequest } from "../../src/api/index.js";
+import { archiveAgentFolder, TemplateAgentFiles } from "../../src/agents/index.js";
 import { activationReason, RegistryStore } from "../../src/registry/index.js";
 import { captureLogs } from "./logs.js";
 import { tempDir } from "./temp.js";
@@ -19,11 +19,29 @@ export interface ApiHarness {
   logs: string[];
   signals: Array<{ agentId: string; reason: string }>;
   setDiscord(actions: DiscordActions | undefined): void;
+  /** Registers a live turn for an agent's calls; returns the headers (bearer key + session) that bind a call to it. */
+  turn(key: string, turn: Partial<LiveTurn> & { agentId: string }): Record<string, string>;
   close(): Promise<void>;
 }
 
+/** The person of the harness's default turn (see `bearer`). */
+export const HARNESS_AUTHOR = "900000000000000001";
+/** The session id `bearer` sends: it binds to a default live turn of whichever agent calls. */
+const HARNESS_SESSION = "harness-session";
+const defaultTurn = (agentId: string): LiveTurn => ({
+  id: `harness-${agentId}`,
+  agentId,
+  channelId: "100",
+  guildId: "1",
+  messageId: "1",
+  authorId: HARNESS_AUTHOR,
+  authorName: "harness person",
+  authorManagesGuild: false,
+});
+
 /** A real registry in a temp dir and a real Fastify tool API over it (not ready yet, so hooks can be added). */
-async function buildApi(): Promise<Omit<ApiHarness, "adminKey" | "bobbKey">> {
+/** `anySession`: every call with a session id binds to a default turn (real OpenCode tools send real session ids). */
+async function buildApi(anySession = false): Promise<Omit<ApiHarness, "adminKey" | "bobbKey">> {
   const { dir, cleanup } = await tempDir();
   const root = captureLogs();
   const registry = new RegistryStore({ file: path.join(dir, "registry.json"), firstPort: 4097, logger: root.logger });
@@ -32,6 +50,17 @@ async function buildApi(): Promise<Omit<ApiHarness, "adminKey" | "bobbKey">> {
   let discord: DiscordActions | undefined;
   // What the activation watcher would act on: registry changes that ask for a (re)start.
   const signals: Array<{ agentId: string; reason: string }> = [];
+  const turns = new Map<string, LiveTurn>();
+  const agentsDir = path.join(dir, "agents");
+  // Removal as the activation watcher does it, minus the bots and servers the harness does not run.
+  const removals = new Map<string, Promise<{ folder: string | undefined; sessions: number }>>();
+  registry.on("change", (change) => {
+    if (change.type === "removed")
+      removals.set(
+        change.id,
+        archiveAgentFolder(agentsDir, change.id).then((folder) => ({ folder, sessions: 0 })),
+      );
+  });
   registry.on("change", (change) => {
     const reason = activationReason(change);
     if (reason) signals.push({ agentId: change.id, reason });
@@ -39,10 +68,12 @@ async function buildApi(): Promise<Omit<ApiHarness, "adminKey" | "bobbKey">> {
   const app = createApi({
     registry,
     keys,
-    files: new TemplateAgentFiles(path.join(dir, "agents"), root.logger, path.join(REPO_ROOT, "agents")),
+    files: new TemplateAgentFiles(agentsDir, root.logger, path.join(REPO_ROOT, "agents")),
     logger: root.logger,
     discord: () => discord,
     reservedPorts: new Set([3456, 4096]),
+    turns: (agentId, sessionId) => (sessionId === HARNESS_SESSION || anySession ? defaultTurn(agentId) : turns.get(sessionId)),
+    removals: () => ({ whenRemoved: (id) => removals.get(id) }),
   });
   return {
     app,
@@ -52,6 +83,11 @@ async function buildApi(): Promise<Omit<ApiHarness, "adminKey" | "bobbKey">> {
     logs: root.lines,
     signals,
     setDiscord: (actions) => void (discord = actions),
+    turn: (key, turn) => {
+      const session = `harness-turn-${turns.size + 1}`;
+      turns.set(session, { ...defaultTurn(turn.agentId), id: session, ...turn });
+      return { authorization: `Bearer ${key}`, [SESSION_HEADER]: session };
+    },
     close: async () => {
       await app.close();
       await registry.close();
@@ -60,8 +96,8 @@ async function buildApi(): Promise<Omit<ApiHarness, "adminKey" | "bobbKey">> {
   };
 }
 
-/** Bearer header for a key. */
-export const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
+/** Bearer header for a key, bound to the harness's default live turn (author HARNESS_AUTHOR in channel 100). */
+export const bearer = (key: string) => ({ authorization: `Bearer ${key}`, [SESSION_HEADER]: HARNESS_SESSION });
 
 /** The real tool API over a temp registry, ready for `app.inject`, with an admin and a BoBB key. */
 export async function startApiHarness(): Promise<ApiHarness> {
@@ -81,6 +117,8 @@ export interface ToolApiCall {
   agentId: string | undefined;
   role: KeyRole | undefined;
   key: string | undefined;
+  /** The OpenCode session id the tool sent (the turn binding). */
+  session: string | undefined;
   body: unknown;
 }
 
@@ -97,7 +135,7 @@ export interface ToolApi {
 
 /** Starts the real tool API (temp registry, a recording Discord side) on a free loopback port. */
 export async function startToolApi(): Promise<ToolApi> {
-  const api = await buildApi();
+  const api = await buildApi(true);
   const calls: ToolApiCall[] = [];
   const sent: ToolApi["sent"] = [];
   let n = 0;
@@ -112,7 +150,17 @@ export async function startToolApi(): Promise<ToolApi> {
   api.app.addHook("onSend", async (req, reply, payload) => {
     const key = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "")?.[1];
     const who = key ? api.keys.resolve(key) : undefined;
-    calls.push({ method: req.method, url: req.url, status: reply.statusCode, agentId: who?.agentId, role: who?.role, key, body: req.body });
+    const session = req.headers[SESSION_HEADER];
+    calls.push({
+      method: req.method,
+      url: req.url,
+      status: reply.statusCode,
+      agentId: who?.agentId,
+      role: who?.role,
+      key,
+      session: typeof session === "string" ? session : undefined,
+      body: req.body,
+    });
     return payload;
   });
   await api.app.listen({ host: "127.0.0.1", port: 0 });

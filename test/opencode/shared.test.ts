@@ -140,6 +140,8 @@ describe("OpenCode runtime, shared mode (real opencode, scripted model)", () => 
     expect(res.usedTools).toEqual(["send_message"]);
     const sent = api.calls.find((c) => c.url === "/api/discord/send" && c.agentId === "chef")!;
     expect(sent.key).toBe(keys.chef);
+    // The tool sends OpenCode's session id from its own context: the session the bridge is running (the turn binding).
+    expect(sent.session).toBe(res.sessionId);
     expect(sent.body).toEqual({ channel_id: "42", content: "Pasta time!", mention_bots: ["Pirate Bot"] });
     // The child has no registry tool; the call the model invents goes nowhere.
     const sneak = await runtime.prompt("chef", "c2", "sneak in a bot");

@@ -8,7 +8,8 @@ import type { KeyIdentity } from "../keys.js";
 
 const snowflake = z.string().regex(/^\d{1,20}$/, "a numeric Discord id");
 const sendBody = z.strictObject({
-  channel_id: snowflake,
+  /** Without it, the channel (thread, DM) of the turn; any other channel is refused by the Discord side. */
+  channel_id: snowflake.optional(),
   content: z.string().min(1, "a message of 1 to 8000 characters").max(8000, "a message of 1 to 8000 characters"),
   reply_to: snowflake.optional(),
   mention_bots: z.array(z.string().trim().min(1).max(64), { error: "a list of bot names" }).max(10, "at most 10 bot names").optional(),
@@ -26,7 +27,8 @@ export default async function discordRoutes(app: FastifyInstance, { deps }: Rout
 
   app.post("/api/discord/send", scope, async (req) => {
     const body = parseInput(sendBody, req.body, "body");
-    return discord().send(actingAgent(req.identity!), body);
+    if (!body.channel_id && !req.turn) throw new ApiError("VALIDATION_ERROR", 'body field "channel_id": a numeric Discord id (required with the operator key)');
+    return discord().send(actingAgent(req.identity!), body, req.turn);
   });
 
   app.get("/api/discord/members", scope, async (req) => {

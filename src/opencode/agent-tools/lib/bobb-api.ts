@@ -3,13 +3,17 @@
  * tool API with the agent's own key, which it finds in the server's environment: either
  * BOBB_AGENT_KEY (one server per agent) or the 0600 file named by BOBB_AGENT_KEYS_FILE
  * (a shared server), keyed by the agent's directory. The key is never part of a prompt,
- * of a tool argument or of a tool result. Only node built-ins may be imported here.
+ * of a tool argument or of a tool result. Each call also carries OpenCode's session id from the
+ * tool context (not from the model's arguments), by which the supervisor finds the live turn
+ * the call belongs to. Only node built-ins may be imported here.
  */
 import { readFileSync, realpathSync } from "node:fs";
 import path from "node:path";
 
 /** The part of OpenCode's tool context the tools use. */
 export interface ToolContext {
+  /** The OpenCode session running this tool call. */
+  sessionID: string;
   directory: string;
   abort: AbortSignal;
 }
@@ -36,7 +40,7 @@ function keyFor(directory: string): string | undefined {
 }
 
 /** Calls the tool API; every failure comes back as readable text for the model, never as a throw. */
-export async function callApi(context: ToolContext, method: "GET" | "POST" | "PUT", route: string, body?: unknown): Promise<string> {
+export async function callApi(context: ToolContext, method: "GET" | "POST" | "PUT" | "DELETE", route: string, body?: unknown): Promise<string> {
   const base = process.env.BOBB_API_URL;
   if (!base) return "Error: the BoBB tool API is not configured for this agent.";
   const key = keyFor(context.directory);
@@ -44,7 +48,7 @@ export async function callApi(context: ToolContext, method: "GET" | "POST" | "PU
   try {
     const response = await fetch(new URL(route, base), {
       method,
-      headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      headers: { authorization: `Bearer ${key}`, "x-bobb-session": context.sessionID, ...(body === undefined ? {} : { "content-type": "application/json" }) },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       signal: AbortSignal.any([context.abort, AbortSignal.timeout(TIMEOUT_MS)]),
     });
