@@ -87,6 +87,7 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
     const governor = new ChannelGovernor({
       botTurnCap: config.env.BOBB_BOT_TURN_CAP,
       pairBudget: config.env.BOBB_PAIR_BUDGET,
+      globalPairBudget: config.env.BOBB_PAIR_BUDGET_ALL,
       pairWindowMs: config.env.BOBB_PAIR_WINDOW,
       cooldownMs: config.env.BOBB_GOVERNOR_COOLDOWN,
     });

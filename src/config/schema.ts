@@ -63,6 +63,7 @@ export const envSchema = z.object({
   // Loop governor
   BOBB_BOT_TURN_CAP: count(8),
   BOBB_PAIR_BUDGET: count(12),
+  BOBB_PAIR_BUDGET_ALL: count(24),
   BOBB_PAIR_WINDOW: ms(600_000, 1000),
   BOBB_GOVERNOR_COOLDOWN: ms(60_000),
 });
