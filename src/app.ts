@@ -94,7 +94,14 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
     // BoBB's user id is known once its bot is online (the bot manager below).
     const directory = new BotDirectory((): KnownBot[] => knownBots(registry, bots.get("bobb")?.client.user.id));
     const notes = new NoteBoard();
-    const intake = new TokenIntake({ registry, logger: root.logger, apiUrl: discord.apiUrl ?? "https://discord.com/api", inviteUrl: discord.inviteUrl, notes });
+    const intake = new TokenIntake({
+      registry,
+      logger: root.logger,
+      apiUrl: discord.apiUrl ?? "https://discord.com/api",
+      inviteUrl: discord.inviteUrl,
+      notes,
+      checksPerMinute: config.env.BOBB_TOKEN_CHECKS_PER_MINUTE,
+    });
     const conversations = new Conversations({
       brain: runtime,
       governor,
@@ -102,7 +109,12 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
       turns,
       logger: root.logger,
       notes,
-      intercept: (bot, message) => intake.handle(bot.spec.agentId, intakeMessage(message)),
+      // Every bot guards the channels it sees; another bot may delete a token this one may not.
+      intercept: (bot, message) =>
+        intake.handle(
+          bot.spec.agentId,
+          intakeMessage(message, () => bots.list().map((b) => b.client)),
+        ),
     });
     const bots: BotManager = new BotManager({
       logger: root.logger,

@@ -60,6 +60,7 @@ export const envSchema = z.object({
   DISCORD_API_URL: optionalUrl,
   SANDBOX_PORT: port(3457),
   BOBB_LOGIN_SPACING: ms(250),
+  BOBB_TOKEN_CHECKS_PER_MINUTE: count(5),
   // Loop governor
   BOBB_BOT_TURN_CAP: count(8),
   BOBB_PAIR_BUDGET: count(12),
