@@ -56,6 +56,8 @@ export const envSchema = z.object({
   BOBB_MODEL_API_KEY: optionalText,
   BOBB_PROMPT_TIMEOUT: ms(120_000, 1000),
   BOBB_QUEUE_LIMIT: count(8),
+  BOBB_AGENT_CONCURRENCY: count(4),
+  BOBB_SESSION_IDLE: ms(7 * 24 * 3_600_000, 60_000),
   // Discord
   DISCORD_API_URL: optionalUrl,
   SANDBOX_PORT: port(3457),
