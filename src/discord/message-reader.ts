@@ -19,7 +19,11 @@ export function conversationKey(message: Message): string {
  * The messages before this one, newest 10. Uses the client's message cache; fetches once
  * per channel when the cache cannot have the whole window (the bot just came online).
  */
-export async function loadHistory(message: Message, directory: BotDirectory, fetched: Set<string>): Promise<HistoryMessage[]> {
+export async function loadHistory(
+  message: Message,
+  directory: BotDirectory,
+  fetched: { has(id: string): boolean; add(id: string): unknown },
+): Promise<HistoryMessage[]> {
   const channel = message.channel;
   const before = () => [...channel.messages.cache.values()].filter((m) => m.id !== message.id && m.createdTimestamp <= message.createdTimestamp);
   let earlier = before();
