@@ -1,3 +1,4 @@
+import { LRUCache } from "lru-cache";
 import type { Logger } from "../log/index.js";
 import { findTokens, redactTokens } from "../log/index.js";
 import {
@@ -51,7 +52,7 @@ const FAILURE_WATCH_MS = 5 * 60_000;
  */
 export class TokenIntake {
   /** Tokens waiting for "which bot?" answers, in memory only, per Discord user. */
-  readonly #choices = new Map<string, PendingChoice>();
+  readonly #choices = new LRUCache<string, PendingChoice>({ max: 1_000 });
   readonly #log: Logger;
   readonly #checks: AttemptLimiter;
   /** Token messages in channels already dealt with: every bot that sees one calls handle. */
