@@ -16,7 +16,7 @@ describe("deny by default", () => {
       const allowed = Object.entries(permission)
         .filter(([, action]) => action !== "deny")
         .map(([name]) => name);
-      expect(allowed.sort()).toEqual([...tools].sort());
+      expect(allowed.sort()).toEqual([...tools, "invalid"].sort());
       expect(Object.values(permission).every((a) => a === "deny" || a === "allow")).toBe(true);
     }
   });

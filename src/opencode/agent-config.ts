@@ -87,6 +87,9 @@ function permissions(role: AgentRole): Record<string, "allow" | "deny"> {
     "*": "deny",
     ...Object.fromEntries(DENIED_PERMISSIONS.map((p) => [p, "deny" as const])),
     ...Object.fromEntries(toolsOf(role).map((t) => [t, "allow" as const])),
+    // OpenCode's internal answer to a call of a tool the agent does not have ("no such tool");
+    // never offered to the model, it only tells the model its invented call went nowhere.
+    invalid: "allow",
   };
 }
 

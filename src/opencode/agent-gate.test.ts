@@ -28,6 +28,17 @@ describe("AgentGate", () => {
     expect(gate.running("chef")).toBe(0);
   });
 
+  it("a running task is not cut short by its signal: the task's own handling decides", async () => {
+    const gate = new AgentGate(1);
+    const controller = new AbortController();
+    const hold = deferred();
+    const run = gate.run("chef", controller.signal, async () => (await hold.promise, "finished"));
+    await new Promise((r) => setImmediate(r));
+    controller.abort("TIMEOUT");
+    hold.resolve();
+    expect(await run).toBe("finished");
+  });
+
   it("a waiting task leaves when its signal aborts", async () => {
     const gate = new AgentGate(1);
     const hold = deferred();

@@ -9,8 +9,16 @@ export class AgentGate {
 
   constructor(private readonly concurrency: number) {}
 
-  /** Runs `task` once the agent has a free slot; `signal` takes a waiting task out (rejecting with its reason). */
+  /** Runs `task` once the agent has a free slot; `signal` takes a task out while it waits (rejecting with its reason), not once it runs. */
   run<T>(agentId: string, signal: AbortSignal, task: () => Promise<T>): Promise<T> {
+    // p-queue also rejects a running task's promise on abort; the task's own abort handling must decide then.
+    const waiting = new AbortController();
+    let started = false;
+    const onAbort = () => {
+      if (!started) waiting.abort(signal.reason);
+    };
+    if (signal.aborted) return Promise.reject(signal.reason as Error);
+    signal.addEventListener("abort", onAbort, { once: true });
     let queue = this.#queues.get(agentId);
     if (!queue) {
       const created = new PQueue({ concurrency: this.concurrency });
@@ -20,7 +28,15 @@ export class AgentGate {
       this.#queues.set(agentId, created);
       queue = created;
     }
-    return queue.add(task, { signal });
+    return queue
+      .add(
+        () => {
+          started = true;
+          return task();
+        },
+        { signal: waiting.signal },
+      )
+      .finally(() => signal.removeEventListener("abort", onAbort));
   }
 
   /** Prompts of the agent running now (for tests and metrics). */

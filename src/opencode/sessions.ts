@@ -3,11 +3,12 @@ import { z } from "zod";
 import { writeFileAtomic } from "../fs/atomic-write.js";
 import { readJson } from "./files.js";
 
-/** Version 1 stored ids only; version 2 also when each session was last used. */
-const fileSchema = z.union([
-  z.object({ version: z.literal(1), sessions: z.record(z.string(), z.record(z.string(), z.string())) }),
-  z.object({ version: z.literal(2), sessions: z.record(z.string(), z.record(z.string(), z.object({ id: z.string(), usedAt: z.number() }))) }),
-]);
+/** `sessions` holds the ids; `used` when each was last used (a file without it counts as used at load). */
+const fileSchema = z.object({
+  version: z.literal(1),
+  sessions: z.record(z.string(), z.record(z.string(), z.string())),
+  used: z.record(z.string(), z.record(z.string(), z.number())).optional(),
+});
 
 interface Entry {
   id: string;
@@ -15,8 +16,6 @@ interface Entry {
 }
 
 export interface SessionStoreOptions {
-  /** How long after a change the file is written; changes in between share the write. Default 1 s. */
-  flushMs?: number;
   /** Epoch milliseconds, for last-used times. */
   now?: () => number;
 }
@@ -30,24 +29,20 @@ export interface StoredSession {
 
 /**
  * (agent, conversation) → OpenCode session id and when it was last used, persisted as JSON so
- * a restart continues the same session. Writes are coalesced: a change is written within
- * `flushMs`, together with every other change made meanwhile, and `flush` writes at once (on
- * close). A crash loses at most the last `flushMs` of new sessions: those conversations start
- * a fresh session after the restart.
+ * a restart continues the same session. Writes are coalesced: a change starts a write at once
+ * unless one is already waiting, and every change made while a write runs goes into one next
+ * write (so 100 new conversations cost 2 writes, not 100); `flush` waits for them (on close).
  */
 export class SessionStore {
   readonly #file: string;
-  readonly #flushMs: number;
   readonly #now: () => number;
   #data: Record<string, Record<string, Entry>> = {};
   #loaded: Promise<void> | undefined;
   readonly #writing = new PQueue({ concurrency: 1 });
-  #timer: NodeJS.Timeout | undefined;
   #dirty = false;
 
   constructor(file: string, options: SessionStoreOptions = {}) {
     this.#file = file;
-    this.#flushMs = options.flushMs ?? 1000;
     this.#now = options.now ?? Date.now;
   }
 
@@ -57,13 +52,10 @@ export class SessionStore {
       .then((raw) => {
         const parsed = fileSchema.safeParse(raw);
         if (!parsed.success) return;
-        if (parsed.data.version === 2) {
-          this.#data = parsed.data.sessions;
-          return;
-        }
         const now = this.#now();
+        const used = parsed.data.used ?? {};
         for (const [agent, byConversation] of Object.entries(parsed.data.sessions)) {
-          this.#data[agent] = Object.fromEntries(Object.entries(byConversation).map(([c, id]) => [c, { id, usedAt: now }]));
+          this.#data[agent] = Object.fromEntries(Object.entries(byConversation).map(([c, id]) => [c, { id, usedAt: used[agent]?.[c] ?? now }]));
         }
       })
       .catch(() => {
@@ -113,22 +105,16 @@ export class SessionStore {
     return found.sort((a, b) => a.usedAt - b.usedAt).map(({ agentId, conversation, sessionId }) => ({ agentId, conversation, sessionId }));
   }
 
-  /** Writes pending changes now and waits for every write. */
+  /** Waits until every change is written. */
   async flush(): Promise<void> {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
     if (this.#dirty) await this.#save();
     await this.#writing.onIdle();
   }
 
   #changed(): void {
     this.#dirty = true;
-    if (this.#timer) return;
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
-      void this.#save().catch(() => undefined);
-    }, this.#flushMs);
-    this.#timer.unref();
+    // A write already waiting will take this change too.
+    if (this.#writing.size === 0) void this.#save().catch(() => undefined);
   }
 
   /** Serialized; each write takes the state as it is when it runs. */
@@ -137,7 +123,13 @@ export class SessionStore {
       if (!this.#dirty) return;
       this.#dirty = false;
       try {
-        await writeFileAtomic(this.#file, `${JSON.stringify({ version: 2, sessions: this.#data }, null, 2)}\n`, 0o600);
+        const sessions: Record<string, Record<string, string>> = {};
+        const used: Record<string, Record<string, number>> = {};
+        for (const [agent, byConversation] of Object.entries(this.#data)) {
+          sessions[agent] = Object.fromEntries(Object.entries(byConversation).map(([c, e]) => [c, e.id]));
+          used[agent] = Object.fromEntries(Object.entries(byConversation).map(([c, e]) => [c, e.usedAt]));
+        }
+        await writeFileAtomic(this.#file, `${JSON.stringify({ version: 1, sessions, used }, null, 2)}\n`, 0o600);
       } catch (err) {
         this.#dirty = true;
         throw err;
