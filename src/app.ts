@@ -88,13 +88,21 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
     const governor = new ChannelGovernor({
       botTurnCap: config.env.BOBB_BOT_TURN_CAP,
       pairBudget: config.env.BOBB_PAIR_BUDGET,
+      globalPairBudget: config.env.BOBB_PAIR_BUDGET_ALL,
       pairWindowMs: config.env.BOBB_PAIR_WINDOW,
       cooldownMs: config.env.BOBB_GOVERNOR_COOLDOWN,
     });
     // BoBB's user id is known once its bot is online (the bot manager below).
     const directory = new BotDirectory((): KnownBot[] => knownBots(registry, bots.get("bobb")?.client.user.id));
     const notes = new NoteBoard();
-    const intake = new TokenIntake({ registry, logger: root.logger, apiUrl: discord.apiUrl ?? "https://discord.com/api", inviteUrl: discord.inviteUrl, notes });
+    const intake = new TokenIntake({
+      registry,
+      logger: root.logger,
+      apiUrl: discord.apiUrl ?? "https://discord.com/api",
+      inviteUrl: discord.inviteUrl,
+      notes,
+      checksPerMinute: config.env.BOBB_TOKEN_CHECKS_PER_MINUTE,
+    });
     const outbox = new Outbox({ logger: root.logger, windowMs: config.env.BOBB_REPLY_RETRY_WINDOW });
     const conversations = new Conversations({
       brain: runtime,
@@ -104,7 +112,12 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
       turns,
       logger: root.logger,
       notes,
-      intercept: (bot, message) => intake.handle(bot.spec.agentId, intakeMessage(message)),
+      // Every bot guards the channels it sees; another bot may delete a token this one may not.
+      intercept: (bot, message) =>
+        intake.handle(
+          bot.spec.agentId,
+          intakeMessage(message, () => bots.list().map((b) => b.client)),
+        ),
       waitingLimit: config.env.BOBB_WAITING_LIMIT,
       resume: { dataDir: config.dataDir, windowMs: config.env.BOBB_RESUME_WINDOW, missedLimit: config.env.BOBB_RESUME_MESSAGES },
     });

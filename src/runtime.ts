@@ -22,6 +22,8 @@ export function createRuntime(config: Config, root: RootLogger, wiring: RuntimeW
     healthTimeoutMs: config.env.OPENCODE_HEALTH_TIMEOUT,
     promptTimeoutMs: config.env.BOBB_PROMPT_TIMEOUT,
     queueLimit: config.env.BOBB_QUEUE_LIMIT,
+    agentConcurrency: config.env.BOBB_AGENT_CONCURRENCY,
+    sessionIdleMs: config.env.BOBB_SESSION_IDLE,
     model: wiring.model,
     apiUrl: wiring.apiUrl,
     logger: root.logger,

@@ -1,3 +1,4 @@
+import { LRUCache } from "lru-cache";
 import type { Logger } from "../log/index.js";
 import { findTokens, redactTokens } from "../log/index.js";
 import {
@@ -14,7 +15,8 @@ import type { NoteBoard } from "../discord/index.js";
 import { IntakeError } from "./errors.js";
 import type { IntakeMessage } from "./ports.js";
 import { INTAKE_TEXT } from "./messages.js";
-import { tagOf, validateToken, type TokenOwner } from "./validate-token.js";
+import { AttemptLimiter, looksLikeBotToken, SeenOnce } from "./token-guards.js";
+import { tagOf, validateToken, type TokenCheck, type TokenOwner } from "./validate-token.js";
 
 export interface IntakeOptions {
   registry: RegistryStore;
@@ -24,6 +26,11 @@ export interface IntakeOptions {
   /** OAuth2 invite link for a bot user. */
   inviteUrl: (botUserId: string) => string;
   notes: NoteBoard;
+  /** Token checks (Discord calls) per person per minute; default 5. */
+  checksPerMinute?: number;
+  /** The Discord check; injected by tests that count calls. */
+  validate?: (apiUrl: string, token: string) => Promise<TokenCheck>;
+  now?: () => number;
 }
 
 interface PendingChoice {
@@ -45,23 +52,37 @@ const FAILURE_WATCH_MS = 5 * 60_000;
  */
 export class TokenIntake {
   /** Tokens waiting for "which bot?" answers, in memory only, per Discord user. */
-  readonly #choices = new Map<string, PendingChoice>();
+  readonly #choices = new LRUCache<string, PendingChoice>({ max: 1_000 });
   readonly #log: Logger;
+  readonly #checks: AttemptLimiter;
+  /** Token messages in channels already dealt with: every bot that sees one calls handle. */
+  readonly #exposedSeen = new SeenOnce();
 
   constructor(private readonly options: IntakeOptions) {
     this.#log = options.logger.child({ component: "intake" });
+    this.#checks = new AttemptLimiter(options.checksPerMinute ?? 5, 60_000, options.now);
   }
 
-  /** Returns true when the message was intake's business and must go no further. */
+  /**
+   * Returns true when the message was intake's business and must go no further. Every bot's
+   * messages come here: a token in a channel is dealt with by whichever bot sees it first,
+   * a token DM'd to a child is answered; only BoBB's DMs are taken in.
+   */
   async handle(agentId: string, message: IntakeMessage): Promise<boolean> {
-    if (agentId !== "bobb" || message.authorIsBot) return false;
+    if (message.authorIsBot) return false;
     const tokens = findTokens(message.content);
     const inDm = message.inDm;
     if (tokens.length > 0 && !inDm) {
-      await this.#exposed(message);
+      await this.#exposed(agentId, message);
       return true;
     }
     if (!inDm) return false;
+    if (agentId !== "bobb") {
+      if (tokens.length === 0) return false;
+      this.#log.warn({ agent: agentId, user: message.authorId }, "a token was sent to a child bot by DM; not stored");
+      await this.#say(message, INTAKE_TEXT.notForMe);
+      return true;
+    }
     if (tokens.length > 0) {
       await this.#receive(message, tokens[0]!);
       return true;
@@ -69,7 +90,11 @@ export class TokenIntake {
     return this.#answerChoice(message);
   }
 
-  async #exposed(message: IntakeMessage): Promise<void> {
+  async #exposed(agentId: string, message: IntakeMessage): Promise<void> {
+    if (!this.#exposedSeen.claim(message.id)) {
+      this.#log.debug({ agent: agentId, message: message.id }, "token message already handled by another bot");
+      return;
+    }
     const deleted = await message.delete();
     this.#log.warn({ channel: message.channelId, user: message.authorId, deleted }, "a token was posted in a guild channel; not stored");
     await message
@@ -79,7 +104,15 @@ export class TokenIntake {
 
   async #receive(message: IntakeMessage, token: string): Promise<void> {
     this.#choices.delete(message.authorId);
-    const check = await validateToken(this.options.apiUrl, token);
+    if (!this.#checks.take(message.authorId)) {
+      this.#log.info({ user: message.authorId }, "token refused: too many checks in a minute");
+      return this.#say(message, INTAKE_TEXT.tooMany);
+    }
+    if (!looksLikeBotToken(token)) {
+      this.#log.info({ user: message.authorId }, "token refused: not shaped like a bot token");
+      return this.#say(message, INTAKE_TEXT.malformed);
+    }
+    const check = await (this.options.validate ?? validateToken)(this.options.apiUrl, token);
     if (!check.ok) {
       this.#log.info({ user: message.authorId, reason: check.reason }, "token refused");
       const text = check.reason === "rejected" ? INTAKE_TEXT.rejected : check.reason === "not-a-bot" ? INTAKE_TEXT.notABot : INTAKE_TEXT.unreachable;

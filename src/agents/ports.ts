@@ -39,13 +39,15 @@ export interface AgentBots extends FailureEvents {
 
 /** A message as token intake sees it: who wrote what where, and how to answer or remove it. */
 export interface IntakeMessage {
+  /** The Discord message id. */
+  readonly id: string;
   readonly authorId: string;
   readonly authorIsBot: boolean;
   readonly content: string;
   readonly channelId: string;
   /** A direct message (no guild). */
   readonly inDm: boolean;
-  /** Deletes the message; resolves false when that is not allowed. */
+  /** Deletes the message (as any of our bots that may); resolves false, without asking Discord, when none may. */
   delete(): Promise<boolean>;
   /** Posts in the message's channel; only `mentionUsers` may be pinged. */
   send(text: string, mentionUsers?: readonly string[]): Promise<void>;

@@ -60,14 +60,18 @@ export const envSchema = z.object({
   BOBB_WAITING_LIMIT: count(100),
   BOBB_RESUME_WINDOW: ms(600_000, 1000),
   BOBB_RESUME_MESSAGES: count(50),
+  BOBB_AGENT_CONCURRENCY: count(4),
+  BOBB_SESSION_IDLE: ms(7 * 24 * 3_600_000, 60_000),
   // Discord
   DISCORD_API_URL: optionalUrl,
   SANDBOX_PORT: port(3457),
   BOBB_LOGIN_SPACING: ms(250),
   BOBB_REPLY_RETRY_WINDOW: ms(600_000),
+  BOBB_TOKEN_CHECKS_PER_MINUTE: count(5),
   // Loop governor
   BOBB_BOT_TURN_CAP: count(8),
   BOBB_PAIR_BUDGET: count(12),
+  BOBB_PAIR_BUDGET_ALL: count(24),
   BOBB_PAIR_WINDOW: ms(600_000, 1000),
   BOBB_GOVERNOR_COOLDOWN: ms(60_000),
   BOBB_TURN_POST_LIMIT: count(3),

@@ -23,6 +23,8 @@
  *   one message the block is absent, so the spec's format is unchanged.
  */
 
+import { redactTokens } from "../log/redact.js";
+
 export const HISTORY_LIMIT = 10;
 export const HISTORY_LINE_MAX = 500;
 export const CONTENT_MAX = 4000;
@@ -73,7 +75,8 @@ export interface MessageContextInput {
 export function formatMessageContext(input: MessageContextInput): string {
   const { self, channel, message } = input;
   const names: MentionNames = { ...input.names, users: userNames(input) };
-  const resolve = (text: string) => resolveMentions(text, names);
+  // Tokens are redacted before any cut to length: a cut token no longer looks like one.
+  const resolve = (text: string) => resolveMentions(redactTokens(text), names);
   const author = message.author;
   const from = author.isBot
     ? `From: ${oneLine(author.tag)} (User ID: ${author.id}) [BOT] (Bot Name: ${oneLine(author.name)})`

@@ -4,6 +4,7 @@ import type { Logger } from "../log/index.js";
 import { containsToken, redactTokens } from "../log/index.js";
 import { conversationKey, loadHistory, mentionedBotIds, toContextUser } from "./message-reader.js";
 import type { RunningBot } from "./bot-manager.js";
+import { BoundedSet } from "./bounded-set.js";
 import { formatMessageContext } from "./context.js";
 import type { BotDirectory } from "./directory.js";
 import type { ChannelGovernor } from "./governor.js";
@@ -45,12 +46,14 @@ export interface ConversationOptions {
 const SEEN_LIMIT = 5_000;
 /** Mentions one turn answers together at most; more wait for the next turn. */
 const BATCH_MAX = 20;
+/** Channels per bot whose history was fetched once; a forgotten one is fetched again. */
+const FETCHED_LIMIT = 5_000;
 
 /** The walk of one message (ARCHITECTURE §3): stop words, routing, context, prompt, reply. */
 export class Conversations {
   /** Messages already fed to the governor: every bot client sees each message once. */
   readonly #seen = new Set<string>();
-  readonly #historyFetched = new Map<string, Set<string>>();
+  readonly #historyFetched = new Map<string, BoundedSet>();
   /** (bot, message) pairs already walked: a message read again after a restart is not answered twice. */
   readonly #walked = new Set<string>();
   readonly #resumed = new Set<string>();
@@ -266,7 +269,7 @@ export class Conversations {
   async #context(bot: RunningBot, message: Message, waiting: Message[]): Promise<string> {
     const { directory } = this.options;
     let fetched = this.#historyFetched.get(bot.spec.agentId);
-    if (!fetched) this.#historyFetched.set(bot.spec.agentId, (fetched = new Set()));
+    if (!fetched) this.#historyFetched.set(bot.spec.agentId, (fetched = new BoundedSet(FETCHED_LIMIT)));
     const history = await loadHistory(message, directory, fetched);
     const users = new Map<string, string>();
     for (const b of directory.all()) users.set(b.userId!, b.name);

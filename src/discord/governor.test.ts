@@ -323,3 +323,38 @@ describe("ChannelGovernor", () => {
     });
   });
 });
+
+describe("ChannelGovernor across channels", () => {
+  it("bounds a pair hopping between 50 channels by the all-channel pair budget", () => {
+    const env = setup({ botTurnCap: 10_000, pairBudget: 12, globalPairBudget: 24 });
+    let granted = 0;
+    for (let c = 0; c < 50; c++) {
+      for (let i = 0; i < 12; i++) if (env.ask(A, B, `ch${c}`).allowed) granted++;
+    }
+    expect(granted).toBe(24);
+    // Another pair is not affected, and the refusal carries a notice once per channel trip.
+    expect(env.ask(C, D, "ch2")).toEqual({ allowed: false, reason: "pair-budget-global" });
+    expect(env.ask(C, D, "fresh")).toEqual({ allowed: true });
+  });
+
+  it("says why in the notice, and frees the pair with time", () => {
+    const env = setup({ botTurnCap: 10_000, pairBudget: 5, globalPairBudget: 6, pairWindowMs: 60_000, cooldownMs: 0 });
+    for (let c = 0; c < 3; c++) for (let i = 0; i < 2; i++) expect(env.ask(A, B, `ch${c}`).allowed).toBe(true);
+    const refused = env.ask(A, B, "ch9");
+    expect(refused).toMatchObject({ allowed: false, reason: "pair-budget-global" });
+    expect(refused.allowed === false && refused.notice).toMatch(/across all channels/);
+    env.clock.advance(61_000);
+    env.human([A], "ch9");
+    expect(env.ask(A, B, "ch9")).toEqual({ allowed: true });
+  });
+
+  it("defaults the all-channel budget to twice the pair budget", () => {
+    expect(new ChannelGovernor({ pairBudget: 7 }).globalPairBudget).toBe(14);
+  });
+
+  it("remembers at most maxChannels channels, forgetting the least recently seen", () => {
+    const env = setup({ maxChannels: 100 });
+    for (let c = 0; c < 1000; c++) env.human([], `ch${c}`);
+    expect(env.gov.channelCount).toBe(100);
+  });
+});

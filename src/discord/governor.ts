@@ -20,7 +20,11 @@
  *   a human next mentions a bot; no notice (the human asked for quiet).
  * - The cap counts posted messages, so one bot message that mentions several bots may
  *   overshoot it by the extra mentions; a reply split into several parts counts each part.
- * - A channel silent for `idleMs` (default 1 hour, never less than the window or the
+ * - Across channels: a pair is also granted at most `globalPairBudget` turns in the last
+ *   `pairWindowMs` over all channels together, so a pair hopping between 50 channels does
+ *   not get 50 pair budgets. A refusal trips the channel it happened in, as above.
+ * - At most `maxChannels` channels are remembered (the least recently seen is forgotten
+ *   first); a channel silent for `idleMs` (default 1 hour, never less than the window or the
  *   cooldown) is forgotten: nothing can still be in flight by then.
  *
  * Defaults, and why:
@@ -29,6 +33,7 @@
  * - pairBudget 12 per 10 minutes: a human can restart a debate once after the cap, but a
  *   pair cannot be kept going indefinitely by humans chatting in between; it also bounds
  *   the model calls one pair can cost (about 1 a minute).
+ * - globalPairBudget 2 × pairBudget: a pair may debate in two channels at once, not fifty.
  * - cooldownMs 60 s: long enough that reactions to a tripped exchange do not restart it,
  *   short enough that it never feels stuck; a human mention skips it anyway.
  */
@@ -36,9 +41,13 @@
 export interface GovernorOptions {
   botTurnCap?: number;
   pairBudget?: number;
+  /** Turns one pair may take in `pairWindowMs` over all channels together (default 2 × pairBudget). */
+  globalPairBudget?: number;
   pairWindowMs?: number;
   cooldownMs?: number;
   idleMs?: number;
+  /** Channels remembered at most (default 10,000). */
+  maxChannels?: number;
   /** Epoch milliseconds; injected so tests control time. */
   now?: () => number;
 }
@@ -62,15 +71,16 @@ export interface BotTurn {
   toBotId: string;
 }
 
-export type RefusalReason = "self" | "closed" | "bot-turn-cap" | "pair-budget";
+export type RefusalReason = "self" | "closed" | "bot-turn-cap" | "pair-budget" | "pair-budget-global";
 
 export type BotTurnVerdict = { allowed: true } | { allowed: false; reason: RefusalReason; notice?: string };
 
 export const GOVERNOR_DEFAULTS = { botTurnCap: 8, pairBudget: 12, pairWindowMs: 10 * 60_000, cooldownMs: 60_000 } as const;
 const DEFAULT_IDLE_MS = 60 * 60_000;
+const DEFAULT_MAX_CHANNELS = 10_000;
 
 interface Trip {
-  reason: "bot-turn-cap" | "pair-budget";
+  reason: "bot-turn-cap" | "pair-budget" | "pair-budget-global";
   since: number;
   humanSpoke: boolean;
 }
@@ -88,16 +98,23 @@ interface ChannelState {
 export class ChannelGovernor {
   readonly botTurnCap: number;
   readonly pairBudget: number;
+  readonly globalPairBudget: number;
   readonly pairWindowMs: number;
   readonly cooldownMs: number;
   readonly idleMs: number;
+  readonly maxChannels: number;
   private readonly now: () => number;
+  /** In least-recently-seen order: a channel seen again moves to the end. */
   private readonly channels = new Map<string, ChannelState>();
+  /** Unordered bot pair → times of the turns granted to it in any channel, oldest first. */
+  private readonly globalPairs = new Map<string, number[]>();
   private lastSweep = Number.NEGATIVE_INFINITY;
 
   constructor(options: GovernorOptions = {}) {
     this.botTurnCap = whole("botTurnCap", options.botTurnCap ?? GOVERNOR_DEFAULTS.botTurnCap, 1);
     this.pairBudget = whole("pairBudget", options.pairBudget ?? GOVERNOR_DEFAULTS.pairBudget, 1);
+    this.globalPairBudget = whole("globalPairBudget", options.globalPairBudget ?? 2 * this.pairBudget, 1);
+    this.maxChannels = whole("maxChannels", options.maxChannels ?? DEFAULT_MAX_CHANNELS, 1);
     this.pairWindowMs = whole("pairWindowMs", options.pairWindowMs ?? GOVERNOR_DEFAULTS.pairWindowMs, 1);
     this.cooldownMs = whole("cooldownMs", options.cooldownMs ?? GOVERNOR_DEFAULTS.cooldownMs, 0);
     const floor = Math.max(this.pairWindowMs, this.cooldownMs);
@@ -137,10 +154,14 @@ export class ChannelGovernor {
     if (ch.trip !== undefined) return { allowed: false, reason: ch.trip.reason };
     if (ch.botStreak >= this.botTurnCap) return this.trip(ch, "bot-turn-cap", now);
     const key = pairKey(turn.fromBotId, turn.toBotId);
-    const granted = this.recentTurns(ch, key, now);
+    const granted = this.recentTurns(ch.pairs, key, now);
     if (granted.length >= this.pairBudget) return this.trip(ch, "pair-budget", now);
+    const everywhere = this.recentTurns(this.globalPairs, key, now);
+    if (everywhere.length >= this.globalPairBudget) return this.trip(ch, "pair-budget-global", now);
     granted.push(now);
     ch.pairs.set(key, granted);
+    everywhere.push(now);
+    this.globalPairs.set(key, everywhere);
     return { allowed: true };
   }
 
@@ -154,7 +175,9 @@ export class ChannelGovernor {
     const notice =
       reason === "bot-turn-cap"
         ? `Bot-to-bot exchange paused in this channel after ${this.botTurnCap} bot messages; a human can mention a bot to continue.`
-        : `Bot-to-bot exchange paused in this channel: these two bots have had ${this.pairBudget} turns in ${duration(this.pairWindowMs)}. They still answer people.`;
+        : reason === "pair-budget-global"
+          ? `Bot-to-bot exchange paused in this channel: these two bots have had ${this.globalPairBudget} turns across all channels in ${duration(this.pairWindowMs)}. They still answer people.`
+          : `Bot-to-bot exchange paused in this channel: these two bots have had ${this.pairBudget} turns in ${duration(this.pairWindowMs)}. They still answer people.`;
     return { allowed: false, reason, notice };
   }
 
@@ -162,14 +185,17 @@ export class ChannelGovernor {
     let ch = this.channels.get(channelId);
     if (ch === undefined) {
       ch = { botStreak: 0, trip: undefined, closed: false, pairs: new Map(), lastSeen: at };
-      this.channels.set(channelId, ch);
+    } else {
+      this.channels.delete(channelId);
     }
+    this.channels.set(channelId, ch);
+    if (this.channels.size > this.maxChannels) this.channels.delete(this.channels.keys().next().value!);
     ch.lastSeen = Math.max(ch.lastSeen, at);
     return ch;
   }
 
-  private recentTurns(ch: ChannelState, key: string, now: number): number[] {
-    const times = ch.pairs.get(key) ?? [];
+  private recentTurns(pairs: Map<string, number[]>, key: string, now: number): number[] {
+    const times = pairs.get(key) ?? [];
     const first = times.findIndex((t) => t > now - this.pairWindowMs);
     return first === -1 ? [] : first === 0 ? times : times.slice(first);
   }
@@ -183,10 +209,15 @@ export class ChannelGovernor {
         this.channels.delete(id);
         continue;
       }
-      for (const [key, times] of ch.pairs) {
-        const last = times[times.length - 1];
-        if (last === undefined || last <= now - this.pairWindowMs) ch.pairs.delete(key);
-      }
+      this.pruneExpired(ch.pairs, now);
+    }
+    this.pruneExpired(this.globalPairs, now);
+  }
+
+  private pruneExpired(pairs: Map<string, number[]>, now: number): void {
+    for (const [key, times] of pairs) {
+      const last = times[times.length - 1];
+      if (last === undefined || last <= now - this.pairWindowMs) pairs.delete(key);
     }
   }
 }

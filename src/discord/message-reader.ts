@@ -2,6 +2,7 @@ import type { Message, User } from "discord.js";
 import type { ContextUser, HistoryMessage } from "./context.js";
 import type { BotDirectory } from "./directory.js";
 import { HISTORY_LIMIT } from "./context.js";
+import { redactTokens } from "../log/index.js";
 
 /** A message author as the context shows it: bots by their registry name. */
 export function toContextUser(user: User, directory: BotDirectory, displayName?: string | null): ContextUser {
@@ -18,7 +19,11 @@ export function conversationKey(message: Message): string {
  * The messages before this one, newest 10. Uses the client's message cache; fetches once
  * per channel when the cache cannot have the whole window (the bot just came online).
  */
-export async function loadHistory(message: Message, directory: BotDirectory, fetched: Set<string>): Promise<HistoryMessage[]> {
+export async function loadHistory(
+  message: Message,
+  directory: BotDirectory,
+  fetched: { has(id: string): boolean; add(id: string): unknown },
+): Promise<HistoryMessage[]> {
   const channel = message.channel;
   const before = () => [...channel.messages.cache.values()].filter((m) => m.id !== message.id && m.createdTimestamp <= message.createdTimestamp);
   let earlier = before();
@@ -30,7 +35,7 @@ export async function loadHistory(message: Message, directory: BotDirectory, fet
   return earlier
     .sort((a, b) => a.createdTimestamp - b.createdTimestamp)
     .slice(-HISTORY_LIMIT)
-    .map((m) => ({ id: m.id, author: toContextUser(m.author, directory, m.member?.displayName), content: m.content, at: m.createdTimestamp }));
+    .map((m) => ({ id: m.id, author: toContextUser(m.author, directory, m.member?.displayName), content: redactTokens(m.content), at: m.createdTimestamp }));
 }
 
 /** Ids of our bots typed-mentioned in a text. */

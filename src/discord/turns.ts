@@ -10,6 +10,9 @@ export interface TurnOrigin {
   authorManagesGuild: boolean;
 }
 
+/** Stops remembered at most (the oldest go first); stops older than the grace period are forgotten anyway. */
+const STOPS_KEPT = 10_000;
+
 /** One bot working on one triggering message. */
 export interface Turn extends TurnOrigin {
   /** Unique per process: the bridge tags the running prompt with it, so a tool call finds its turn. */
@@ -92,12 +95,28 @@ export class TurnTracker {
 
   /** Aborts every live turn in the channel and returns the agents that had one. */
   stopChannel(channelId: string): string[] {
-    this.#stoppedAt.set(channelId, this.now());
+    this.#rememberStop(channelId);
     const turns = [...(this.#byChannel.get(channelId) ?? [])];
     this.#byChannel.delete(channelId);
     for (const turn of turns) this.#byId.delete(turn.id);
     for (const turn of turns) turn.controller.abort(new Error("stopped by a human in the channel"));
     return [...new Set(turns.map((t) => t.agentId))];
+  }
+
+  /** Channels whose stop is still remembered (for tests and metrics). */
+  get stoppedChannels(): number {
+    return this.#stoppedAt.size;
+  }
+
+  /** Records the stop, newest last; forgets stops past the grace period and beyond STOPS_KEPT. */
+  #rememberStop(channelId: string): void {
+    const now = this.now();
+    this.#stoppedAt.delete(channelId);
+    this.#stoppedAt.set(channelId, now);
+    for (const [id, at] of this.#stoppedAt) {
+      if (now - at <= this.stopGraceMs && this.#stoppedAt.size <= STOPS_KEPT) break;
+      this.#stoppedAt.delete(id);
+    }
   }
 
   /** The agent's live turns, newest first. */

@@ -55,7 +55,7 @@ export const BUILTIN_TOOLS = [
   "batch",
 ] as const;
 
-/** Permission keys OpenCode knows; all denied, so even a re-enabled tool could not act. */
+/** Permission keys OpenCode knows; denied by name too (after "*"), so even a re-enabled tool could not act. */
 const DENIED_PERMISSIONS = [
   "read",
   "edit",
@@ -83,14 +83,35 @@ const CHAT_PROMPT = [
   "Never reveal, guess or ask for tokens, keys or passwords.",
 ].join(" ");
 
+/** The tools an agent of this role is given. */
+export function toolsOf(role: AgentRole): readonly string[] {
+  return role === "bobb" ? BOBB_TOOLS : CHILD_TOOLS;
+}
+
+/**
+ * Deny by default: "*" first (OpenCode applies the last matching rule), every permission we
+ * know denied again, and only the role's own tools allowed by name. A built-in tool a later
+ * OpenCode adds, or a tool from a plugin or a stray tool file, stays off.
+ */
+function permissions(role: AgentRole): Record<string, "allow" | "deny"> {
+  return {
+    "*": "deny",
+    ...Object.fromEntries(DENIED_PERMISSIONS.map((p) => [p, "deny" as const])),
+    ...Object.fromEntries(toolsOf(role).map((t) => [t, "allow" as const])),
+    // OpenCode's internal answer to a call of a tool the agent does not have ("no such tool");
+    // never offered to the model, it only tells the model its invented call went nowhere.
+    invalid: "allow",
+  };
+}
+
 /** The opencode.json of one agent. */
-export function agentConfig(agentId: string, model: ModelSettings): Record<string, unknown> {
+export function agentConfig(agentId: string, model: ModelSettings, role: AgentRole): Record<string, unknown> {
   return {
     $schema: "https://opencode.ai/config.json",
     ...providerConfig(model, agentId),
     agent: { build: { prompt: CHAT_PROMPT } },
     tools: Object.fromEntries(BUILTIN_TOOLS.map((t) => [t, false])),
-    permission: Object.fromEntries(DENIED_PERMISSIONS.map((p) => [p, "deny"])),
+    permission: permissions(role),
     share: "disabled",
     autoupdate: false,
     snapshot: false,
@@ -161,11 +182,11 @@ export interface WriteAgentInput {
 /** Writes opencode.json and .opencode/ (tools) for one agent; true when anything changed. */
 export async function writeAgentConfig(input: WriteAgentInput): Promise<boolean> {
   const configDir = path.join(input.dir, ".opencode");
-  let changed = await writeIfChanged(path.join(input.dir, "opencode.json"), `${JSON.stringify(agentConfig(input.id, input.model), null, 2)}\n`);
+  let changed = await writeIfChanged(path.join(input.dir, "opencode.json"), `${JSON.stringify(agentConfig(input.id, input.model, input.role), null, 2)}\n`);
   await seedConfigDir(configDir);
   const lib = await readFile(path.join(TOOL_SOURCES, "lib", "bobb-api.ts"), "utf8");
   changed = (await writeIfChanged(path.join(configDir, "lib", "bobb-api.ts"), lib)) || changed;
-  const wanted: readonly string[] = input.role === "bobb" ? BOBB_TOOLS : CHILD_TOOLS;
+  const wanted = toolsOf(input.role);
   for (const name of wanted) {
     const source = await toolSource(path.join(TOOL_SOURCES, "tool", `${name}.ts`));
     changed = (await writeIfChanged(path.join(configDir, "tool", `${name}.ts`), source)) || changed;

@@ -1,8 +1,10 @@
 import { setTimeout as delay } from "node:timers/promises";
 import type { OpencodeClient, Part } from "@opencode-ai/sdk";
+import { LRUCache } from "lru-cache";
 import PQueue from "p-queue";
 import type { Logger } from "pino";
 import { BUILTIN_TOOLS } from "./agent-config.js";
+import { AgentGate } from "./agent-gate.js";
 import { BridgeError, type BridgeErrorCode } from "./errors.js";
 import type { SessionStore } from "./sessions.js";
 
@@ -45,6 +47,8 @@ export interface BridgeOptions {
   /** Prompts waiting behind the running one, per conversation. */
   queueLimit: number;
   promptTimeoutMs: number;
+  /** Prompts of one agent running at once across its conversations; more wait in order. Default 4. */
+  agentConcurrency?: number | undefined;
   logger: Logger;
   /** How long after a failed request the server's exit may still be noticed (default 2 s). */
   exitGraceMs?: number;
@@ -84,11 +88,14 @@ const NO_BUILTINS = Object.fromEntries(BUILTIN_TOOLS.map((t) => [t, false]));
 export class Bridge {
   readonly #o: BridgeOptions;
   readonly #lanes = new Map<string, Lane>();
-  readonly #verified = new Set<string>();
+  /** Sessions known to exist on their server (checked once per process); bounded, a forgotten one is checked again. */
+  readonly #verified = new LRUCache<string, true>({ max: 10_000 });
+  readonly #gate: AgentGate;
   readonly #log: Logger;
 
   constructor(options: BridgeOptions) {
     this.#o = options;
+    this.#gate = new AgentGate(options.agentConcurrency ?? 4);
     this.#log = options.logger.child({ component: "bridge" });
   }
 
@@ -120,7 +127,11 @@ export class Bridge {
         lane.waiting.delete(job);
         lane.running = job;
         try {
-          return await this.#runWithTimeout(agentId, conversation, lane, job);
+          // The agent's bound across conversations; the prompt's clock starts once it has a slot.
+          return await this.#gate.run(agentId, job.controller.signal, () => this.#runWithTimeout(agentId, conversation, lane, job));
+        } catch (error) {
+          if (job.controller.signal.aborted && !(error instanceof BridgeError)) throw new BridgeError("ABORTED", "the prompt was aborted");
+          throw error;
         } finally {
           lane.running = undefined;
         }
@@ -139,6 +150,16 @@ export class Bridge {
     if (!lane) return;
     for (const job of [...lane.waiting]) job.dequeue.abort(new BridgeError("ABORTED", "the prompt was aborted"));
     if (lane.running) await this.#cancel(lane, lane.running, "ABORTED");
+  }
+
+  /** True while a prompt of the conversation runs or waits. */
+  busy(agentId: string, conversation: string): boolean {
+    return this.#lanes.has(laneKey(agentId, conversation));
+  }
+
+  /** Forgets that a session was checked (it was deleted). */
+  forget(sessionId: string): void {
+    this.#verified.delete(sessionId);
   }
 
   /** Aborts everything of one agent (it is being stopped). */
@@ -265,17 +286,21 @@ export class Bridge {
   async #session(client: OpencodeClient, agentId: string, conversation: string, signal: AbortSignal): Promise<string> {
     const stored = await this.#o.store.get(agentId, conversation);
     if (stored) {
-      if (this.#verified.has(stored)) return stored;
+      if (this.#verified.has(stored)) {
+        await this.#o.store.touch(agentId, conversation);
+        return stored;
+      }
       const found = await client.session.get({ path: { id: stored }, signal });
       if (found.data) {
-        this.#verified.add(stored);
+        this.#verified.set(stored, true);
+        await this.#o.store.touch(agentId, conversation);
         return stored;
       }
     }
     const created = await client.session.create({ body: { title: `${agentId} · ${conversation}` }, signal });
     if (!created.data) throw new BridgeError("PROMPT_FAILED", `agent "${agentId}" could not start a session: ${describe(created.error)}`);
     await this.#o.store.set(agentId, conversation, created.data.id);
-    this.#verified.add(created.data.id);
+    this.#verified.set(created.data.id, true);
     return created.data.id;
   }
 

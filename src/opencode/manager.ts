@@ -11,6 +11,7 @@ import { ServerPidFile } from "./orphans.js";
 import type { OpencodeServer } from "./server.js";
 import type { AgentEntry, ModeContext, RuntimeAgent, ServerMode } from "./server-mode.js";
 import { ServerPool, type RestartPolicy, type ServerStats } from "./server-pool.js";
+import { checkOfferedTools } from "./tool-check.js";
 import { SharedMode } from "./shared-mode.js";
 
 export type { RuntimeAgent } from "./server-mode.js";
@@ -91,6 +92,15 @@ export class ServerManager {
     const inherited = inheritedFiles(dir).filter((f) => !expected.has(path.resolve(f)));
     if (inherited.length) this.#log.warn({ agent: agent.id, files: inherited }, "OpenCode also loads these files above the agent directory");
     await this.#mode.ensure(agent, dir, apiKey, changed, this.#agents.get(agent.id));
+    const entry = this.#agents.get(agent.id);
+    if (!entry) return;
+    await entry.slot.ready;
+    try {
+      await checkOfferedTools(this.#mode.client(entry), agent.id, agent.role);
+    } catch (err) {
+      await this.stopAgent(agent.id);
+      throw err;
+    }
   }
 
   /** Stops the agent's server (isolated) or unloads its directory from the shared server. */

@@ -5,6 +5,7 @@ import { Bridge, type PromptOptions, type PromptResult } from "./bridge.js";
 import { opencodeHome } from "./env.js";
 import { ServerManager, type ManagerOptions, type RuntimeAgent, type ServerStats } from "./manager.js";
 import type { OpencodeServer } from "./server.js";
+import { expireIdleSessions } from "./session-expiry.js";
 import { SessionStore } from "./sessions.js";
 
 /** The manager's options, with the command resolved here; every limit comes from the caller (the config's defaults). */
@@ -13,7 +14,17 @@ export interface OpencodeRuntimeOptions extends Omit<ManagerOptions, "command" |
   command?: string | undefined;
   promptTimeoutMs: number;
   queueLimit: number;
+  /** Prompts of one agent running at once across conversations (BOBB_AGENT_CONCURRENCY); default 4. */
+  agentConcurrency?: number;
+  /** Sessions unused this long are deleted, on the server and in the store (BOBB_SESSION_IDLE); default 7 days. */
+  sessionIdleMs?: number;
+  /** Epoch milliseconds; injected by tests. */
+  now?: () => number;
 }
+
+const DEFAULT_SESSION_IDLE_MS = 7 * 24 * 3_600_000;
+/** How often idle sessions are looked for (or more often, when the idle time is shorter). */
+const EXPIRY_EVERY_MS = 3_600_000;
 
 export interface OpencodeRuntimeEvents {
   /** An agent's OpenCode server failed for good (it gave up restarting it). */
@@ -42,6 +53,8 @@ export interface OpencodeRuntime extends EventEmitter<OpencodeRuntimeEvents> {
   turnOf(agentId: string, sessionId: string): string | undefined;
   /** An agent was removed: aborts its prompts, deletes its sessions (stored ids, and on its server if reachable), stops its server. */
   removeAgent(agentId: string): Promise<{ sessions: number }>;
+  /** Deletes sessions idle longer than the idle time (also run hourly on its own); returns how many. */
+  expireIdleSessions(): Promise<number>;
   /** Stops every server, also ones still starting; no process is left behind. */
   close(): Promise<void>;
   /** Last resort at process exit without close(): kills every server at once, synchronously. */
@@ -54,19 +67,39 @@ class Runtime extends EventEmitter<OpencodeRuntimeEvents> implements OpencodeRun
   readonly #manager: ServerManager;
   readonly #bridge: Bridge;
   readonly #store: SessionStore;
+  readonly #expiry: () => Promise<number>;
+  readonly #expiryTimer: NodeJS.Timeout;
   #closed = false;
 
   constructor(options: OpencodeRuntimeOptions) {
     super();
-    const { promptTimeoutMs, queueLimit, command, ...shared } = options;
+    const { promptTimeoutMs, queueLimit, command, agentConcurrency, sessionIdleMs, now, ...shared } = options;
     this.#manager = new ServerManager({
       ...shared,
       command: resolveOpencodeCommand(command),
       onFailure: (agentId, message) => this.emit("failure", agentId, message),
     });
-    const store = new SessionStore(path.join(opencodeHome(options.dataDir), `sessions-${options.mode}.json`));
+    const store = new SessionStore(path.join(opencodeHome(options.dataDir), `sessions-${options.mode}.json`), now ? { now } : {});
     this.#store = store;
-    this.#bridge = new Bridge({ servers: this.#manager, store, queueLimit, promptTimeoutMs, logger: options.logger });
+    const bridge = new Bridge({ servers: this.#manager, store, queueLimit, promptTimeoutMs, agentConcurrency, logger: options.logger });
+    this.#bridge = bridge;
+    const idleMs = sessionIdleMs ?? DEFAULT_SESSION_IDLE_MS;
+    const log = options.logger.child({ component: "sessions" });
+    this.#expiry = () =>
+      expireIdleSessions({
+        store,
+        servers: this.#manager,
+        busy: (agentId, conversation) => bridge.busy(agentId, conversation),
+        forget: (id) => bridge.forget(id),
+        idleMs,
+        now: now ?? Date.now,
+        logger: log,
+      });
+    this.#expiryTimer = setInterval(
+      () => void this.#expiry().catch((err: unknown) => log.warn({ err }, "idle session clean-up failed")),
+      Math.min(idleMs, EXPIRY_EVERY_MS),
+    );
+    this.#expiryTimer.unref();
     const manager = this.#manager;
     this.diagnostics = { stats: () => manager.stats(), serverOf: (agentId) => manager.serverOf(agentId) };
   }
@@ -108,10 +141,16 @@ class Runtime extends EventEmitter<OpencodeRuntimeEvents> implements OpencodeRun
     return { sessions: ids.length };
   }
 
+  expireIdleSessions(): Promise<number> {
+    return this.#expiry();
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    clearInterval(this.#expiryTimer);
     await this.#manager.close();
+    await this.#store.flush();
   }
 
   killNow(): void {

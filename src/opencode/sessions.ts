@@ -3,20 +3,47 @@ import { z } from "zod";
 import { writeFileAtomic } from "../fs/atomic-write.js";
 import { readJson } from "./files.js";
 
+/** `sessions` holds the ids; `used` when each was last used (a file without it counts as used at load). */
 const fileSchema = z.object({
   version: z.literal(1),
   sessions: z.record(z.string(), z.record(z.string(), z.string())),
+  used: z.record(z.string(), z.record(z.string(), z.number())).optional(),
 });
 
-/** (agent, conversation) → OpenCode session id, persisted as JSON so a restart continues the same session. */
+interface Entry {
+  id: string;
+  usedAt: number;
+}
+
+export interface SessionStoreOptions {
+  /** Epoch milliseconds, for last-used times. */
+  now?: () => number;
+}
+
+/** A stored session of one conversation. */
+export interface StoredSession {
+  agentId: string;
+  conversation: string;
+  sessionId: string;
+}
+
+/**
+ * (agent, conversation) → OpenCode session id and when it was last used, persisted as JSON so
+ * a restart continues the same session. Writes are coalesced: a change starts a write at once
+ * unless one is already waiting, and every change made while a write runs goes into one next
+ * write (so 100 new conversations cost 2 writes, not 100); `flush` waits for them (on close).
+ */
 export class SessionStore {
   readonly #file: string;
-  #data: Record<string, Record<string, string>> = {};
+  readonly #now: () => number;
+  #data: Record<string, Record<string, Entry>> = {};
   #loaded: Promise<void> | undefined;
   readonly #writing = new PQueue({ concurrency: 1 });
+  #dirty = false;
 
-  constructor(file: string) {
+  constructor(file: string, options: SessionStoreOptions = {}) {
     this.#file = file;
+    this.#now = options.now ?? Date.now;
   }
 
   /** Reads the file once; a broken file is set aside as empty rather than failing every prompt. */
@@ -24,7 +51,12 @@ export class SessionStore {
     this.#loaded ??= readJson(this.#file)
       .then((raw) => {
         const parsed = fileSchema.safeParse(raw);
-        this.#data = parsed.success ? parsed.data.sessions : {};
+        if (!parsed.success) return;
+        const now = this.#now();
+        const used = parsed.data.used ?? {};
+        for (const [agent, byConversation] of Object.entries(parsed.data.sessions)) {
+          this.#data[agent] = Object.fromEntries(Object.entries(byConversation).map(([c, id]) => [c, { id, usedAt: used[agent]?.[c] ?? now }]));
+        }
       })
       .catch(() => {
         this.#data = {};
@@ -34,13 +66,22 @@ export class SessionStore {
 
   async get(agentId: string, conversation: string): Promise<string | undefined> {
     await this.load();
-    return this.#data[agentId]?.[conversation];
+    return this.#data[agentId]?.[conversation]?.id;
   }
 
   async set(agentId: string, conversation: string, sessionId: string): Promise<void> {
     await this.load();
-    (this.#data[agentId] ??= {})[conversation] = sessionId;
-    await this.#save();
+    (this.#data[agentId] ??= {})[conversation] = { id: sessionId, usedAt: this.#now() };
+    this.#changed();
+  }
+
+  /** Records that the conversation's session was used now. */
+  async touch(agentId: string, conversation: string): Promise<void> {
+    await this.load();
+    const entry = this.#data[agentId]?.[conversation];
+    if (!entry) return;
+    entry.usedAt = this.#now();
+    this.#changed();
   }
 
   async delete(agentId: string, conversation: string): Promise<void> {
@@ -48,23 +89,62 @@ export class SessionStore {
     const forAgent = this.#data[agentId];
     if (!forAgent?.[conversation]) return;
     delete forAgent[conversation];
-    await this.#save();
+    if (Object.keys(forAgent).length === 0) delete this.#data[agentId];
+    this.#changed();
   }
 
   /** Forgets every session of an agent (it was removed) and returns their ids. */
   async takeAgent(agentId: string): Promise<string[]> {
     await this.load();
-    const ids = Object.values(this.#data[agentId] ?? {});
+    const ids = Object.values(this.#data[agentId] ?? {}).map((e) => e.id);
     if (!this.#data[agentId]) return ids;
     delete this.#data[agentId];
-    await this.#save();
+    this.#changed();
+    await this.flush();
     return ids;
   }
 
-  /** Writes are serialized: each one writes the latest state. */
+  /** Sessions last used at or before `time`, oldest first. */
+  async idleSince(time: number): Promise<StoredSession[]> {
+    await this.load();
+    const found: Array<StoredSession & { usedAt: number }> = [];
+    for (const [agentId, byConversation] of Object.entries(this.#data)) {
+      for (const [conversation, entry] of Object.entries(byConversation)) {
+        if (entry.usedAt <= time) found.push({ agentId, conversation, sessionId: entry.id, usedAt: entry.usedAt });
+      }
+    }
+    return found.sort((a, b) => a.usedAt - b.usedAt).map(({ agentId, conversation, sessionId }) => ({ agentId, conversation, sessionId }));
+  }
+
+  /** Waits until every change is written. */
+  async flush(): Promise<void> {
+    if (this.#dirty) await this.#save();
+    await this.#writing.onIdle();
+  }
+
+  #changed(): void {
+    this.#dirty = true;
+    // A write already waiting will take this change too.
+    if (this.#writing.size === 0) void this.#save().catch(() => undefined);
+  }
+
+  /** Serialized; each write takes the state as it is when it runs. */
   #save(): Promise<void> {
     return this.#writing.add(async () => {
-      await writeFileAtomic(this.#file, `${JSON.stringify({ version: 1, sessions: this.#data }, null, 2)}\n`, 0o600);
+      if (!this.#dirty) return;
+      this.#dirty = false;
+      try {
+        const sessions: Record<string, Record<string, string>> = {};
+        const used: Record<string, Record<string, number>> = {};
+        for (const [agent, byConversation] of Object.entries(this.#data)) {
+          sessions[agent] = Object.fromEntries(Object.entries(byConversation).map(([c, e]) => [c, e.id]));
+          used[agent] = Object.fromEntries(Object.entries(byConversation).map(([c, e]) => [c, e.usedAt]));
+        }
+        await writeFileAtomic(this.#file, `${JSON.stringify({ version: 1, sessions, used }, null, 2)}\n`, 0o600);
+      } catch (err) {
+        this.#dirty = true;
+        throw err;
+      }
     });
   }
 }
