@@ -27,11 +27,26 @@ export function el(tag, className, text) {
   return node;
 }
 
-/** An avatar circle with the user's initials. */
+/** Where the sandbox's CDN serves the user's avatar, or null (only the sandbox's own /avatars/ paths). */
+export function avatarSrc(user) {
+  if (typeof user.avatar_url === "string" && /^\/avatars\/\d+\/\w+\.(png|webp|jpg|gif)$/.test(user.avatar_url)) return user.avatar_url;
+  if (typeof user.avatar === "string" && /^\w{1,64}$/.test(user.avatar) && /^\d+$/.test(String(user.id))) return `/avatars/${user.id}/${user.avatar}.png`;
+  return null;
+}
+
+/** An avatar circle: the uploaded picture when there is one, else the user's initials on their colour. */
 export function avatar(user, size = "") {
   const node = el("span", "avatar" + (size ? " " + size : ""), initials(user.username ?? "?"));
   node.style.backgroundColor = colourOf(user.id);
   node.setAttribute("aria-hidden", "true");
+  const src = avatarSrc(user);
+  if (src) {
+    const image = el("img", "avatar-image");
+    image.alt = "";
+    image.src = src;
+    image.addEventListener("error", () => image.remove());
+    node.append(image);
+  }
   return node;
 }
 
