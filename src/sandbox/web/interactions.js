@@ -3,7 +3,7 @@
 // passes; "Sending command…" shows meanwhile, and the app's modal opens when it asks for one.
 import { getJson, postJson } from "./api.js";
 import { openModal } from "./modal.js";
-import { avatar, botTag, el, toast } from "./people.js";
+import { avatar, botTag, el, icon, toast } from "./people.js";
 
 const POLL_MS = 150;
 const GIVE_UP_MS = 30_000; // only if the sandbox never marks it expired
@@ -41,6 +41,7 @@ export function createInteractions(ctx) {
       const body = { user_id: me.id, channel_id: ctx.channelId(), command: entry.path, options, application_id: entry.applicationId };
       const { interaction_id } = await postJson("/control/interactions", body);
       const pending = pendingElement(ctx.appUser(entry.applicationId) ?? { id: entry.applicationId, username: entry.appName, bot: true }, me, entry.path);
+      pending.node.dataset.interactionId = interaction_id; // the answer's MESSAGE_CREATE replaces it (timeline.js)
       ctx.list.append(pending.node);
       pending.node.scrollIntoView({ block: "end" });
       answered(interaction_id, () => pending.fail("The application did not respond"))
@@ -90,7 +91,7 @@ function pendingElement(app, me, path) {
       const dismiss = el("button", "link-button", "Dismiss message");
       dismiss.type = "button";
       dismiss.addEventListener("click", () => node.remove());
-      note.append(el("span", "eye", "👁"), "Only you can see this • ", dismiss);
+      note.append(icon("eye"), "Only you can see this • ", dismiss);
       body.append(note);
     },
   };

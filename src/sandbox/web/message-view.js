@@ -2,7 +2,7 @@
 // "used /command" line of an app's answer, rendered content, buttons, "Only you can see this" for
 // ephemeral answers; consecutive messages of one author within minutes are grouped.
 import { componentsElement } from "./components.js";
-import { avatar, botTag, colourOf, el } from "./people.js";
+import { avatar, botTag, colourOf, el, icon } from "./people.js";
 import { renderContent, summarize } from "./render.js";
 
 const GROUP_WINDOW_MS = 7 * 60_000;
@@ -38,7 +38,7 @@ export function messageElement(message, previous, ctx) {
   if (isEphemeral(message)) item.classList.add("ephemeral");
 
   if (message.message_reference) item.append(replyContext(message.referenced_message, ctx));
-  else if (message.interaction_metadata) item.append(interactionContext(message.interaction_metadata));
+  else if (message.interaction_metadata && (message.type === 20 || message.type === 23)) item.append(interactionContext(message.interaction_metadata));
   const gutter = el("div", "gutter");
   if (grouped) gutter.append(el("time", "hover-time", clock(message.timestamp)));
   else gutter.append(profileLink(avatar(message.author), message.author, ctx));
@@ -90,7 +90,7 @@ function profileLink(node, user, ctx) {
   return node;
 }
 
-/** "@you used /bobb create" above an app's answer to a command (message type 20). */
+/** "you used /bobb create" above an app's answer to a command (type 20; Discord shows none for buttons and forms). */
 function interactionContext(meta) {
   const line = el("div", "interaction-context");
   const user = meta.user ?? { id: "0", username: "someone" };
@@ -98,8 +98,7 @@ function interactionContext(meta) {
   const name = el("span", "reply-author", user.global_name || user.username);
   name.style.color = colourOf(user.id);
   line.append(name);
-  if (meta.name) line.append(el("span", "", " used "), el("span", "command-name", "/" + meta.name));
-  else line.append(el("span", "", meta.type === 5 ? " submitted a form" : " used a component"));
+  line.append(el("span", "", " used "), el("span", "command-name", (meta.type === 2 && meta.name ? "/" : "") + (meta.name ?? "a command")));
   return line;
 }
 
@@ -108,7 +107,7 @@ function ephemeralNote(message, ctx) {
   const dismiss = el("button", "link-button", "Dismiss message");
   dismiss.type = "button";
   dismiss.addEventListener("click", () => ctx.onDismiss(message));
-  note.append(el("span", "eye", "👁"), "Only you can see this • ", dismiss);
+  note.append(icon("eye"), "Only you can see this • ", dismiss);
   return note;
 }
 

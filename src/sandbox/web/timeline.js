@@ -75,6 +75,8 @@ export function createTimeline(state, ctx, view) {
       const previous = [...list.querySelectorAll(".message[data-id]")].pop();
       const before = previous ? messages.find((m) => m.id === previous.dataset.id) : undefined;
       const node = element(message, before);
+      const answering = message.interaction_metadata?.id;
+      if (answering) list.querySelector(`.message.pending[data-interaction-id="${CSS.escape(answering)}"]`)?.remove();
       const pending = list.querySelector(".message.pending"); // "Sending command…" stays last, as in Discord
       if (pending) pending.before(node);
       else list.append(node);
