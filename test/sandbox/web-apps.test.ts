@@ -20,10 +20,10 @@ import {
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { browserAvailability, launchBrowser, screenshotPath, type BrowserSession } from "../helpers/browser.js";
+import { discPng } from "../helpers/png.js";
 import { startSandbox, waitForClientEvent, type SandboxHarness, type StartedBot } from "../helpers/sandbox.js";
 
 const availability = browserAvailability();
-const PNG = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
 const ABOUT = "Cooks pirate recipes from whatever is in your fridge.";
 
 /** Resolves with the next interaction `pick` accepts, after `handle` answered it. */
@@ -69,7 +69,7 @@ describe.skipIf(!availability.path)("web chat with apps: commands, buttons, moda
     general = h.sandbox.control.channelId("general");
     bot = await h.startBot("Recipe Bot");
     await bot.client.application!.edit({ description: ABOUT });
-    await bot.client.user!.setAvatar(PNG);
+    await bot.client.user!.setAvatar(discPng([255, 255, 255], [237, 66, 69]));
     await bot.client.application!.commands.set(
       [
         {
