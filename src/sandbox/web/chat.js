@@ -12,6 +12,7 @@ import { closeProfile, openProfile } from "./profile.js";
 import { signIn } from "./signin.js";
 import { renderChannels, renderMembers } from "./sidebar.js";
 import { createTimeline } from "./timeline.js";
+import { debounce, throttle } from "./timing.js";
 import { createTyping } from "./typing.js";
 
 const $ = (id) => document.getElementById(id);
@@ -284,23 +285,6 @@ async function main() {
   $("reply-cancel").addEventListener("click", () => setReply(null));
   $("reply-ping").addEventListener("click", () => setReplyPing(!state.replyPing));
   document.body.dataset.ready = "true";
-}
-
-function throttle(fn, ms) {
-  let last = 0;
-  return () => {
-    if (Date.now() - last < ms) return;
-    last = Date.now();
-    fn();
-  };
-}
-
-function debounce(fn, ms) {
-  let timer = null;
-  return () => {
-    clearTimeout(timer);
-    timer = setTimeout(fn, ms);
-  };
 }
 
 main().catch((error) => {
