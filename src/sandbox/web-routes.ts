@@ -2,7 +2,7 @@ import { access } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import fastifyStatic from "@fastify/static";
 import type { FastifyInstance } from "fastify";
-import type { SandboxControl } from "./control.js";
+import { avatarUrl, type SandboxControl } from "./control.js";
 import { SandboxError } from "./errors.js";
 import type { SandboxStore } from "./store.js";
 
@@ -66,7 +66,32 @@ export function registerWeb(app: FastifyInstance, deps: { control: SandboxContro
   app.get("/control/users/:id", async (request) => {
     const user = store.users.get((request.params as { id?: string }).id ?? "");
     if (!user) throw new SandboxError(404, "unknown_user", "no such user");
-    return { id: user.id, username: user.username, bot: user.bot };
+    return { id: user.id, username: user.username, bot: user.bot, avatar: user.avatar };
+  });
+  // The profile card of the web chat: name, avatar, the app's description as "About Me", roles and presence in a guild.
+  app.get("/control/users/:id/profile", async (request) => {
+    const user = store.users.get((request.params as { id?: string }).id ?? "");
+    if (!user) throw new SandboxError(404, "unknown_user", "no such user");
+    const guildId = (request.query as { guild_id?: unknown }).guild_id;
+    const guild = typeof guildId === "string" ? store.guilds.get(guildId) : undefined;
+    const member = guild?.members.find((m) => m.userId === user.id);
+    const roles = (member?.roleIds ?? []).flatMap((roleId) => {
+      const role = guild?.roles.find((r) => r.id === roleId && r.id !== guild.id);
+      return role ? [{ id: role.id, name: role.name }] : [];
+    });
+    const app = user.bot ? store.applicationByBot(user.id) : undefined;
+    return {
+      id: user.id,
+      username: user.username,
+      global_name: user.globalName,
+      bot: user.bot,
+      avatar_url: avatarUrl(user.id, user.avatar),
+      about: app?.description ?? "",
+      has_commands: app && guild ? control.guildCommands(guild.id).some((c) => c.application_id === app.id) : false,
+      online: user.bot ? control.isOnline(user.id) : true,
+      joined_at: member?.joinedAt ?? null,
+      roles,
+    };
   });
   // The web chat's "Direct Messages" list: every DM channel of the user, with the other side.
   app.get("/control/users/:id/dms", async (request) => {
@@ -76,7 +101,13 @@ export function registerWeb(app: FastifyInstance, deps: { control: SandboxContro
       if (channel.type !== 1 || !channel.recipientIds.includes(userId)) return [];
       const other = store.users.get(channel.recipientIds.find((id) => id !== userId) ?? "");
       if (!other) return [];
-      return [{ channel_id: channel.id, last_message_id: channel.lastMessageId, recipient: { id: other.id, username: other.username, bot: other.bot } }];
+      return [
+        {
+          channel_id: channel.id,
+          last_message_id: channel.lastMessageId,
+          recipient: { id: other.id, username: other.username, bot: other.bot, avatar: other.avatar },
+        },
+      ];
     });
   });
   return human;

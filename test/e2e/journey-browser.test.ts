@@ -173,6 +173,7 @@ async function createBot(description: string, name: string, screenshot?: string)
   // The token goes to BoBB in a direct message, never in a channel.
   await chat.bringToFront();
   await chat.locator(".member", { hasText: "BoBB" }).click();
+  await chat.locator(".profile-card .profile-message").click(); // the profile card's "Message @BoBB"
   await chat.locator(".channel-header", { hasText: "BoBB" }).waitFor();
   const confirmations = chat.locator(".message", { hasText: "The token works" });
   const seen = await confirmations.count();

@@ -139,6 +139,7 @@ describe.skipIf(!availability.path)("sandbox web chat and Developer Portal in a 
 
   it("clicking the bot in the member list opens a DM with it", async () => {
     await page.locator(`.member[data-user-id="${botId}"]`).click();
+    await page.getByRole("dialog", { name: "Chef Bot" }).getByRole("button", { name: "Message @Chef Bot" }).click(); // the profile card's button
     await page.locator(".channel-header", { hasText: "Chef Bot" }).waitFor();
     await page.locator("#dms .channel.active", { hasText: "Chef Bot" }).waitFor();
     const input = page.getByRole("textbox", { name: "Message" });

@@ -1,22 +1,29 @@
 // The web chat: signs in as a human of the sandbox, shows the guild and DMs, and follows the
-// sandbox's event stream (/control/events) for messages, typing, presence and new members.
+// sandbox's event stream (/control/events, with this person's ephemeral answers) for messages,
+// typing, presence, members and command changes. Slash commands, buttons and modals go through
+// the control routes as this person (interactions.js).
 import { getJson, postJson } from "./api.js";
+import { createCommandPicker, flattenCommands } from "./commands.js";
 import { createComposer } from "./composer.js";
-import { contentElement, messageElement } from "./message-view.js";
+import { createInteractions } from "./interactions.js";
+import { createLayout } from "./layout.js";
 import { avatar, el, toast } from "./people.js";
+import { closeProfile, openProfile } from "./profile.js";
 import { signIn } from "./signin.js";
 import { renderChannels, renderMembers } from "./sidebar.js";
+import { createTimeline } from "./timeline.js";
+import { debounce, throttle } from "./timing.js";
 import { createTyping } from "./typing.js";
 
-const MAX_RENDERED = 200;
 const $ = (id) => document.getElementById(id);
 
 const state = {
   me: null,
   guild: null,
+  apps: [], // applications (for app names and bot avatars)
   channels: [], // text channels of the guild
   dms: [], // { channel_id, recipient }
-  members: [], // { id, username, bot, online }
+  members: [], // { id, username, bot, online, avatar_url? }
   users: new Map(), // every user seen, for names in mentions and typing
   current: null,
   messages: new Map(), // channel id → messages oldest first (only channels opened once)
@@ -24,7 +31,16 @@ const state = {
   complete: new Set(), // channels whose whole history is loaded (the welcome header shows)
   foreign: new Set(), // DM channels between other users, seen on the event stream
   replyTo: null,
+  replyPing: true,
 };
+
+const layout = createLayout({ layout: $("layout"), menuButton: $("menu-toggle"), membersButton: $("members-toggle"), backdrop: $("backdrop") });
+const appUser = (applicationId) => {
+  const app = state.apps.find((a) => a.application_id === applicationId);
+  return app ? { id: app.bot_user_id, username: app.bot_username || app.name, bot: true, avatar_url: app.avatar_url } : null;
+};
+const interactions = createInteractions({ me: () => state.me, channelId: () => state.current, list: $("messages"), appUser });
+const profileCtx = () => ({ meId: state.me.id, guildId: state.guild?.id, onMessage: (user) => openDm(user) });
 
 const renderCtx = {
   get meId() {
@@ -39,13 +55,57 @@ const renderCtx = {
     node?.classList.add("flash");
     setTimeout(() => node?.classList.remove("flash"), 1200);
   },
+  onProfile: (user, node) => openProfile(user, node, profileCtx()),
+  onClick: (message, customId, node) => interactions.click(message, customId, node),
+  onDismiss: (message) => timeline.dismiss(message),
 };
 
 const typing = createTyping($("typing"), (id) => state.users.get(id)?.username ?? "Someone");
 
+const timeline = createTimeline(state, renderCtx, {
+  list: $("messages"),
+  title: (id) => channelTitle(id),
+  remember: (user) => remember(user),
+  known: (id) => state.channels.some((c) => c.id === id) || state.dms.some((d) => d.channel_id === id),
+  onUnread: () => renderSidebar(),
+  onUnknown: (message) => {
+    // A DM someone opened with us (e.g. a bot answering): refresh the list, then place it.
+    if (message.channel_type !== 1 || state.foreign.has(message.channel_id)) return;
+    loadDms()
+      .then(() => {
+        if (state.dms.some((d) => d.channel_id === message.channel_id)) timeline.create(message);
+        else state.foreign.add(message.channel_id);
+      })
+      .catch(() => undefined);
+  },
+});
+
+const picker = createCommandPicker({
+  textarea: $("input"),
+  popup: $("autocomplete"),
+  panel: $("command-panel"),
+  load: async () => {
+    if (!state.guild) return [];
+    const commands = flattenCommands(await getJson(`/control/guilds/${state.guild.id}/commands`));
+    const dm = state.dms.find((d) => d.channel_id === state.current);
+    // In a DM only the other side's app answers (its global commands).
+    return dm ? commands.filter((c) => appUser(c.applicationId)?.id === dm.recipient.id) : commands;
+  },
+  appOf: (applicationId) => {
+    const user = appUser(applicationId) ?? { id: applicationId, username: "App" };
+    return { name: user.username, user };
+  },
+  members: () => allUsers(),
+  channels: () => state.channels,
+  onRun: (entry, values) => interactions.runCommand(entry, values),
+  onClose: () => undefined,
+});
+
 const composer = createComposer({
   textarea: $("input"),
   popup: $("autocomplete"),
+  counter: $("counter"),
+  picker,
   members: () => allUsers(),
   onSend: (content) => send(content),
   onTyping: throttle(() => {
@@ -55,7 +115,8 @@ const composer = createComposer({
 });
 
 function remember(user) {
-  if (user && user.id && user.username) state.users.set(user.id, { id: user.id, username: user.global_name || user.username, bot: Boolean(user.bot) });
+  if (user && user.id && user.username)
+    state.users.set(user.id, { id: user.id, username: user.global_name || user.username, bot: Boolean(user.bot), avatar: user.avatar ?? null });
 }
 
 /** Members plus DM partners: everyone the person can mention by name. */
@@ -66,22 +127,22 @@ function allUsers() {
 }
 
 async function loadGuild() {
-  const guilds = await getJson("/portal/guilds");
+  const [guilds, apps] = await Promise.all([getJson("/portal/guilds"), getJson("/portal/applications")]);
+  state.apps = apps;
   const guild = guilds.find((g) => g.members.some((m) => m.id === state.me.id)) ?? guilds[0] ?? null;
   state.guild = guild;
   state.channels = guild ? guild.channels.filter((c) => c.type === 0) : [];
-  state.members = guild ? guild.members : [];
+  const avatars = new Map(apps.map((a) => [a.bot_user_id, a.avatar_url]));
+  state.members = guild ? guild.members.map((m) => ({ ...m, avatar_url: avatars.get(m.id) ?? null })) : [];
   for (const member of state.members) remember(member);
   $("guild-name").textContent = guild ? guild.name : "No server";
-  $("guild-icon").textContent = guild
-    ? guild.name
-        .split(/\s+/)
-        .map((w) => w[0])
-        .join("")
-        .slice(0, 3)
-    : "?";
+  const words = guild ? guild.name.split(/\s+/) : ["?"];
+  $("guild-icon").textContent = words
+    .map((w) => w[0])
+    .join("")
+    .slice(0, 3);
   $("guild-icon").title = guild ? guild.name : "";
-  renderMembers($("members"), { members: state.members, meId: state.me.id, onOpen: (user) => openDm(user) });
+  renderMembers($("members"), { members: state.members, meId: state.me.id, onOpen: (user, node) => openProfile(user, node, profileCtx()) });
   renderSidebar();
 }
 
@@ -120,116 +181,43 @@ async function select(id) {
   state.unread.delete(id);
   history.replaceState(null, "", "#" + id);
   setReply(null);
+  closeProfile();
+  layout.closeDrawers();
   renderSidebar();
   const title = channelTitle(id);
-  $("channel-header").replaceChildren(el("span", "icon", title.icon), el("span", "title", title.name));
+  $("channel-title").replaceChildren(el("span", "icon", title.icon), el("span", "title", title.name));
   composer.setPlaceholder(title.placeholder);
   typing.show(id);
-  if (!state.messages.has(id)) {
-    const pending = [];
-    state.messages.set(id, pending); // events arriving while loading land here and are merged
-    const loaded = await getJson(`/control/channels/${id}/messages?limit=${MAX_RENDERED}`);
-    if (loaded.length < MAX_RENDERED) state.complete.add(id);
-    const ids = new Set(loaded.map((m) => m.id));
-    state.messages.set(id, [...loaded, ...pending.filter((m) => !ids.has(m.id))]);
-  }
+  await timeline.load(id);
   if (state.current !== id) return;
-  renderMessages();
+  timeline.render();
   composer.focus();
-}
-
-function renderMessages() {
-  const list = $("messages");
-  const all = state.messages.get(state.current) ?? [];
-  const shown = all.slice(-MAX_RENDERED);
-  for (const message of shown) {
-    remember(message.author);
-    for (const user of message.mentions ?? []) remember(user);
-  }
-  const title = channelTitle(state.current);
-  const welcome = el("li", "welcome");
-  welcome.append(
-    el("div", "welcome-icon", title.icon),
-    el("h2", "", title.icon === "#" ? `Welcome to #${title.name}!` : title.name),
-    el(
-      "p",
-      "",
-      title.icon === "#" ? `This is the start of the #${title.name} channel.` : `This is the beginning of your direct message history with @${title.name}.`,
-    ),
-  );
-  list.replaceChildren(
-    ...(state.complete.has(state.current) && shown.length === all.length ? [welcome] : []),
-    ...shown.map((m, i) => messageElement(m, shown[i - 1], renderCtx)),
-  );
-  list.parentElement.scrollTop = list.parentElement.scrollHeight;
-}
-
-function onMessageCreate(message) {
-  remember(message.author);
-  for (const user of message.mentions ?? []) remember(user);
-  typing.stop(message.channel_id, message.author.id);
-  const known = state.channels.some((c) => c.id === message.channel_id) || state.dms.some((d) => d.channel_id === message.channel_id);
-  if (!known) {
-    // A DM someone opened with us (e.g. a bot answering): refresh the list, then place it.
-    if (message.channel_type !== 1 || state.foreign.has(message.channel_id)) return;
-    loadDms()
-      .then(() => {
-        if (state.dms.some((d) => d.channel_id === message.channel_id)) onMessageCreate(message);
-        else state.foreign.add(message.channel_id);
-      })
-      .catch(() => undefined);
-    return;
-  }
-  const list = state.messages.get(message.channel_id);
-  if (list) {
-    if (list.some((m) => m.id === message.id)) return;
-    list.push(message);
-  }
-  if (message.channel_id !== state.current) {
-    if (message.author.id !== state.me.id) state.unread.add(message.channel_id);
-    renderSidebar();
-    return;
-  }
-  if (!list) return;
-  const scroller = $("messages").parentElement;
-  const atBottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 80;
-  $("messages").append(messageElement(message, list[list.length - 2], renderCtx));
-  if (atBottom || message.author.id === state.me.id) scroller.scrollTop = scroller.scrollHeight;
-}
-
-function onMessageUpdate(update) {
-  const list = state.messages.get(update.channel_id);
-  const index = list ? list.findIndex((m) => m.id === update.id) : -1;
-  if (index < 0) return;
-  const message = { ...list[index], ...update };
-  list[index] = message;
-  const node = document.querySelector(`.message[data-id="${CSS.escape(update.id)}"] .content`);
-  node?.replaceWith(contentElement(message, renderCtx));
-}
-
-function onMessageDelete(deleted) {
-  const list = state.messages.get(deleted.channel_id);
-  if (list)
-    state.messages.set(
-      deleted.channel_id,
-      list.filter((m) => m.id !== deleted.id),
-    );
-  document.querySelector(`.message[data-id="${CSS.escape(deleted.id)}"]`)?.remove();
 }
 
 function setReply(message) {
   state.replyTo = message;
-  const bar = $("reply-bar");
-  bar.hidden = !message;
+  $("reply-bar").hidden = !message;
   if (message) {
     $("reply-name").textContent = message.author.global_name || message.author.username;
+    setReplyPing(true); // Discord pings the author of a reply unless switched off
     composer.focus();
   }
 }
 
+function setReplyPing(on) {
+  state.replyPing = on;
+  const button = $("reply-ping");
+  button.textContent = on ? "@ ON" : "@ OFF";
+  button.setAttribute("aria-pressed", String(on));
+  button.title = on ? "Click to disable pinging the original author." : "Click to enable pinging the original author.";
+}
+
 async function send(content) {
   const body = { author_id: state.me.id, content };
-  if (state.replyTo) body.message_reference = { message_id: state.replyTo.id };
+  if (state.replyTo) {
+    body.message_reference = { message_id: state.replyTo.id };
+    body.allowed_mentions = { parse: ["users", "roles", "everyone"], replied_user: state.replyPing };
+  }
   try {
     await postJson(`/control/channels/${state.current}/messages`, body);
     setReply(null);
@@ -240,20 +228,22 @@ async function send(content) {
 }
 
 function connect() {
-  const events = new EventSource("/control/events");
+  const events = new EventSource(`/control/events?user_id=${encodeURIComponent(state.me.id)}`);
   const on = (type, handler) => events.addEventListener(type, (event) => handler(JSON.parse(event.data)));
-  on("MESSAGE_CREATE", onMessageCreate);
-  on("MESSAGE_UPDATE", onMessageUpdate);
-  on("MESSAGE_DELETE", onMessageDelete);
+  on("MESSAGE_CREATE", (message) => {
+    typing.stop(message.channel_id, message.author.id);
+    timeline.create(message);
+  });
+  on("MESSAGE_UPDATE", (update) => timeline.update(update));
+  on("MESSAGE_DELETE", (deleted) => timeline.remove(deleted));
   on("TYPING_START", (d) => {
     if (d.user_id === state.me.id) return;
     if (d.member?.user) remember(d.member.user);
     typing.start(d.channel_id, d.user_id);
   });
   const refreshGuild = debounce(() => loadGuild().catch(() => undefined), 100);
-  on("PRESENCE_UPDATE", refreshGuild);
-  on("GUILD_MEMBER_ADD", refreshGuild);
-  on("GUILD_MEMBER_REMOVE", refreshGuild);
+  for (const type of ["PRESENCE_UPDATE", "GUILD_MEMBER_ADD", "GUILD_MEMBER_REMOVE", "GUILD_MEMBER_UPDATE", "USER_UPDATE"]) on(type, refreshGuild);
+  on("APPLICATION_COMMANDS_UPDATE", () => picker.invalidate());
   on("CHANNEL_CREATE", (d) => {
     if (d.type === 1) loadDms().catch(() => undefined);
   });
@@ -269,6 +259,7 @@ function connect() {
     lost = false;
     state.messages.clear();
     state.complete.clear();
+    picker.invalidate();
     Promise.all([loadGuild(), loadDms()])
       .then(() => state.current && select(state.current))
       .catch(() => undefined);
@@ -292,24 +283,8 @@ async function main() {
     : (state.channels.find((c) => c.name === "general") ?? state.channels[0])?.id;
   if (start) await select(start);
   $("reply-cancel").addEventListener("click", () => setReply(null));
+  $("reply-ping").addEventListener("click", () => setReplyPing(!state.replyPing));
   document.body.dataset.ready = "true";
-}
-
-function throttle(fn, ms) {
-  let last = 0;
-  return () => {
-    if (Date.now() - last < ms) return;
-    last = Date.now();
-    fn();
-  };
-}
-
-function debounce(fn, ms) {
-  let timer = null;
-  return () => {
-    clearTimeout(timer);
-    timer = setTimeout(fn, ms);
-  };
 }
 
 main().catch((error) => {

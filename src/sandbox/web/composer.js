@@ -1,16 +1,20 @@
-// The message box: Enter sends, Shift+Enter breaks the line, "@na" offers members by name.
-// The textarea shows readable "@Chef Bot"; toMarkup turns known names into <@id> when sending.
+// The message box: Enter sends, Shift+Enter breaks the line, "@na" offers members by name, "/" the
+// server's commands (commands.js). The textarea shows readable "@Chef Bot"; toMarkup turns known names
+// into <@id> when sending. Near Discord's 2,000-character limit a counter shows what is left.
+import { alertDialog } from "./modal.js";
 import { avatar, botTag, el } from "./people.js";
 
 const TRIGGER = /(^|\s)@([^@\n]{0,32})$/;
 const MAX_SUGGESTIONS = 8;
+export const MAX_LENGTH = 2000;
+const COUNTER_FROM = 200; // the counter shows once this few characters are left
 
 /**
- * Wires the composer. `options`: { textarea, popup (ul), members() → [{id, username, bot}],
- * onSend(text) → Promise, onTyping(), onEscape() }.
+ * Wires the composer. `options`: { textarea, popup (ul), counter (element), picker (commands.js),
+ * members() → [{id, username, bot}], onSend(text) → Promise, onTyping(), onEscape() }.
  */
 export function createComposer(options) {
-  const { textarea, popup } = options;
+  const { textarea, popup, counter, picker } = options;
   let suggestions = [];
   let selected = 0;
   let query = null; // { start, end } of "@text" being completed
@@ -42,7 +46,20 @@ export function createComposer(options) {
     textarea.setAttribute("aria-expanded", "true");
   };
 
+  const count = () => {
+    const left = MAX_LENGTH - toMarkup(textarea.value, options.members()).length;
+    counter.hidden = left > COUNTER_FROM;
+    counter.textContent = String(left);
+    counter.classList.toggle("over", left < 0);
+    counter.title = left < 0 ? `${-left} characters over the limit` : `${left} characters left`;
+  };
+
   const update = () => {
+    if (textarea.value.startsWith("/")) {
+      close();
+      return picker.update();
+    }
+    picker.close();
     const before = textarea.value.slice(0, textarea.selectionStart);
     const match = TRIGGER.exec(before);
     if (!match || textarea.selectionStart !== textarea.selectionEnd) return close();
@@ -87,13 +104,24 @@ export function createComposer(options) {
   const send = async () => {
     const text = textarea.value;
     if (!text.trim()) return;
+    const markup = toMarkup(text, options.members());
+    if (markup.length > MAX_LENGTH) {
+      // Discord's own alert; nothing is sent and the text stays in the box.
+      alertDialog(
+        "Your message is too long.",
+        `Please make your message shorter. We've set the limit at ${MAX_LENGTH.toLocaleString("en-US")} characters to be courteous to others. (${markup.length.toLocaleString("en-US")} / ${MAX_LENGTH.toLocaleString("en-US")})`,
+      );
+      return;
+    }
     textarea.value = "";
     resize();
+    count();
     try {
-      await options.onSend(toMarkup(text, options.members()));
+      await options.onSend(markup);
     } catch (error) {
       textarea.value = text; // give the text back so nothing typed is lost
       resize();
+      count();
       throw error;
     }
   };
@@ -102,12 +130,17 @@ export function createComposer(options) {
     selected = 0;
     update();
     resize();
+    count();
     if (textarea.value.trim()) options.onTyping();
   });
   textarea.addEventListener("click", update);
-  textarea.addEventListener("blur", close);
+  textarea.addEventListener("blur", () => {
+    close();
+    picker.close();
+  });
   textarea.addEventListener("keydown", (event) => {
     if (event.isComposing) return;
+    if (picker.handleKey(event)) return;
     if (!popup.hidden && suggestions.length > 0) {
       if (event.key === "ArrowDown" || event.key === "ArrowUp") {
         event.preventDefault();
@@ -134,7 +167,7 @@ export function createComposer(options) {
     }
   });
 
-  return { focus: () => textarea.focus(), setPlaceholder: (text) => (textarea.placeholder = text) };
+  return { focus: () => (textarea.hidden ? undefined : textarea.focus()), setPlaceholder: (text) => (textarea.placeholder = text) };
 }
 
 /** Replaces "@Name" of known users with <@id>, longest names first, outside code. */

@@ -15,7 +15,7 @@ export async function renderApplication(app, section, ui) {
   const back = el("a", "nav-back", "← My Applications");
   back.href = "#/";
   const title = el("div", "nav-app");
-  title.append(avatar({ id: app.bot_user_id, username: app.name }, "small"), el("span", "", app.name));
+  title.append(avatar({ id: app.bot_user_id, username: app.name, avatar_url: app.avatar_url }, "small"), el("span", "", app.name));
   ui.nav.replaceChildren(
     back,
     title,
@@ -38,6 +38,7 @@ function informationSection(app, base) {
     el("h1", "", "General Information"),
     el("p", "lead", "What should we call your creation? What amazing things does it do?"),
     field("Name", el("div", "value", app.name)),
+    field("Description", el("div", app.description ? "value profile-about" : "muted", app.description || "No description yet.")),
     field("Application ID", copyable(app.application_id)),
     next,
   ];
@@ -45,7 +46,7 @@ function informationSection(app, base) {
 
 function botSection(app, ui) {
   const user = el("div", "bot-user");
-  user.append(avatar({ id: app.bot_user_id, username: app.name }, "large"));
+  user.append(avatar({ id: app.bot_user_id, username: app.name, avatar_url: app.avatar_url }, "large"));
   const who = el("div");
   who.append(field("Username", el("div", "value", app.name)), field("User ID", copyable(app.bot_user_id)));
   user.append(who);

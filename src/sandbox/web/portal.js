@@ -46,7 +46,7 @@ async function renderList() {
   for (const app of apps) {
     const card = el("a", "app-card");
     card.href = `#/applications/${app.application_id}/information`;
-    card.append(avatar({ id: app.bot_user_id, username: app.name }, "large"), el("span", "app-name", app.name));
+    card.append(avatar({ id: app.bot_user_id, username: app.name, avatar_url: app.avatar_url }, "large"), el("span", "app-name", app.name));
     grid.append(card);
   }
   if (apps.length === 0) grid.append(el("p", "empty", "You have no applications yet. Click New Application to create one."));

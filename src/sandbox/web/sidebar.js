@@ -39,7 +39,7 @@ function entry(channelId, view) {
   return item;
 }
 
-/** Renders the member list grouped Online / Offline. `view`: { members, meId, onOpen(user) }. */
+/** Renders the member list grouped Online / Offline. `view`: { members, meId, onOpen(user, node) } (opens the profile card). */
 export function renderMembers(container, view) {
   const sorted = [...view.members].sort((a, b) => a.username.localeCompare(b.username));
   const online = sorted.filter((m) => m.online);
@@ -65,15 +65,13 @@ function memberItem(member, view) {
   face.append(el("span", "status"));
   item.append(face, el("span", "name", member.username));
   if (member.bot) item.append(botTag());
-  if (member.id === view.meId) {
-    item.classList.add("self");
-  } else {
-    item.title = "Message " + member.username;
-    item.tabIndex = 0;
-    item.addEventListener("click", () => view.onOpen(member));
-    item.addEventListener("keydown", (event) => {
-      if (event.key === "Enter") view.onOpen(member);
-    });
-  }
+  if (member.id === view.meId) item.classList.add("self");
+  item.tabIndex = 0;
+  item.setAttribute("role", "button");
+  item.setAttribute("aria-haspopup", "dialog");
+  item.addEventListener("click", () => view.onOpen(member, item));
+  item.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") view.onOpen(member, item);
+  });
   return item;
 }
