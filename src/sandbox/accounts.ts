@@ -154,6 +154,7 @@ export class Accounts {
       position: 0,
       recipientIds: [a.id, b.id],
       lastMessageId: null,
+      thread: null,
     };
     this.ctx.store.addChannel(channel);
     for (const viewer of [a, b]) {
@@ -199,6 +200,7 @@ export class Accounts {
         position,
         recipientIds: [],
         lastMessageId: null,
+        thread: null,
       });
     }
     return this.guild(guildId);

@@ -10,7 +10,12 @@ import type { AllowedMentions } from "./mentions.js";
 import type { Messages } from "./messages.js";
 import type { ApplicationRecord } from "./model.js";
 import { applicationFlags } from "./profiles.js";
+import { channelPayload } from "./payloads.js";
+import { compareIds } from "./store.js";
+import { canView } from "./thread-access.js";
 import type { RateLimit, RateLimiter } from "./ratelimit.js";
+import type { UploadedFile } from "./attachments.js";
+import type { ThreadEdit, ThreadInput, Threads } from "./threads.js";
 
 /** Where the sandbox serves a user's avatar (relative to the sandbox's URL), or null without one. */
 export function avatarUrl(userId: string, hash: string | null): string | null {
@@ -57,6 +62,8 @@ export type ControlCommand = Record<string, unknown> & { application_id: string;
 export interface HumanMessageOptions {
   message_reference?: { message_id: string } | undefined;
   allowed_mentions?: AllowedMentions | undefined;
+  /** Files to attach (Discord's limits apply: 10 files, 10 MiB each). */
+  files?: UploadedFile[] | undefined;
 }
 
 /** An event as humans (web chat, tests) observe it. */
@@ -87,6 +94,12 @@ export interface SandboxControl {
   openDm(userId: string, recipientId: string): { channel_id: string };
   /** Posts as a human and dispatches it like any message; returns the message object. */
   postMessage(channelId: string, authorId: string, content: string, options?: HumanMessageOptions): Record<string, unknown>;
+  /** A person starts a thread: from `message_id` (public), else standalone (`type` 11 public or 12 private, default 11 here). */
+  createThread(channelId: string, authorId: string, input: ThreadInput & { message_id?: string | undefined }): Record<string, unknown>;
+  /** A person archives/unarchives, locks or renames a thread (their permissions apply). */
+  editThread(threadId: string, authorId: string, edit: ThreadEdit): Record<string, unknown>;
+  /** The threads of a channel (active first, newest first), as `viewerId` sees them. */
+  threads(channelId: string, viewerId?: string): Record<string, unknown>[];
   /** Every stored message of the channel, oldest first, with full content; ephemeral ones only for their `viewerId`. */
   listMessages(channelId: string, viewerId?: string): Record<string, unknown>[];
   /** Every command usable in the guild: its guild commands and the global commands of apps in it. */
@@ -129,8 +142,9 @@ export function createControl(deps: {
   limiter: RateLimiter;
   commands: Commands;
   interactions: Interactions;
+  threads: Threads;
 }): SandboxControl {
-  const { ctx, accounts, messages, gateway, faults, limiter, commands, interactions } = deps;
+  const { ctx, accounts, messages, gateway, faults, limiter, commands, interactions, threads } = deps;
   const store = ctx.store;
   const info = (app: ApplicationRecord): ApplicationInfo => ({
     application_id: app.id,
@@ -211,8 +225,21 @@ export function createControl(deps: {
         content,
         message_reference: options.message_reference,
         allowed_mentions: options.allowed_mentions,
+        files: options.files,
       });
       return messages.payload(message);
+    },
+    createThread: (channelId, authorId, { message_id, ...input }) => {
+      human(authorId);
+      const thread = message_id ? threads.fromMessage(authorId, channelId, message_id, input) : threads.standalone(authorId, channelId, { type: 11, ...input });
+      return channelPayload(store, thread, authorId);
+    },
+    editThread: (threadId, authorId, edit) => channelPayload(store, threads.edit(human(authorId).id, threadId, edit), authorId),
+    threads: (channelId, viewerId) => {
+      if (!store.channels.has(channelId)) throw new SandboxError(404, "unknown_channel", `no channel ${channelId}`);
+      const all = [...store.channels.values()].filter((c) => c.thread?.parentId === channelId && (!viewerId || canView(store, c, viewerId)));
+      all.sort((a, b) => Number(a.thread?.archived) - Number(b.thread?.archived) || compareIds(b.id, a.id));
+      return all.map((c) => channelPayload(store, c, viewerId));
     },
     listMessages: (channelId, viewerId) => {
       if (!store.channels.has(channelId)) throw new SandboxError(404, "unknown_channel", `no channel ${channelId}`);

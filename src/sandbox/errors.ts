@@ -42,6 +42,9 @@ export const discordErrors = {
   cannotMessageUser: () => new DiscordError(400, 50007, "Cannot send messages to this user"),
   missingPermissions: () => new DiscordError(403, 50013, "Missing Permissions"),
   invalidWebhookToken: () => new DiscordError(401, 50027, "Invalid Webhook Token"),
+  threadLocked: () => new DiscordError(403, 160005, "Thread is locked"),
+  threadAlreadyCreated: () => new DiscordError(400, 160004, "A thread has already been created for this message"),
+  entityTooLarge: () => new DiscordError(413, 40005, "Request entity too large"),
   invalidFormBody: (errors: Record<string, unknown>) => new DiscordError(400, 50035, "Invalid Form Body", errors),
 };
 

@@ -31,6 +31,8 @@ export interface SandboxEvent {
   userIds: readonly string[];
   /** A session receives it only if it identified with this intent (0: always). */
   intent: number;
+  /** …and not if it identified with this one (a copy for sessions the main event's intent leaves out). */
+  withoutIntent?: number;
   /** For message events: what a bot without MESSAGE_CONTENT gets, and who sees content anyway. */
   content?: { redacted: Record<string, unknown>; visibleTo: readonly string[] };
   /** Not shown on the humans' event stream (e.g. a bot's own GUILD_CREATE). */

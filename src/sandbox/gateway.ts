@@ -55,6 +55,7 @@ export class Gateway {
     for (const userId of targets) {
       for (const session of this.#byUser.get(userId) ?? []) {
         if (event.intent && !(session.intents & event.intent)) continue;
+        if (event.withoutIntent && session.intents & event.withoutIntent) continue;
         const seesContent = !event.content || session.intents & Intent.MessageContent || event.content.visibleTo.includes(userId);
         const d = seesContent ? (full ??= JSON.stringify(event.d)) : (redacted ??= JSON.stringify(event.content?.redacted));
         session.dispatch(event.t, d);

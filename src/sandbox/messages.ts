@@ -7,6 +7,9 @@ import { parseMessageComponents } from "./components.js";
 import { EPHEMERAL, LOADING, SETTABLE_FLAGS, type InteractionOrigin } from "./message-flags.js";
 import { selectHistory, type HistoryQuery } from "./history.js";
 import { hasPermission, Permission } from "./permissions.js";
+import { admitPost, audience, canView, refuseIfArchived, sendPermission } from "./thread-access.js";
+import { addThreadMember, emitThread } from "./thread-events.js";
+import { storeAttachments, type UploadedFile } from "./attachments.js";
 
 /** Discord's hard limit on message content. */
 export const MAX_CONTENT_LENGTH = 2000;
@@ -21,6 +24,8 @@ export interface MessageInput {
   message_reference?: { message_id: string; channel_id?: string | undefined; fail_if_not_exists?: boolean | undefined } | null | undefined;
   components?: Record<string, unknown>[] | null | undefined;
   flags?: number | null | undefined;
+  /** Uploaded files (multipart `files[n]`), checked against Discord's limits by the upload reader. */
+  files?: readonly UploadedFile[] | undefined;
 }
 
 /** A webhook posting a message, with its per-message name/avatar override applied. */
@@ -38,15 +43,14 @@ export class Messages {
   channelFor(actorId: string, channelId: string): ChannelRecord {
     const channel = this.ctx.store.channels.get(channelId);
     if (!channel) throw discordErrors.unknownChannel();
-    const visible = channel.guildId ? hasPermission(this.ctx.store, channel.guildId, actorId, Permission.ViewChannel) : channel.recipientIds.includes(actorId);
-    if (!visible) throw discordErrors.missingAccess();
+    if (!canView(this.ctx.store, channel, actorId)) throw discordErrors.missingAccess();
     return channel;
   }
 
   /** Posts a message as a user (human or bot) or, with `webhook`, as that webhook. */
   create(actorId: string, channelId: string, input: MessageInput, webhook?: WebhookAuthor, origin?: InteractionOrigin): MessageRecord {
     const channel = webhook || origin ? this.#existing(channelId) : this.channelFor(actorId, channelId);
-    if (channel.guildId && !webhook && !origin && !hasPermission(this.ctx.store, channel.guildId, actorId, Permission.SendMessages)) {
+    if (channel.guildId && !webhook && !origin && !hasPermission(this.ctx.store, channel.guildId, actorId, sendPermission(channel))) {
       throw discordErrors.missingPermissions();
     }
     if (channel.type === 1 && !origin) this.#checkDmAllowed(channel);
@@ -54,8 +58,12 @@ export class Messages {
     const embeds = input.embeds ?? [];
     const components = parseMessageComponents(input.components);
     checkContent(content);
-    if (content.trim() === "" && embeds.length === 0 && components.length === 0 && !origin?.loading) throw discordErrors.emptyMessage();
+    const files = input.files ?? [];
+    if (content.trim() === "" && embeds.length === 0 && components.length === 0 && files.length === 0 && !origin?.loading) {
+      throw discordErrors.emptyMessage();
+    }
     const reference = this.#reference(channel, input.message_reference);
+    const unarchived = admitPost(this.ctx.store, channel, actorId, this.ctx.now());
     const message: MessageRecord = {
       id: this.ctx.ids.next(),
       channelId: channel.id,
@@ -79,9 +87,17 @@ export class Messages {
       applicationId: origin?.applicationId ?? null,
       interaction: origin ? { id: origin.id, type: origin.type, userId: origin.userId, name: origin.name } : null,
       ephemeralFor: origin?.ephemeral ? origin.userId : null,
+      attachments: storeAttachments(this.ctx, channel.id, files),
     };
     this.#applyMentions(message, channel, input.allowed_mentions, webhook !== undefined);
     this.ctx.store.addMessage(message);
+    if (channel.thread && !message.ephemeralFor) {
+      channel.thread.messageCount += 1;
+      channel.thread.totalMessageSent += 1;
+      if (unarchived) emitThread(this.ctx, "THREAD_UPDATE", channel);
+      // Posting in a thread joins it, as on Discord (webhooks and interaction answers are nobody's membership).
+      if (!webhook && !origin) addThreadMember(this.ctx, channel, channel.thread, actorId);
+    }
     this.#dispatchMessage("MESSAGE_CREATE", channel, message);
     return message;
   }
@@ -91,6 +107,7 @@ export class Messages {
     const channel = this.channelFor(actorId, channelId);
     const message = this.#message(channel, messageId);
     if (message.authorId !== actorId || message.webhook) throw discordErrors.cannotEditOthers();
+    refuseIfArchived(channel);
     return this.update(message, input);
   }
 
@@ -130,11 +147,11 @@ export class Messages {
   remove(message: MessageRecord): void {
     const channel = this.#existing(message.channelId);
     this.ctx.store.removeMessage(message);
+    if (channel.thread && !message.ephemeralFor) channel.thread.messageCount = Math.max(0, channel.thread.messageCount - 1);
     this.ctx.bus.emit({
       t: "MESSAGE_DELETE",
       d: { id: message.id, channel_id: channel.id, ...(channel.guildId ? { guild_id: channel.guildId } : {}) },
-      guildId: channel.guildId,
-      userIds: channel.recipientIds,
+      ...audience(this.ctx.store, channel),
       intent: channel.guildId ? Intent.GuildMessages : Intent.DirectMessages,
       ephemeralFor: message.ephemeralFor,
     });
@@ -169,8 +186,7 @@ export class Messages {
         ...(channel.guildId ? { guild_id: channel.guildId } : {}),
         ...(member ? { member: memberPayload(member, user) } : {}),
       },
-      guildId: channel.guildId,
-      userIds: channel.recipientIds,
+      ...audience(this.ctx.store, channel),
       intent: channel.guildId ? Intent.GuildMessageTyping : Intent.DirectMessageTyping,
     });
   }
@@ -179,6 +195,7 @@ export class Messages {
   react(actorId: string, channelId: string, messageId: string, emojiText: string, add: boolean, userId = actorId): void {
     const channel = this.channelFor(actorId, channelId);
     const message = this.#message(channel, messageId);
+    refuseIfArchived(channel);
     if (/^[\w-]+:\d+$/.test(emojiText) || emojiText.length === 0 || emojiText.length > 32) throw discordErrors.unknownEmoji();
     if (userId !== actorId && !(channel.guildId && hasPermission(this.ctx.store, channel.guildId, actorId, Permission.ManageMessages))) {
       throw discordErrors.missingPermissions();
@@ -208,10 +225,14 @@ export class Messages {
         ...(add ? { message_author_id: message.authorId } : {}),
         ...(add && member ? { member: memberPayload(member, this.ctx.store.users.get(userId)) } : {}),
       },
-      guildId: channel.guildId,
-      userIds: channel.recipientIds,
+      ...audience(this.ctx.store, channel),
       intent: channel.guildId ? Intent.GuildMessageReactions : Intent.DirectMessageReactions,
     });
+  }
+
+  /** Re-sends a message as MESSAGE_UPDATE (a thread was started from it or deleted). */
+  announceUpdate(message: MessageRecord): void {
+    this.#dispatchMessage("MESSAGE_UPDATE", this.#existing(message.channelId), message);
   }
 
   /** The message payload for a viewer (used by REST and the control API). */
@@ -279,8 +300,7 @@ export class Messages {
     this.ctx.bus.emit({
       t,
       d: payload,
-      guildId: channel.guildId,
-      userIds: channel.recipientIds,
+      ...audience(this.ctx.store, channel),
       intent: channel.guildId ? Intent.GuildMessages : Intent.DirectMessages,
       ephemeralFor: message.ephemeralFor,
       // DMs always carry content; in guilds the author and the pinged see it without the intent.

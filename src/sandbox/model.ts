@@ -58,18 +58,53 @@ export const guildSchema = z.object({
 });
 export type GuildRecord = z.infer<typeof guildSchema>;
 
-/** Channel types the sandbox has: 0 guild text, 1 DM. */
+/** A thread's own state (channel types 11 public and 12 private thread). */
+export const threadSchema = z.object({
+  parentId: id,
+  ownerId: id,
+  archived: z.boolean(),
+  autoArchiveDuration: z.number().int(),
+  archiveTimestamp: z.string(),
+  locked: z.boolean(),
+  invitable: z.boolean(),
+  createTimestamp: z.string(),
+  /** Messages in the thread now (the starter message is not one) and ever sent. */
+  messageCount: z.number().int(),
+  totalMessageSent: z.number().int(),
+  members: z.array(z.object({ userId: id, joinedAt: z.string() })),
+});
+export type ThreadRecord = z.infer<typeof threadSchema>;
+
+/** Channel types the sandbox has: 0 guild text, 1 DM, 11 public thread, 12 private thread. */
 export const channelSchema = z.object({
   id,
-  type: z.union([z.literal(0), z.literal(1)]),
+  type: z.union([z.literal(0), z.literal(1), z.literal(11), z.literal(12)]),
   guildId: id.nullable(),
   name: z.string().nullable(),
   topic: z.string().nullable(),
   position: z.number().int(),
   recipientIds: z.array(id),
   lastMessageId: id.nullable(),
+  /** Set for threads (types 11 and 12) only. */
+  thread: threadSchema.nullable().default(null),
 });
 export type ChannelRecord = z.infer<typeof channelSchema>;
+
+/** An uploaded file on a message (its bytes are a FileRecord of the same id). */
+export const attachmentSchema = z.object({
+  id,
+  filename: z.string(),
+  size: z.number().int(),
+  contentType: z.string().nullable(),
+  width: z.number().int().nullable(),
+  height: z.number().int().nullable(),
+  description: z.string().nullable(),
+});
+export type AttachmentRecord = z.infer<typeof attachmentSchema>;
+
+/** The bytes of an attachment (base64), served at /attachments/:channel/:id/:filename. */
+export const fileSchema = z.object({ id, channelId: id, data: z.string() });
+export type FileRecord = z.infer<typeof fileSchema>;
 
 export const emojiSchema = z.object({ id: id.nullable(), name: z.string() });
 export type EmojiRecord = z.infer<typeof emojiSchema>;
@@ -100,6 +135,7 @@ export const messageSchema = z.object({
   interaction: z.object({ id, type: z.number().int(), userId: id, name: z.string() }).nullable().default(null),
   /** An ephemeral message: only this user sees it; never dispatched to bots. */
   ephemeralFor: id.nullable().default(null),
+  attachments: z.array(attachmentSchema).default([]),
 });
 export type MessageRecord = z.infer<typeof messageSchema>;
 
@@ -145,5 +181,6 @@ export const snapshotSchema = z.object({
   webhooks: z.array(webhookSchema),
   commands: z.array(commandSchema).default([]),
   avatars: z.array(avatarSchema).default([]),
+  files: z.array(fileSchema).default([]),
 });
 export type StateSnapshot = z.infer<typeof snapshotSchema>;

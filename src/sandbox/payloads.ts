@@ -1,5 +1,10 @@
 import type { ChannelRecord, GuildRecord, MemberRecord, MessageRecord, RoleRecord, UserRecord, WebhookRecord } from "./model.js";
 import type { SandboxStore } from "./store.js";
+import { canView } from "./thread-access.js";
+import { attachmentPayload, threadPayload } from "./thread-payloads.js";
+
+/** Message flag: a thread was started from this message. */
+const HAS_THREAD = 1 << 5;
 
 // Builders for the JSON shapes Discord sends. discord.js iterates arrays without null
 // checks, so every list is present (empty rather than missing) and every id is a snowflake.
@@ -61,6 +66,7 @@ export function rolePayload(role: RoleRecord): Json {
 
 /** A channel as `viewerId` sees it (a DM lists the other recipients). */
 export function channelPayload(store: SandboxStore, channel: ChannelRecord, viewerId?: string): Json {
+  if (channel.thread) return threadPayload(channel, channel.thread, viewerId);
   if (channel.type === 1) {
     const others = channel.recipientIds.filter((id) => id !== viewerId);
     return {
@@ -150,7 +156,10 @@ export function guildCreatePayload(
     channels,
     members: members.map((m) => memberPayload(m, store.users.get(m.userId))),
     presences,
-    threads: [],
+    // Active threads the viewer can see (archived ones reach a client only when it asks).
+    threads: [...store.channels.values()]
+      .filter((c) => c.guildId === guild.id && c.thread && !c.thread.archived && canView(store, c, viewerId))
+      .map((c) => channelPayload(store, c, viewerId)),
     voice_states: [],
     stage_instances: [],
     guild_scheduled_events: [],
@@ -185,6 +194,9 @@ export function messagePayload(store: SandboxStore, message: MessageRecord, view
     return [{ ...userPayload(user), ...(mentioned ? { member: memberPayload(mentioned, undefined) } : {}) }];
   });
   const referenced = message.reference ? store.message(message.reference.messageId) : undefined;
+  // A thread started from this message has the message's id.
+  const started = store.channels.get(message.id);
+  const thread = started?.thread?.parentId === message.channelId ? started : undefined;
   return {
     id: message.id,
     channel_id: message.channelId,
@@ -198,11 +210,12 @@ export function messagePayload(store: SandboxStore, message: MessageRecord, view
     mention_everyone: message.mentionEveryone,
     mentions,
     mention_roles: message.mentionRoleIds,
-    attachments: [],
+    attachments: message.attachments.map((a) => attachmentPayload(store.baseUrl, message.channelId, a)),
     embeds: message.embeds,
     pinned: false,
     type: message.type,
-    flags: message.flags,
+    flags: thread ? message.flags | HAS_THREAD : message.flags,
+    ...(thread ? { thread: channelPayload(store, thread, viewerId) } : {}),
     components: message.components,
     ...(message.webhook ? { webhook_id: message.webhook.id } : {}),
     ...(message.applicationId ? { webhook_id: message.applicationId, application_id: message.applicationId } : {}),

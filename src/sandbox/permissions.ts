@@ -13,6 +13,10 @@ export const Permission = {
   MentionEveryone: 1n << 17n,
   UseExternalEmojis: 1n << 18n,
   ManageWebhooks: 1n << 29n,
+  ManageThreads: 1n << 34n,
+  CreatePublicThreads: 1n << 35n,
+  CreatePrivateThreads: 1n << 36n,
+  SendMessagesInThreads: 1n << 38n,
 } as const;
 
 const ALL = (1n << 50n) - 1n;
@@ -26,10 +30,13 @@ export const EVERYONE_PERMISSIONS =
   Permission.ReadMessageHistory |
   Permission.MentionEveryone |
   Permission.AddReactions |
-  Permission.UseExternalEmojis;
+  Permission.UseExternalEmojis |
+  Permission.CreatePublicThreads |
+  Permission.CreatePrivateThreads |
+  Permission.SendMessagesInThreads;
 
 /** What the invite link grants a bot's managed role: enough to moderate token leaks (Manage Messages). */
-export const BOT_ROLE_PERMISSIONS = EVERYONE_PERMISSIONS | Permission.ManageMessages | Permission.ManageWebhooks;
+export const BOT_ROLE_PERMISSIONS = EVERYONE_PERMISSIONS | Permission.ManageMessages | Permission.ManageWebhooks | Permission.ManageThreads;
 
 /** A member's guild-level permissions (channel overwrites are not emulated: every channel has none). */
 export function guildPermissions(store: SandboxStore, guildId: string, userId: string): bigint {

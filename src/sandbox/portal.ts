@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { SandboxControl } from "./control.js";
 import { DiscordError, SandboxError } from "./errors.js";
 import type { SandboxLogger } from "./events.js";
+import { MAX_FILE_BYTES } from "./attachments.js";
 
 const id = z.string().regex(/^\d{17,20}$/);
 const intents = {
@@ -29,6 +30,25 @@ const schemas = {
         replied_user: z.boolean().optional(),
       })
       .optional(),
+    attachments: z
+      .array(z.object({ filename: z.string().min(1).max(200), content_type: z.string().max(200).optional(), data: z.base64() }))
+      .max(10)
+      .optional(),
+  }),
+  thread: z.object({
+    author_id: id,
+    name: z.string(),
+    message_id: id.optional(),
+    type: z.union([z.literal(11), z.literal(12)]).optional(),
+    auto_archive_duration: z.number().int().optional(),
+    invitable: z.boolean().optional(),
+  }),
+  threadEdit: z.object({
+    author_id: id,
+    name: z.string().optional(),
+    archived: z.boolean().optional(),
+    locked: z.boolean().optional(),
+    auto_archive_duration: z.number().int().optional(),
   }),
   typing: z.object({ author_id: id }),
   permissions: z.object({ manage_messages: z.boolean() }),
@@ -97,9 +117,25 @@ export function registerPortal(app: FastifyInstance, control: SandboxControl, lo
     const all = control.listMessages(param(request, "id"), query.user_id);
     return limit ? all.slice(-limit) : all;
   });
-  app.post("/control/channels/:id/messages", async (request, reply) => {
-    const { author_id, content, ...options } = parse(schemas.message, request.body);
-    return reply.code(201).send(control.postMessage(param(request, "id"), author_id, content, options));
+  // JSON with base64 files: up to 10 files of 10 MiB, base64 being 4/3 of that.
+  app.post("/control/channels/:id/messages", { bodyLimit: 140 * 1024 * 1024 }, async (request, reply) => {
+    const { author_id, content, attachments, ...options } = parse(schemas.message, request.body);
+    const files = attachments?.map((a) => ({ filename: a.filename, contentType: a.content_type ?? null, data: Buffer.from(a.data, "base64") }));
+    if (files?.some((f) => f.data.length > MAX_FILE_BYTES)) {
+      throw new SandboxError(413, "file_too_large", `each file must be at most ${MAX_FILE_BYTES} bytes (Discord's 10 MiB)`);
+    }
+    return reply.code(201).send(control.postMessage(param(request, "id"), author_id, content, { ...options, files }));
+  });
+  app.get("/control/channels/:id/threads", async (request) =>
+    control.threads(param(request, "id"), parse(z.object({ user_id: id.optional() }), request.query).user_id),
+  );
+  app.post("/control/channels/:id/threads", async (request, reply) => {
+    const { author_id, ...input } = parse(schemas.thread, request.body);
+    return reply.code(201).send(control.createThread(param(request, "id"), author_id, input));
+  });
+  app.patch("/control/channels/:id", async (request) => {
+    const { author_id, ...edit } = parse(schemas.threadEdit, request.body);
+    return control.editThread(param(request, "id"), author_id, edit);
   });
   app.post("/control/channels/:id/typing", async (request, reply) => {
     control.startTyping(param(request, "id"), parse(schemas.typing, request.body).author_id);

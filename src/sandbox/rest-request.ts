@@ -9,6 +9,7 @@ import type { Interactions } from "./interactions.js";
 import type { Messages } from "./messages.js";
 import type { Profiles } from "./profiles.js";
 import type { RateLimiter } from "./ratelimit.js";
+import type { Threads } from "./threads.js";
 import type { Webhooks } from "./webhooks.js";
 
 // What the REST layer (rest.ts) and its routes (rest-routes.ts) share: their deps, who made a
@@ -19,6 +20,7 @@ export interface RestDeps {
   ctx: SandboxContext;
   accounts: Accounts;
   messages: Messages;
+  threads: Threads;
   webhooks: Webhooks;
   commands: Commands;
   interactions: Interactions;

@@ -8,6 +8,8 @@ import { compareIds } from "./store.js";
 import { messageBody, snowflake } from "./rest-schemas.js";
 import { registerCommandRoutes } from "./command-routes.js";
 import { registerWebhookRoutes } from "./webhook-routes.js";
+import { registerThreadRoutes } from "./thread-routes.js";
+import { readMessageRequest } from "./uploads.js";
 
 const historyQuery = z.looseObject({
   limit: z.coerce.number().int().min(1).max(100).optional(),
@@ -106,7 +108,7 @@ export function registerRestRoutes(api: FastifyInstance, deps: RestDeps): void {
     return messages.list(actorOf(request), channelId(request), query).map((m) => messages.payload(m, actorOf(request)));
   });
   api.post("/channels/:channel_id/messages", async (request) => {
-    const message = messages.create(actorOf(request), channelId(request), parseBody(messageBody, request.body));
+    const message = messages.create(actorOf(request), channelId(request), await readMessageRequest(request, messageBody));
     return messages.payload(message, actorOf(request));
   });
   api.get("/channels/:channel_id/messages/:message_id", async (request) =>
@@ -145,4 +147,5 @@ export function registerRestRoutes(api: FastifyInstance, deps: RestDeps): void {
   api.get("/channels/:channel_id/webhooks", async (request) => webhooks.list(actorOf(request), channelId(request)).map((w) => webhookPayload(store, w)));
   registerWebhookRoutes(api, deps);
   registerCommandRoutes(api, deps);
+  registerThreadRoutes(api, deps);
 }

@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyRequest } from "fastify";
+import multipart from "@fastify/multipart";
 import { DiscordError, discordErrors } from "./errors.js";
 import { setActor, type RestDeps } from "./rest-request.js";
 import { registerRestRoutes } from "./rest-routes.js";
@@ -13,6 +14,8 @@ function isPublic(route: string): boolean {
 export async function registerRest(app: FastifyInstance, deps: RestDeps, prefix: string): Promise<void> {
   await app.register(
     async (api) => {
+      // Uploads (message create with files); limits are enforced per request by the upload reader.
+      await api.register(multipart, { throwFileSizeLimit: false });
       api.removeContentTypeParser("application/json");
       // discord.js may send an empty body with a JSON content type; Discord accepts that.
       api.addContentTypeParser("application/json", { parseAs: "string" }, (_req, body, done) => {

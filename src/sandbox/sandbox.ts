@@ -21,6 +21,7 @@ import { SnowflakeGenerator } from "./snowflake.js";
 import { SandboxStore } from "./store.js";
 import { registerWeb, type WebHuman } from "./web-routes.js";
 import { Webhooks } from "./webhooks.js";
+import { Threads } from "./threads.js";
 
 /** Options of `createSandbox`. */
 export interface SandboxOptions {
@@ -85,6 +86,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
         ...snapshot.webhooks,
         ...snapshot.guilds,
         ...snapshot.commands,
+        ...snapshot.files,
       ]) {
         ids.observe(record.id);
       }
@@ -102,6 +104,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   if (options.seed !== false && store.guilds.size === 0) accounts.seed(options.humanName);
   const messages = new Messages(ctx);
   const webhooks = new Webhooks(ctx, messages);
+  const threads = new Threads(ctx, messages);
   const commands = new Commands(ctx, { dailyCreates: options.dailyCommandCreates ?? 200 });
   const interactions = new Interactions(ctx, commands, messages, {
     deadlineMs: options.interactionDeadlineMs ?? 3_000,
@@ -121,7 +124,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     () => gatewayUrl,
   );
   ctx.bus.subscribe((event) => gateway.deliver(event));
-  const control = createControl({ ctx, accounts, messages, gateway, faults, limiter, commands, interactions });
+  const control = createControl({ ctx, accounts, messages, gateway, faults, limiter, commands, interactions, threads });
 
   const app = Fastify({ logger: false, forceCloseConnections: true, bodyLimit: 1024 * 1024 });
   const streams = new Set<ServerResponse>();
@@ -135,8 +138,8 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   registerPortal(app, control, log, streams);
   registerInteractionControl(app, control);
   const human = registerWeb(app, { control, store }, { banner: options.banner ?? null, humanName: options.humanName ?? null });
-  registerCdn(app, profiles);
-  const restDeps = { ctx, accounts, messages, webhooks, commands, interactions, profiles, limiter, faults, gatewayUrl: () => gatewayUrl };
+  registerCdn(app, profiles, store);
+  const restDeps = { ctx, accounts, messages, threads, webhooks, commands, interactions, profiles, limiter, faults, gatewayUrl: () => gatewayUrl };
   await registerRest(app, restDeps, "/api/v10");
   await registerRest(app, restDeps, "/api/v9");
   app.server.on("upgrade", (req, socket, head) => {
@@ -157,6 +160,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   guard.listening(port);
   const hostPart = host.includes(":") ? `[${host}]` : host;
   const url = `http://${hostPart}:${port}`;
+  store.baseUrl = url;
   gatewayUrl = `ws://${hostPart}:${port}/gateway`;
   const prune = setInterval(() => limiter.prune(), 60_000);
   prune.unref();

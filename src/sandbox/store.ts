@@ -3,6 +3,7 @@ import type {
   AvatarRecord,
   ChannelRecord,
   CommandRecord,
+  FileRecord,
   GuildRecord,
   MemberRecord,
   MessageRecord,
@@ -25,6 +26,10 @@ export class SandboxStore {
   readonly commands = new Map<string, CommandRecord>();
   /** Avatar images by hash. */
   readonly avatars = new Map<string, AvatarRecord>();
+  /** Attachment bytes by attachment id (dropped with their message). */
+  readonly files = new Map<string, FileRecord>();
+  /** Where the sandbox is reachable (`http://127.0.0.1:PORT`), for absolute attachment URLs; set once listening. */
+  baseUrl = "";
   readonly #messagesByChannel = new Map<string, MessageRecord[]>();
   readonly #messages = new Map<string, MessageRecord>();
   readonly #appsByToken = new Map<string, ApplicationRecord>();
@@ -88,7 +93,8 @@ export class SandboxStore {
   addChannel(channel: ChannelRecord): void {
     this.channels.set(channel.id, channel);
     this.#messagesByChannel.set(channel.id, this.#messagesByChannel.get(channel.id) ?? []);
-    if (channel.guildId) this.guilds.get(channel.guildId)?.channelIds.push(channel.id);
+    // Threads are not guild channels: GUILD_CREATE lists them apart (`threads`), the channel list never.
+    if (channel.guildId && !channel.thread) this.guilds.get(channel.guildId)?.channelIds.push(channel.id);
     this.onChange();
   }
 
@@ -116,7 +122,7 @@ export class SandboxStore {
     this.#messages.set(message.id, message);
     if (list.length > MAX_MESSAGES_PER_CHANNEL) {
       const dropped = list.shift();
-      if (dropped) this.#messages.delete(dropped.id);
+      if (dropped) this.#forget(dropped);
     }
     const channel = this.channels.get(message.channelId);
     if (channel && !message.ephemeralFor) channel.lastMessageId = message.id;
@@ -129,8 +135,21 @@ export class SandboxStore {
       const index = list.indexOf(message);
       if (index >= 0) list.splice(index, 1);
     }
-    this.#messages.delete(message.id);
+    this.#forget(message);
     this.onChange();
+  }
+
+  /** Removes a channel (a deleted thread) with its messages. */
+  removeChannel(channelId: string): void {
+    for (const message of this.#messagesByChannel.get(channelId) ?? []) this.#forget(message);
+    this.#messagesByChannel.delete(channelId);
+    this.channels.delete(channelId);
+    this.onChange();
+  }
+
+  #forget(message: MessageRecord): void {
+    this.#messages.delete(message.id);
+    for (const attachment of message.attachments) this.files.delete(attachment.id);
   }
 
   addWebhook(webhook: WebhookRecord): void {
@@ -155,6 +174,7 @@ export class SandboxStore {
       webhooks: [...this.webhooks.values()],
       commands: [...this.commands.values()],
       avatars: [...this.avatars.values()],
+      files: [...this.files.values()],
     };
   }
 
@@ -179,6 +199,7 @@ export class SandboxStore {
     for (const webhook of snapshot.webhooks) this.webhooks.set(webhook.id, webhook);
     for (const command of snapshot.commands) this.commands.set(command.id, command);
     for (const avatar of snapshot.avatars) this.avatars.set(avatar.hash, avatar);
+    for (const file of snapshot.files) this.files.set(file.id, file);
   }
 }
 

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { messageBody, webhookBody } from "./rest-schemas.js";
 import { webhookPayload } from "./payloads.js";
 import { actorOf, noContent, parseBody, type RestDeps } from "./rest-request.js";
+import { readMessageRequest } from "./uploads.js";
 
 // Webhook routes: incoming webhooks (id + token) and interaction webhooks (application id +
 // interaction token), which share Discord's paths; plus the interaction callback. None of these
@@ -54,10 +55,10 @@ export function registerWebhookRoutes(api: FastifyInstance, deps: RestDeps): voi
   api.post("/webhooks/:webhook_id/:webhook_token", async (request, reply) => {
     const { id, token } = ids(request);
     if (isInteraction(request)) {
-      const message = interactions.followUp(id, token, parseBody(messageBody, request.body));
+      const message = interactions.followUp(id, token, await readMessageRequest(request, messageBody));
       return flag(request, "wait") ? messages.payload(message) : noContent(reply);
     }
-    const message = webhooks.execute(id, token, parseBody(webhookBody, request.body));
+    const message = webhooks.execute(id, token, await readMessageRequest(request, webhookBody));
     return flag(request, "wait") ? messages.payload(message) : noContent(reply);
   });
 
