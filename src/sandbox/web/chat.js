@@ -11,7 +11,9 @@ import { avatar, el, toast } from "./people.js";
 import { closeProfile, openProfile } from "./profile.js";
 import { signIn } from "./signin.js";
 import { renderChannels, renderMembers } from "./sidebar.js";
+import { createThreads } from "./threads.js";
 import { createTimeline } from "./timeline.js";
+import { createUploads } from "./uploads.js";
 import { debounce, throttle } from "./timing.js";
 import { createTyping } from "./typing.js";
 
@@ -58,6 +60,9 @@ const renderCtx = {
   onProfile: (user, node) => openProfile(user, node, profileCtx()),
   onClick: (message, customId, node) => interactions.click(message, customId, node),
   onDismiss: (message) => timeline.dismiss(message),
+  isThread: (id) => threads.isThread(id),
+  onCreateThread: (message) => threads.fromMessage(message),
+  onOpenThread: (id) => select(id).catch((error) => toast(error.message)),
 };
 
 const typing = createTyping($("typing"), (id) => state.users.get(id)?.username ?? "Someone");
@@ -66,7 +71,7 @@ const timeline = createTimeline(state, renderCtx, {
   list: $("messages"),
   title: (id) => channelTitle(id),
   remember: (user) => remember(user),
-  known: (id) => state.channels.some((c) => c.id === id) || state.dms.some((d) => d.channel_id === id),
+  known: (id) => state.channels.some((c) => c.id === id) || threads.isThread(id) || state.dms.some((d) => d.channel_id === id),
   onUnread: () => renderSidebar(),
   onUnknown: (message) => {
     // A DM someone opened with us (e.g. a bot answering): refresh the list, then place it.
@@ -78,6 +83,20 @@ const timeline = createTimeline(state, renderCtx, {
       })
       .catch(() => undefined);
   },
+});
+
+const threads = createThreads({
+  state,
+  select: (id) => select(id),
+  onChange: () => renderSidebar(),
+  onStarterChanged: (_parentId, update) => timeline.update(update),
+});
+const uploads = createUploads({
+  button: $("upload-button"),
+  input: $("upload-input"),
+  zone: document.querySelector(".main"),
+  tray: $("uploads"),
+  textarea: $("input"),
 });
 
 const picker = createCommandPicker({
@@ -112,6 +131,7 @@ const composer = createComposer({
     if (state.current) postJson(`/control/channels/${state.current}/typing`, { author_id: state.me.id }).catch(() => undefined);
   }, 8_000),
   onEscape: () => setReply(null),
+  hasFiles: () => uploads.has(),
 });
 
 function remember(user) {
@@ -155,6 +175,7 @@ async function loadDms() {
 function renderSidebar() {
   renderChannels($("channels"), $("dms"), {
     channels: state.channels,
+    threadsOf: (id) => threads.activeIn(id),
     dms: state.dms,
     current: state.current,
     unread: state.unread,
@@ -169,6 +190,11 @@ async function openDm(user) {
 }
 
 function channelTitle(id) {
+  const thread = threads.get(id);
+  if (thread) {
+    const parent = state.channels.find((c) => c.id === thread.parent_id)?.name ?? "channel";
+    return { icon: "#", name: thread.name, parent, placeholder: "Message " + thread.name };
+  }
   const channel = state.channels.find((c) => c.id === id);
   if (channel) return { icon: "#", name: channel.name, placeholder: "Message #" + channel.name };
   const dm = state.dms.find((d) => d.channel_id === id);
@@ -185,7 +211,10 @@ async function select(id) {
   layout.closeDrawers();
   renderSidebar();
   const title = channelTitle(id);
-  $("channel-title").replaceChildren(el("span", "icon", title.icon), el("span", "title", title.name));
+  const parent = title.parent ? [el("span", "title parent", title.parent), el("span", "crumb", "›")] : [];
+  $("channel-title").replaceChildren(el("span", "icon", title.icon), ...parent, el("span", "title", title.name));
+  $("threads-toggle").hidden = !state.channels.some((c) => c.id === id) && !threads.isThread(id);
+  $("threads-panel").hidden = true;
   composer.setPlaceholder(title.placeholder);
   typing.show(id);
   await timeline.load(id);
@@ -218,10 +247,13 @@ async function send(content) {
     body.message_reference = { message_id: state.replyTo.id };
     body.allowed_mentions = { parse: ["users", "roles", "everyone"], replied_user: state.replyPing };
   }
+  const { files, encoded } = await uploads.take();
+  if (encoded.length > 0) body.attachments = encoded;
   try {
     await postJson(`/control/channels/${state.current}/messages`, body);
     setReply(null);
   } catch (error) {
+    uploads.restore(files);
     toast("Could not send: " + error.message, 5000);
     throw error;
   }
@@ -232,8 +264,10 @@ function connect() {
   const on = (type, handler) => events.addEventListener(type, (event) => handler(JSON.parse(event.data)));
   on("MESSAGE_CREATE", (message) => {
     typing.stop(message.channel_id, message.author.id);
+    threads.onMessage(message);
     timeline.create(message);
   });
+  for (const type of ["THREAD_CREATE", "THREAD_UPDATE", "THREAD_DELETE"]) on(type, (thread) => threads.onEvent(type, thread));
   on("MESSAGE_UPDATE", (update) => timeline.update(update));
   on("MESSAGE_DELETE", (deleted) => timeline.remove(deleted));
   on("TYPING_START", (d) => {
@@ -261,6 +295,7 @@ function connect() {
     state.complete.clear();
     picker.invalidate();
     Promise.all([loadGuild(), loadDms()])
+      .then(() => threads.load())
       .then(() => state.current && select(state.current))
       .catch(() => undefined);
   });
@@ -277,13 +312,16 @@ async function main() {
   $("me").replaceChildren(avatar(state.me, "small"), el("div", "me-name", state.me.username), el("div", "me-status", "Online"));
   connect();
   await Promise.all([loadGuild(), loadDms()]);
+  await threads.load();
   const wanted = location.hash.slice(1);
-  const start = [...state.channels.map((c) => c.id), ...state.dms.map((d) => d.channel_id)].includes(wanted)
-    ? wanted
-    : (state.channels.find((c) => c.name === "general") ?? state.channels[0])?.id;
+  const start =
+    [...state.channels.map((c) => c.id), ...state.dms.map((d) => d.channel_id)].includes(wanted) || threads.isThread(wanted)
+      ? wanted
+      : (state.channels.find((c) => c.name === "general") ?? state.channels[0])?.id;
   if (start) await select(start);
   $("reply-cancel").addEventListener("click", () => setReply(null));
   $("reply-ping").addEventListener("click", () => setReplyPing(!state.replyPing));
+  $("threads-toggle").addEventListener("click", () => threads.togglePanel($("threads-panel")));
   document.body.dataset.ready = "true";
 }
 

@@ -11,7 +11,7 @@ const COUNTER_FROM = 200; // the counter shows once this few characters are left
 
 /**
  * Wires the composer. `options`: { textarea, popup (ul), counter (element), picker (commands.js),
- * members() → [{id, username, bot}], onSend(text) → Promise, onTyping(), onEscape() }.
+ * members() → [{id, username, bot}], onSend(text) → Promise, onTyping(), onEscape(), hasFiles() (files may go without text) }.
  */
 export function createComposer(options) {
   const { textarea, popup, counter, picker } = options;
@@ -103,7 +103,7 @@ export function createComposer(options) {
 
   const send = async () => {
     const text = textarea.value;
-    if (!text.trim()) return;
+    if (!text.trim() && !options.hasFiles?.()) return;
     const markup = toMarkup(text, options.members());
     if (markup.length > MAX_LENGTH) {
       // Discord's own alert; nothing is sent and the text stays in the box.

@@ -1,6 +1,7 @@
 // One message as Discord shows it: avatar, name, BOT tag, time, the quoted line of a reply or the
 // "used /command" line of an app's answer, rendered content, buttons, "Only you can see this" for
 // ephemeral answers; consecutive messages of one author within minutes are grouped.
+import { attachmentsElement, threadLinkElement } from "./attachments.js";
 import { componentsElement } from "./components.js";
 import { avatar, botTag, colourOf, el, icon } from "./people.js";
 import { renderContent, summarize } from "./render.js";
@@ -28,7 +29,10 @@ export function continues(previous, message) {
   return Date.parse(message.timestamp) - Date.parse(previous.timestamp) < GROUP_WINDOW_MS;
 }
 
-/** Builds the element of a message. `ctx`: render context plus { onReply(message), onProfile(user, node), onClick, onDismiss }. */
+/**
+ * Builds the element of a message. `ctx`: render context plus { onReply(message), onProfile(user, node), onClick, onDismiss,
+ * isThread(channelId), onCreateThread(message), onOpenThread(threadId) }.
+ */
 export function messageElement(message, previous, ctx) {
   const grouped = continues(previous, message);
   const item = el("li", "message" + (grouped ? " grouped" : "") + (message.message_reference ? " reply" : ""));
@@ -56,6 +60,10 @@ export function messageElement(message, previous, ctx) {
     body.append(header);
   }
   body.append(contentElement(message, ctx));
+  const files = attachmentsElement(message);
+  if (files) body.append(files);
+  const thread = threadLinkElement(message, (id) => ctx.onOpenThread(id));
+  if (thread) body.append(thread);
   const components = componentsElement(message, ctx.onClick);
   if (components) body.append(components);
   if (isEphemeral(message)) body.append(ephemeralNote(message, ctx));
@@ -65,6 +73,14 @@ export function messageElement(message, previous, ctx) {
   reply.title = "Reply";
   reply.addEventListener("click", () => ctx.onReply(message));
   if (!isEphemeral(message)) actions.append(reply); // Discord offers no reply to an ephemeral message
+  // Threads start from messages of a server's text channel (not in a DM, not in a thread, once per message).
+  if (message.guild_id && !message.thread && !isEphemeral(message) && !ctx.isThread(message.channel_id)) {
+    const start = el("button", "action", "Create Thread");
+    start.type = "button";
+    start.title = "Create Thread";
+    start.addEventListener("click", () => ctx.onCreateThread(message));
+    actions.append(start);
+  }
   item.append(gutter, body, actions);
   return item;
 }
@@ -80,6 +96,7 @@ export function contentElement(message, ctx) {
   content.append(renderContent(message.content, ctx));
   if (message.edited_timestamp) content.append(el("span", "edited", " (edited)"));
   if (!message.content && (message.embeds ?? []).length > 0) content.append(el("span", "edited", "[embed]"));
+  if (!message.content && (message.attachments ?? []).length > 0) content.hidden = true;
   return content;
 }
 

@@ -1,13 +1,20 @@
 // The two side columns: channels and Direct Messages on the left, members on the right.
 import { avatar, botTag, el } from "./people.js";
 
-/** Renders the channel and DM lists. `view`: { channels, dms, current, unread: Set, onSelect(channelId) }. */
+/** Renders the channel and DM lists. `view`: { channels, threadsOf(channelId), dms, current, unread: Set, onSelect(channelId) }. */
 export function renderChannels(channelList, dmList, view) {
   channelList.replaceChildren(
-    ...view.channels.map((channel) => {
+    ...view.channels.flatMap((channel) => {
       const item = entry(channel.id, view);
       item.append(el("span", "hash", "#"), el("span", "name", channel.name));
-      return item;
+      // Active threads hang under their channel, as in Discord's sidebar.
+      const threads = (view.threadsOf?.(channel.id) ?? []).map((thread) => {
+        const sub = entry(thread.id, view);
+        sub.classList.add("thread");
+        sub.append(el("span", "spine"), el("span", "name", thread.name));
+        return sub;
+      });
+      return [item, ...threads];
     }),
   );
   dmList.replaceChildren(

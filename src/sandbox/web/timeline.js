@@ -25,6 +25,10 @@ export function createTimeline(state, ctx, view) {
     const title = view.title(state.current);
     const item = el("li", "welcome");
     const channel = title.icon === "#";
+    if (title.parent) {
+      item.append(el("div", "welcome-icon", title.icon), el("h2", "", title.name), el("p", "", `A thread of #${title.parent}.`));
+      return item;
+    }
     item.append(
       el("div", "welcome-icon", title.icon),
       el("h2", "", channel ? `Welcome to #${title.name}!` : title.name),
