@@ -32,6 +32,8 @@ export const CONTENT_MAX = 4000;
 export const WAITING_LINE_MAX = 1000;
 export const WAITING_START = "--- Other Messages Waiting For Your Answer ---";
 export const WAITING_END = "--- End Waiting Messages ---";
+export const ATTACHMENTS_START = "--- Attachments ---";
+export const ATTACHMENTS_END = "--- End Attachments ---";
 const NAME_MAX = 100;
 
 export interface ContextUser {
@@ -52,6 +54,13 @@ export interface HistoryMessage {
   at: number;
 }
 
+/** A file on the message, listed by name, type and size after the content (its bytes are not in the prompt). */
+export interface ContextAttachment {
+  name: string;
+  size: number;
+  contentType?: string | null;
+}
+
 export interface MentionNames {
   users?: ReadonlyMap<string, string>;
   roles?: ReadonlyMap<string, string>;
@@ -61,7 +70,7 @@ export interface MentionNames {
 export interface MessageContextInput {
   self: { id: string; name: string; tag: string };
   channel: { id: string; isDm: boolean };
-  message: { id: string; content: string; author: ContextUser };
+  message: { id: string; content: string; author: ContextUser; attachments?: readonly ContextAttachment[] };
   /** Messages before this one, any order; only the newest 10 are shown. */
   history: readonly HistoryMessage[];
   /** Earlier messages this answer is also for (a batch); the reply goes to `message`. */
@@ -113,7 +122,20 @@ export function formatMessageContext(input: MessageContextInput): string {
     lines.push(WAITING_END, "");
   }
   lines.push(truncate(resolve(message.content), CONTENT_MAX));
+  const files = message.attachments ?? [];
+  if (files.length > 0) {
+    lines.push("", ATTACHMENTS_START);
+    for (const f of files) lines.push(`- ${oneLine(f.name)} (${f.contentType ? `${oneLine(f.contentType)}, ` : ""}${formatBytes(f.size)})`);
+    lines.push(ATTACHMENTS_END);
+  }
   return lines.join("\n");
+}
+
+/** A file size as people read it: `512 bytes`, `3.4 KB`, `1.20 MB`. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(2)} MB`;
 }
 
 /** Relative time as the history shows it: `just now`, `42s ago`, `5m ago`, `3h ago`, `2d ago`. */

@@ -276,7 +276,12 @@ export class Conversations {
     const text = formatMessageContext({
       self: { id: bot.client.user.id, name: bot.spec.name, tag: bot.client.user.tag },
       channel: { id: message.channelId, isDm: message.guildId === null },
-      message: { id: message.id, content: message.content, author: toContextUser(message.author, directory, message.member?.displayName) },
+      message: {
+        id: message.id,
+        content: message.content,
+        author: toContextUser(message.author, directory, message.member?.displayName),
+        attachments: message.attachments.map((a) => ({ name: a.name, size: a.size, contentType: a.contentType })),
+      },
       history,
       waiting: waiting.map((m) => ({
         id: m.id,

@@ -83,4 +83,15 @@ describe("threads", () => {
     expect(brain.aborts).not.toContain(`chef:${h.general}`);
     expect(h.sandbox.control.listMessages(thread).some((m) => String(m["content"]).startsWith("late answer"))).toBe(false);
   });
+
+  it("a message's attachments are listed in the prompt by name, type and size", async () => {
+    const brain = scriptedBrain({ current: async () => "got it" });
+    h = await startBotsHarness(brain);
+    const chef = await h.addBot("chef", "Chef Bot");
+    h.sandbox.control.postMessage(h.general, h.humanId, `<@${chef.userId}> see the file`, {
+      files: [{ filename: "recipe.txt", contentType: null, data: Buffer.from("2 eggs\n") }],
+    });
+    await waitFor(() => brain.prompts.length === 1, 10_000, "prompt");
+    expect(brain.prompts[0]?.text).toContain("--- Attachments ---\n- recipe.txt (text/plain; charset=utf-8, 7 bytes)\n--- End Attachments ---");
+  });
 });
