@@ -1,8 +1,7 @@
-import type { Client, MessageCreateOptions } from "discord.js";
+import type { Client } from "discord.js";
 import type { Logger } from "../log/index.js";
 import type { Agent, RegistryStore } from "../registry/index.js";
-import { listenForTokenForms } from "../discord/commands/token-interactions.js";
-import { tokenButtons } from "../discord/commands/token-form.js";
+import { listenForTokenForms, tokenButtons, type ReplyButtons } from "../discord/index.js";
 import type { TokenIntake } from "./intake.js";
 import { INTAKE_TEXT } from "./messages.js";
 
@@ -27,7 +26,7 @@ export function createdInTurn(agents: readonly Agent[], turn: TurnFacts): Agent[
 export function tokenForms(options: { registry: RegistryStore; intake: TokenIntake; logger: Logger }) {
   const { registry, intake, logger } = options;
   return {
-    replyButtons(turn: TurnFacts): { components: NonNullable<MessageCreateOptions["components"]>; text: string } | undefined {
+    replyButtons(turn: TurnFacts): ReplyButtons | undefined {
       const created = createdInTurn(Object.values(registry.snapshot.agents), turn);
       if (created.length === 0) return undefined;
       return { components: tokenButtons(created), text: INTAKE_TEXT.formPrompt(created.map((a) => a.name)) };

@@ -1,4 +1,4 @@
-import type { Message, MessageCreateOptions, SendableChannels } from "discord.js";
+import type { Message, SendableChannels } from "discord.js";
 import { hasCode } from "../errors.js";
 import type { Logger } from "../log/index.js";
 import { containsToken, redactTokens } from "../log/index.js";
@@ -8,7 +8,7 @@ import { BoundedSet } from "./bounded-set.js";
 import { formatMessageContext } from "./context.js";
 import type { BotDirectory } from "./directory.js";
 import type { ChannelGovernor } from "./governor.js";
-import { BRAIN_ERROR_CODES, type AgentBrain, type BrainErrorCode } from "./ports.js";
+import { BRAIN_ERROR_CODES, type AgentBrain, type BrainErrorCode, type ReplyButtons } from "./ports.js";
 import { Outbox, type Delivery } from "./outbox.js";
 import { outgoingText, postText } from "./post.js";
 import { decideRoute } from "./routing.js";
@@ -45,7 +45,7 @@ export interface ConversationOptions {
    * Buttons the supervisor puts under a turn's reply, decided from the turn (e.g. "Submit token"
    * for a bot created in it), with the line that carries them when the turn posts no reply.
    */
-  replyButtons?: (turn: Turn) => { components: NonNullable<MessageCreateOptions["components"]>; text: string } | undefined;
+  replyButtons?: (turn: Turn) => ReplyButtons | undefined;
 }
 
 const SEEN_LIMIT = 5_000;
@@ -303,15 +303,7 @@ export class Conversations {
   }
 
   /** Posts the final text within the turn's post limit (send_message posts count too); the rest is cut with "…". */
-  #reply(
-    bot: RunningBot,
-    message: Message,
-    turn: Turn,
-    text: string,
-    pings: string[],
-    key: string,
-    buttons?: { components: NonNullable<MessageCreateOptions["components"]>; text: string },
-  ): Promise<Delivery> {
+  #reply(bot: RunningBot, message: Message, turn: Turn, text: string, pings: string[], key: string, buttons?: ReplyButtons): Promise<Delivery> {
     const names = this.options.directory.namesFor(bot.client);
     const body = addressEach(outgoingText(text, names, new Set(pings)), pings);
     const maxParts = this.options.turns.reservePosts(turn, splitForDiscord(body).length);

@@ -33,7 +33,7 @@ export { TurnTracker, type Turn } from "./turns.js";
 export { NoteBoard } from "./notes.js";
 export { postText, neutralizeMentions, outgoingText } from "./post.js";
 export { Outbox, isTransient, type OutgoingPost, type Delivery, type OutboxOptions } from "./outbox.js";
-export { type AgentBrain, type BrainErrorCode, type KnownBot } from "./ports.js";
+export { type AgentBrain, type BrainErrorCode, type KnownBot, type ReplyButtons } from "./ports.js";
 export { BotLoginError, type BotLoginErrorCode, type DiscordErrorCode } from "./errors.js";
 export { AppSetup, descriptionOf, DESCRIPTION_MAX, type AppSetupReport, type AppSetupSpec, type IntentOutcome } from "./app-setup.js";
 export { avatarDataUri, avatarPng, initialsOf, colourOf } from "./avatar.js";
