@@ -137,3 +137,35 @@ it("steps with a Submit token button → modal → bot online with intent, descr
   for (const file of await filesUnder(s.dir)) if ((await readFile(file)).includes(token)) holders.push(path.relative(s.dir, file));
   expect(holders).toEqual(["registry.json"]);
 }, 240_000);
+
+it("the model relays the steps with send_message and ends silent: the button still comes, on its own line", async () => {
+  s.model.prependRules(
+    {
+      name: "create quietly",
+      agent: "bobb",
+      user: /relay bot/i,
+      reply: { toolCalls: [{ name: "create_agent", args: { name: "Relay Bot", persona: "Relays." } }] },
+    },
+    {
+      name: "steps by tool",
+      agent: "bobb",
+      after: "tool",
+      tool: "create_agent",
+      reply: { toolCalls: [{ name: "send_message", args: { content: "Steps: Reset Token, then the form." } }] },
+    },
+    { name: "silent end", agent: "bobb", after: "tool", tool: "send_message", reply: "" },
+  );
+  const ask = s.sandbox.control.postMessage(s.general, s.humanId, `<@${s.bobbUserId}> make the relay bot`);
+  const line = await waitFor(
+    () =>
+      s.sandbox.control
+        .listMessages(s.general)
+        .find((m) => (m["author"] as { id: string }).id === s.bobbUserId && Array.isArray(m["components"]) && String(m["content"]).includes("Relay Bot")),
+    60_000,
+    "the button line",
+  );
+  expect(line["content"]).toBe(INTAKE_TEXT.formPrompt(["Relay Bot"]));
+  expect(line["components"]).toMatchObject([{ components: [{ custom_id: "bobb:token:open:relay-bot" }] }]);
+  expect((line["message_reference"] as { message_id: string }).message_id).toBe(ask["id"]);
+  expect(s.messages(s.general).some((m) => m.author.id === s.bobbUserId && m.content === "Steps: Reset Token, then the form.")).toBe(true);
+}, 120_000);
