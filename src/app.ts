@@ -4,8 +4,9 @@ import { PROJECT_ROOT } from "./project-root.js";
 import type { RootLogger } from "./log/index.js";
 import { RegistryStore } from "./registry/index.js";
 import { createApi, ensureAdminKey, KeyStore } from "./api/index.js";
-import { ensureBuilderFiles, intakeMessage, Reconciler, SignalWatcher, TemplateAgentFiles, TokenIntake } from "./agents/index.js";
+import { ensureBuilderFiles, intakeMessage, Reconciler, SignalWatcher, TemplateAgentFiles, TokenIntake, tokenForms } from "./agents/index.js";
 import {
+  AppSetup,
   BotActions,
   BotDirectory,
   BotManager,
@@ -103,6 +104,8 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
       notes,
       checksPerMinute: config.env.BOBB_TOKEN_CHECKS_PER_MINUTE,
     });
+    // The token form: "Submit token" under BoBB's steps, and the buttons and modal answered on BoBB's client.
+    const forms = tokenForms({ registry, intake, logger: root.logger });
     const outbox = new Outbox({ logger: root.logger, windowMs: config.env.BOBB_REPLY_RETRY_WINDOW });
     const conversations = new Conversations({
       brain: runtime,
@@ -118,6 +121,7 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
           bot.spec.agentId,
           intakeMessage(message, () => bots.list().map((b) => b.client)),
         ),
+      replyButtons: (turn) => forms.replyButtons(turn),
       waitingLimit: config.env.BOBB_WAITING_LIMIT,
       resume: { dataDir: config.dataDir, windowMs: config.env.BOBB_RESUME_WINDOW, missedLimit: config.env.BOBB_RESUME_MESSAGES },
     });
@@ -127,7 +131,11 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
       apiUrl: discord.apiUrl,
       loginSpacingMs: config.env.BOBB_LOGIN_SPACING,
       onMessage: (bot, message) => conversations.handle(bot, message),
-      onReady: (bot) => conversations.resume(bot),
+      onReady: (bot) => {
+        // Each new BoBB client (a restart makes one) gets the token form's listener; the old one went with its client.
+        if (bot.spec.agentId === "bobb") forms.attach(bot.client);
+        return conversations.resume(bot);
+      },
     });
     track(() => bots.close());
     // Closed before the bots log out (closers run in reverse): first stop accepting, keep what is pending for
@@ -138,7 +146,8 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
 
     // Activation listens to the registry, the bots and the runtime itself; signal files are for outside writers.
     // The API's DELETE route waits on it for the removal's report.
-    const reconciler = new Reconciler({ registry, runtime, bots, keys, files, logger: root.logger });
+    const setup = new AppSetup(discord.apiUrl, root.logger);
+    const reconciler = new Reconciler({ registry, runtime, bots, keys, files, setup, logger: root.logger });
     track(() => reconciler.close());
     const api = createApi({
       registry,

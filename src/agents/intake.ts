@@ -33,6 +33,26 @@ export interface IntakeOptions {
   now?: () => number;
 }
 
+/** Where a token came from and how to answer there: a DM to BoBB, or the token form (a modal, answered ephemerally). */
+interface TokenSource {
+  userId: string;
+  /** The conversation whose next prompt gets the model's notice that the token arrived (never the token). */
+  conversationKey: string;
+  via: "dm" | "form";
+  say(text: string): Promise<void>;
+}
+
+/** A token submitted through the token form for one agent. */
+export interface FormSubmission {
+  agentId: string;
+  userId: string;
+  /** The conversation the form was opened from (a channel id, or `dm-<user>`). */
+  conversationKey: string;
+  token: string;
+  /** Answers the person (ephemerally): the first call answers the form, later ones follow up. */
+  reply(text: string): Promise<void>;
+}
+
 interface PendingChoice {
   token: string;
   owner: TokenOwner;
@@ -84,10 +104,41 @@ export class TokenIntake {
       return true;
     }
     if (tokens.length > 0) {
-      await this.#receive(message, tokens[0]!);
+      await this.#receive(this.#dmSource(message), tokens[0]!);
       return true;
     }
     return this.#answerChoice(message);
+  }
+
+  /**
+   * A token from the token form, for the agent the form was opened for: checked, stored and
+   * started exactly as a DM'd token is. Only the agent's creator may (anyone for an agent
+   * without one, as by DM), and only while it waits for a token or failed to start.
+   */
+  async submitForm(submission: FormSubmission): Promise<void> {
+    const source: TokenSource = {
+      userId: submission.userId,
+      conversationKey: submission.conversationKey,
+      via: "form",
+      say: (text) => this.#send(submission.reply, text),
+    };
+    const agent = this.options.registry.snapshot.agents[submission.agentId];
+    const refusal = agent ? formRefusal(agent, submission.userId) : INTAKE_TEXT.formGone;
+    if (refusal) {
+      this.#log.info({ agent: submission.agentId, user: submission.userId }, "token form refused");
+      return source.say(refusal);
+    }
+    await this.#receive(source, submission.token.trim(), agent!.id);
+  }
+
+  /** Why this person may not submit a token for this agent through the form, or undefined when they may. */
+  formRefusal(agentId: string, userId: string): string | undefined {
+    const agent = this.options.registry.snapshot.agents[agentId];
+    return agent ? formRefusal(agent, userId) : INTAKE_TEXT.formGone;
+  }
+
+  #dmSource(message: IntakeMessage): TokenSource {
+    return { userId: message.authorId, conversationKey: `dm-${message.authorId}`, via: "dm", say: (text) => this.#say(message, text) };
   }
 
   async #exposed(agentId: string, message: IntakeMessage): Promise<void> {
@@ -102,37 +153,43 @@ export class TokenIntake {
       .catch((err: unknown) => this.#log.error({ err }, "could not warn about an exposed token"));
   }
 
-  async #receive(message: IntakeMessage, token: string): Promise<void> {
-    this.#choices.delete(message.authorId);
-    if (!this.#checks.take(message.authorId)) {
-      this.#log.info({ user: message.authorId }, "token refused: too many checks in a minute");
-      return this.#say(message, INTAKE_TEXT.tooMany);
+  /** Rate limit, shape, Discord's check, the in-use check; then stores it for `target` (the form) or the person's pending bot (a DM). */
+  async #receive(source: TokenSource, token: string, target?: string): Promise<void> {
+    const user = source.userId;
+    this.#choices.delete(user);
+    if (!this.#checks.take(user)) {
+      this.#log.info({ user, via: source.via }, "token refused: too many checks in a minute");
+      return source.say(INTAKE_TEXT.tooMany);
     }
     if (!looksLikeBotToken(token)) {
-      this.#log.info({ user: message.authorId }, "token refused: not shaped like a bot token");
-      return this.#say(message, INTAKE_TEXT.malformed);
+      this.#log.info({ user, via: source.via }, "token refused: not shaped like a bot token");
+      return source.say(INTAKE_TEXT.malformed);
     }
     const check = await (this.options.validate ?? validateToken)(this.options.apiUrl, token);
     if (!check.ok) {
-      this.#log.info({ user: message.authorId, reason: check.reason }, "token refused");
+      this.#log.info({ user, via: source.via, reason: check.reason }, "token refused");
       const text = check.reason === "rejected" ? INTAKE_TEXT.rejected : check.reason === "not-a-bot" ? INTAKE_TEXT.notABot : INTAKE_TEXT.unreachable;
-      await this.#say(message, text);
-      return;
+      return source.say(text);
     }
     const registry = this.options.registry.snapshot;
     const inUse = agentUsingToken(registry, token) ?? Object.values(registry.agents).find((a) => a.discord_user_id === check.owner.id);
     if (inUse) {
       // A bot that could not log in (most often MESSAGE CONTENT INTENT left off) takes its token again, so its creator can retry.
-      if (failedToStart(inUse) && (!inUse.created_by || inUse.created_by === message.authorId)) return this.#activate(message, inUse, token, check.owner);
-      await this.#say(message, INTAKE_TEXT.inUse(inUse.name));
-      return;
+      const retry = failedToStart(inUse) && (!inUse.created_by || inUse.created_by === user) && (target === undefined || target === inUse.id);
+      if (retry) return this.#activate(source, inUse, token, check.owner);
+      return source.say(INTAKE_TEXT.inUse(inUse.name));
     }
-    const mine = this.#pendingFor(message.authorId);
-    if (mine.length === 0) return this.#say(message, INTAKE_TEXT.noPending);
-    if (mine.length === 1) return this.#activate(message, mine[0]!, token, check.owner);
+    if (target !== undefined) {
+      const agent = this.options.registry.snapshot.agents[target];
+      const refusal = agent ? formRefusal(agent, user) : INTAKE_TEXT.formGone;
+      return refusal ? source.say(refusal) : this.#activate(source, agent!, token, check.owner);
+    }
+    const mine = this.#pendingFor(user);
+    if (mine.length === 0) return source.say(INTAKE_TEXT.noPending);
+    if (mine.length === 1) return this.#activate(source, mine[0]!, token, check.owner);
     const candidates = mine.map((a) => a.id);
-    this.#choices.set(message.authorId, { token, owner: check.owner, candidates, expires: Date.now() + CHOICE_TTL_MS });
-    await this.#say(message, INTAKE_TEXT.which(mine.map((a) => a.name)));
+    this.#choices.set(user, { token, owner: check.owner, candidates, expires: Date.now() + CHOICE_TTL_MS });
+    await source.say(INTAKE_TEXT.which(mine.map((a) => a.name)));
   }
 
   /** The answer to "which bot is this token for?", if one is awaited. */
@@ -156,7 +213,7 @@ export class TokenIntake {
       return true;
     }
     this.#choices.delete(message.authorId);
-    await this.#activate(message, picked, choice.token, choice.owner);
+    await this.#activate(this.#dmSource(message), picked, choice.token, choice.owner);
     return true;
   }
 
@@ -166,7 +223,7 @@ export class TokenIntake {
     return own.length > 0 ? own : pending.filter((a) => !a.created_by);
   }
 
-  async #activate(message: IntakeMessage, agent: Agent, token: string, owner: TokenOwner): Promise<void> {
+  async #activate(source: TokenSource, agent: Agent, token: string, owner: TokenOwner): Promise<void> {
     try {
       await this.options.registry.update((draft) => {
         const current = draft.agents[agent.id];
@@ -176,17 +233,19 @@ export class TokenIntake {
       });
     } catch (err) {
       this.#log.error({ err, agent: agent.id }, "could not store a validated token");
-      await this.#say(message, `I could not store the token for **${agent.name}**: ${(err as Error).message}. Nothing was changed.`);
+      await source.say(`I could not store the token for **${agent.name}**: ${(err as Error).message}. Nothing was changed.`);
       return;
     }
-    this.#log.info({ agent: agent.id, bot_user: owner.id }, "token validated and stored; activating");
-    this.options.notes.add("bobb", `dm-${message.authorId}`, INTAKE_TEXT.modelNotice(agent.id));
-    this.#reportFailure(message, agent.id);
-    await this.#say(message, INTAKE_TEXT.activated(agent.name, tagOf(owner), this.options.inviteUrl(owner.id)));
+    this.#log.info({ agent: agent.id, bot_user: owner.id, via: source.via }, "token validated and stored; activating");
+    this.options.notes.add("bobb", source.conversationKey, INTAKE_TEXT.modelNotice(agent.id));
+    this.#reportFailure(source, agent.id);
+    // A DM'd token stays in the DM's history (a bot cannot delete a person's DM message): say how to remove it.
+    const reminder = source.via === "dm" ? `\n${INTAKE_TEXT.dmKeepsToken}` : "";
+    await source.say(INTAKE_TEXT.activated(agent.name, tagOf(owner), this.options.inviteUrl(owner.id)) + reminder);
   }
 
   /** Tells the person in the DM if the bot then fails to log in: otherwise it just never comes online. */
-  #reportFailure(message: IntakeMessage, agentId: string): void {
+  #reportFailure(source: TokenSource, agentId: string): void {
     const { registry } = this.options;
     const onChange = (change: RegistryChange) => {
       if (change.id !== agentId || change.type !== "changed") return;
@@ -194,7 +253,7 @@ export class TokenIntake {
       if (agent.status === "active" && !agent.last_error) return stop();
       if (!agent.last_error || !change.fields.includes("last_error")) return;
       stop();
-      void this.#say(message, INTAKE_TEXT.startFailed(agent.name, redactTokens(agent.last_error.replace(/^bot \S+ could not log in: /, ""))));
+      void source.say(INTAKE_TEXT.startFailed(agent.name, redactTokens(agent.last_error.replace(/^bot \S+ could not log in: /, ""))));
     };
     const stop = () => {
       clearTimeout(timer);
@@ -208,4 +267,15 @@ export class TokenIntake {
   async #say(message: IntakeMessage, text: string): Promise<void> {
     await message.send(text).catch((err: unknown) => this.#log.error({ err }, "could not answer a token DM"));
   }
+
+  async #send(reply: (text: string) => Promise<void>, text: string): Promise<void> {
+    await reply(text).catch((err: unknown) => this.#log.error({ err }, "could not answer a token form"));
+  }
+}
+
+/** Why this person may not submit a token for this agent through the form (the DM's rules), or undefined when they may. */
+function formRefusal(agent: Agent, userId: string): string | undefined {
+  if (agent.created_by && agent.created_by !== userId) return INTAKE_TEXT.formNotYours(agent.name);
+  if (agent.status !== "pending_token" && !failedToStart(agent)) return INTAKE_TEXT.formNotWaiting(agent.name);
+  return undefined;
 }

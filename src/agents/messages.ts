@@ -21,5 +21,14 @@ export const INTAKE_TEXT = {
   tooMany: "That is more tokens than I check in a minute. I did not check this one; wait a minute and send it again.",
   notForMe:
     "That looks like a bot token. Send tokens to BoBB by DM, not to me; I did not store it. Reset it now in the Developer Portal (Bot → Reset Token), since it went to the wrong bot, and send the new one to BoBB.",
+  intentPortalStep:
+    "Discord did not let me switch on its MESSAGE CONTENT intent myself (verified apps must do it by hand). In the Developer Portal open the app → Bot → Privileged Gateway Intents, turn on MESSAGE CONTENT INTENT and save",
+  dmKeepsToken:
+    "This DM still holds your token, and I cannot delete your messages here: delete it yourself (hover over your message, or long-press it on a phone → **Delete Message**). Next time use the **Submit token** button or `/bobb token`: the form keeps no message.",
+  formNotYours: (name: string) => `Only the person who created **${name}** can submit its token. Nothing was stored.`,
+  formNotWaiting: (name: string) => `**${name}** is not waiting for a token. Nothing was stored.`,
+  formPrompt: (names: string[]) =>
+    `${names.map((n) => `**${n}**`).join(", ")} ${names.length === 1 ? "is" : "are"} waiting for a token: press **Submit token** and paste it into the form (only you see it). No button? Send it to me by DM, never in a channel.`,
+  formGone: "That bot no longer exists. Nothing was stored.",
   modelNotice: (agentId: string) => `[a token for agent ${agentId} was received and validated; the bot is starting]`,
 } as const;

@@ -37,6 +37,11 @@ export interface AgentBots extends FailureEvents {
   stop(agentId: string): Promise<void>;
 }
 
+/** Sets up a bot's Discord application with its own token before it logs in (intent, description, avatar); never throws. */
+export interface AppPreparation {
+  prepare(spec: { agentId: string; name: string; persona: string; token: string }): Promise<{ intent: "already" | "switched" | "refused" | "unknown" }>;
+}
+
 /** A message as token intake sees it: who wrote what where, and how to answer or remove it. */
 export interface IntakeMessage {
   /** The Discord message id. */

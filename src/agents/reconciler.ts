@@ -2,7 +2,8 @@ import type { KeyStore, AgentRemovals, RemovalReport } from "../api/index.js";
 import type { Logger } from "../log/index.js";
 import { activationReason, type Agent, type RegistryChange, type RegistryStore } from "../registry/index.js";
 import { KeyedQueue } from "../queue/keyed-queue.js";
-import type { AgentBots, AgentFolders, AgentRuntime } from "./ports.js";
+import { INTAKE_TEXT } from "./messages.js";
+import type { AgentBots, AgentFolders, AgentRuntime, AppPreparation } from "./ports.js";
 
 export interface ReconcilerOptions {
   registry: RegistryStore;
@@ -11,6 +12,8 @@ export interface ReconcilerOptions {
   keys: KeyStore;
   files: AgentFolders;
   logger: Logger;
+  /** Sets up the bot's application (intent, description, avatar) before each login; none in tests that start bots only. */
+  setup?: AppPreparation;
   now?: () => Date;
 }
 
@@ -169,7 +172,7 @@ export class Reconciler implements AgentRemovals {
       // message that arrives first simply waits for its OpenCode server to be ready.
       const [ensured, started] = await Promise.allSettled([
         runtime.ensureAgent({ id: agent.id, name: agent.name, persona: agent.persona, port: agent.port, role: "child" }, key),
-        bots.start({ agentId: agent.id, name: agent.name, token }),
+        this.#login(agent, token),
       ]);
       if (ensured.status === "rejected") throw ensured.reason;
       if (started.status === "rejected") throw started.reason;
@@ -186,6 +189,17 @@ export class Reconciler implements AgentRemovals {
       await this.#stop(agent.id);
       await this.#recordError(agent.id, (err as Error).message);
     }
+  }
+
+  /**
+   * Sets the app up, then logs in. When Discord refuses to switch the MESSAGE CONTENT intent on
+   * (a verified app) and it is off, the login would be refused too (4014): the person gets the
+   * portal step instead, and no identify is spent.
+   */
+  async #login(agent: Agent, token: string): Promise<{ client: { user: { id: string } } }> {
+    const setup = await this.options.setup?.prepare({ agentId: agent.id, name: agent.name, persona: agent.persona, token });
+    if (setup?.intent === "refused") throw new Error(INTAKE_TEXT.intentPortalStep);
+    return this.options.bots.start({ agentId: agent.id, name: agent.name, token });
   }
 
   async #stop(agentId: string): Promise<void> {

@@ -66,10 +66,9 @@ function bobbAfterTool(view: RequestView): Reply {
     return [
       `Done! I created **${created}** ${DEMO_MARK}. Now give it a Discord identity:`,
       `1. Open the Developer Portal (https://discord.com/developers/applications, or in the sandbox the **Developer Portal** link at the bottom left of the chat) → **New Application**, name it "${created}".`,
-      `2. Open **Bot** in the left menu.`,
-      `3. Under *Privileged Gateway Intents*, turn on **MESSAGE CONTENT INTENT** and save.`,
-      `4. Click **Reset Token** and copy the token.`,
-      `5. **Send me the token in a direct message** (DM), never in a channel. I'll answer with an invite link for your server.`,
+      `2. Open **Bot** in the left menu, click **Reset Token** and copy the token.`,
+      `3. Press **Submit token** below and paste it into the form (only you see it). No button? Use \`/bobb token\`, or **send me the token in a direct message** (DM), never in a channel.`,
+      `I'll switch on what the bot needs and answer with an invite link for your server.`,
     ].join("\n");
   }
   if (last.name === "list_agents") {

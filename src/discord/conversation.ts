@@ -8,7 +8,7 @@ import { BoundedSet } from "./bounded-set.js";
 import { formatMessageContext } from "./context.js";
 import type { BotDirectory } from "./directory.js";
 import type { ChannelGovernor } from "./governor.js";
-import { BRAIN_ERROR_CODES, type AgentBrain, type BrainErrorCode } from "./ports.js";
+import { BRAIN_ERROR_CODES, type AgentBrain, type BrainErrorCode, type ReplyButtons } from "./ports.js";
 import { Outbox, type Delivery } from "./outbox.js";
 import { outgoingText, postText } from "./post.js";
 import { decideRoute } from "./routing.js";
@@ -41,6 +41,11 @@ export interface ConversationOptions {
   waitingLimit?: number;
   /** Keeps pending mentions and last seen messages across restarts (app.ts; tests may leave it out). */
   resume?: ResumeSettings & { dataDir: string };
+  /**
+   * Buttons the supervisor puts under a turn's reply, decided from the turn (e.g. "Submit token"
+   * for a bot created in it), with the line that carries them when the turn posts no reply.
+   */
+  replyButtons?: (turn: Turn) => ReplyButtons | undefined;
 }
 
 const SEEN_LIMIT = 5_000;
@@ -236,10 +241,15 @@ export class Conversations {
         turnId: turn.id,
         canRetry: () => !turn.sentViaTool && !this.#outbox.answered(key),
       });
-      if (signal.aborted || turn.sentViaTool || result.text.trim() === "") return;
+      if (signal.aborted) return;
+      const buttons = this.options.replyButtons?.(turn);
+      if (turn.sentViaTool || result.text.trim() === "") {
+        if (buttons) await this.#outbox.post({ channel, text: buttons.text, replyTo: message.id, components: buttons.components, key: `${key}:buttons` });
+        return;
+      }
       const answered = Date.now();
       typing.stop(); // the reply may wait out a Discord outage in the outbox: no typing meanwhile
-      const delivery = await this.#reply(bot, message, turn, result.text, pings, key);
+      const delivery = await this.#reply(bot, message, turn, result.text, pings, key, buttons);
       if (delivery.status !== "posted") return;
       // One line per reply with where the time went (operators, `npm run bench`).
       log.info(
@@ -298,11 +308,15 @@ export class Conversations {
   }
 
   /** Posts the final text within the turn's post limit (send_message posts count too); the rest is cut with "…". */
-  #reply(bot: RunningBot, message: Message, turn: Turn, text: string, pings: string[], key: string): Promise<Delivery> {
+  #reply(bot: RunningBot, message: Message, turn: Turn, text: string, pings: string[], key: string, buttons?: ReplyButtons): Promise<Delivery> {
     const names = this.options.directory.namesFor(bot.client);
     const body = addressEach(outgoingText(text, names, new Set(pings)), pings);
     const maxParts = this.options.turns.reservePosts(turn, splitForDiscord(body).length);
+    // The buttons are the supervisor's: with no room left for the text, they come on their own line.
+    if (maxParts === 0 && buttons)
+      return this.#outbox.post({ channel: message.channel as SendableChannels, text: buttons.text, replyTo: message.id, components: buttons.components, key });
     return this.#outbox.post({
+      components: buttons?.components,
       channel: message.channel as SendableChannels,
       text: body,
       maxParts,

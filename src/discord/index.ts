@@ -33,5 +33,19 @@ export { TurnTracker, type Turn } from "./turns.js";
 export { NoteBoard } from "./notes.js";
 export { postText, neutralizeMentions, outgoingText } from "./post.js";
 export { Outbox, isTransient, type OutgoingPost, type Delivery, type OutboxOptions } from "./outbox.js";
-export { type AgentBrain, type BrainErrorCode, type KnownBot } from "./ports.js";
+export { type AgentBrain, type BrainErrorCode, type KnownBot, type ReplyButtons } from "./ports.js";
 export { BotLoginError, type BotLoginErrorCode, type DiscordErrorCode } from "./errors.js";
+export { AppSetup, descriptionOf, DESCRIPTION_MAX, type AppSetupReport, type AppSetupSpec, type IntentOutcome } from "./app-setup.js";
+export { avatarDataUri, avatarPng, initialsOf, colourOf } from "./avatar.js";
+export {
+  showTokenForm,
+  tokenModal,
+  tokenButtons,
+  TOKEN_ID_PREFIX,
+  TOKEN_BUTTON_PREFIX,
+  TOKEN_MODAL_PREFIX,
+  TOKEN_INPUT_ID,
+  type TokenFormAgent,
+  type TokenFormTrigger,
+} from "./commands/token-form.js";
+export { listenForTokenForms, handleTokenInteraction, type TokenFormHandlers, type TokenFormSubmission } from "./commands/token-interactions.js";

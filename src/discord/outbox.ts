@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { setTimeout as delay } from "node:timers/promises";
-import { DiscordAPIError, HTTPError, type Message, type SendableChannels } from "discord.js";
+import { DiscordAPIError, HTTPError, type Message, type MessageCreateOptions, type SendableChannels } from "discord.js";
 import type { Logger } from "../log/index.js";
 import { partPayload } from "./post.js";
 import { KeyedQueue } from "../queue/keyed-queue.js";
@@ -23,6 +23,8 @@ export interface OutgoingPost {
   key?: string | undefined;
   /** Posts at most this many parts; a longer text is cut with "…" (the per-turn post limit). 0 posts nothing. */
   maxParts?: number | undefined;
+  /** Buttons under the last part (the supervisor's, e.g. "Submit token"; never the model's). */
+  components?: MessageCreateOptions["components"] | undefined;
 }
 
 /** How a post ended: posted, already answered under its key, dropped (stop word, shutdown, full), or given up after the window. */
@@ -117,7 +119,10 @@ export class Outbox {
       if (post.stillWanted && !post.stillWanted()) return { status: "dropped", messages: posted };
       const i = posted.length;
       try {
-        posted.push(await post.channel.send(partPayload(parts[i]!, i, { replyTo: post.replyTo, mentionIds: post.mentionIds, nonce: nonceOf(post.key, i) })));
+        const components = i === parts.length - 1 ? post.components : undefined;
+        posted.push(
+          await post.channel.send(partPayload(parts[i]!, i, { replyTo: post.replyTo, mentionIds: post.mentionIds, nonce: nonceOf(post.key, i), components })),
+        );
         continue;
       } catch (err) {
         if (!isTransient(err)) throw err;

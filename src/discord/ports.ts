@@ -1,3 +1,5 @@
+import type { MessageCreateOptions } from "discord.js";
+
 /**
  * Codes an AgentBrain's failures carry (the OpenCode bridge's `BridgeErrorCode`; app.ts checks
  * at compile time that the two stay the same).
@@ -30,4 +32,10 @@ export interface KnownBot {
   agentId: string;
   name: string;
   userId: string | undefined;
+}
+
+/** Buttons the supervisor puts under a reply (never the model's), and the line that carries them when there is no reply. */
+export interface ReplyButtons {
+  components: NonNullable<MessageCreateOptions["components"]>;
+  text: string;
 }

@@ -28,13 +28,14 @@ export interface PostOptions {
 export function partPayload(
   part: string,
   i: number,
-  options: Pick<PostOptions, "replyTo" | "mentionIds"> & { nonce?: string | undefined },
+  options: Pick<PostOptions, "replyTo" | "mentionIds"> & { nonce?: string | undefined; components?: MessageCreateOptions["components"] | undefined },
 ): MessageCreateOptions {
   const payload: MessageCreateOptions = {
     content: part,
     allowedMentions: { parse: [], users: [...(options.mentionIds ?? [])], repliedUser: false },
   };
   if (i === 0 && options.replyTo) payload.reply = { messageReference: options.replyTo, failIfNotExists: false };
+  if (options.components !== undefined) payload.components = options.components;
   if (options.nonce !== undefined) {
     payload.nonce = options.nonce;
     payload.enforceNonce = true;

@@ -72,6 +72,8 @@ describe("token by DM", () => {
     expect(confirmation).toContain("The token works");
     expect(confirmation).toContain(`client_id=${app.bot_user_id}`);
     expect(confirmation).toContain("**Chef Bot**");
+    // The DM keeps the token: how to delete it, and the form for next time.
+    expect(confirmation).toContain(INTAKE_TEXT.dmKeepsToken);
     const agent = registry.snapshot.agents["chef-bot"]!;
     expect(agent).toMatchObject({ token: app.token, discord_user_id: app.bot_user_id, status: "ready_to_start" });
     expect(signals).toEqual(["chef-bot"]);

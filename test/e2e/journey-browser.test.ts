@@ -135,7 +135,8 @@ async function createBot(description: string, name: string, screenshot?: string)
   expect(text).toContain(`I created ${name}`);
   expect(text).toContain("New Application");
   expect(text).toContain("Developer Portal link at the bottom left of the chat");
-  expect(text).toContain("MESSAGE CONTENT INTENT");
+  expect(text).not.toContain("MESSAGE CONTENT INTENT");
+  expect(text).toContain("Submit token");
   expect(text).toMatch(/direct message/);
 
   // The portal, from the chat's sidebar link (it opens in its own tab).

@@ -38,7 +38,8 @@ describe("the whole journey", () => {
     const ask = s.sandbox.control.postMessage(s.general, s.humanId, `<@${s.bobbUserId}> create a chef bot that only cooks Italian`);
     const guidance = await waitFor(() => bobbLines(s.general).find((t) => t.includes("Reset Token")), 60_000, "BoBB's portal steps");
     expect(guidance).toMatch(/New Application/);
-    expect(guidance).toMatch(/MESSAGE CONTENT INTENT/);
+    expect(guidance).not.toMatch(/MESSAGE CONTENT INTENT/);
+    expect(guidance).toMatch(/Submit token/);
     expect(guidance).toMatch(/direct message/);
     const agent = Object.values(s.app.registry.snapshot.agents)[0]!;
     expect(agent).toMatchObject({ id: "chef-bot", status: "pending_token", created_by: s.humanId });
