@@ -98,7 +98,8 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
     const intake = new TokenIntake({
       registry,
       logger: root.logger,
-      apiUrl: discord.apiUrl ?? "https://discord.com/api",
+      apiUrl: discord.endpoints.apiUrl,
+      apiVersion: discord.endpoints.apiVersion,
       inviteUrl: discord.inviteUrl,
       notes,
       checksPerMinute: config.env.BOBB_TOKEN_CHECKS_PER_MINUTE,
@@ -125,6 +126,7 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
     const bots: BotManager = new BotManager({
       logger: root.logger,
       apiUrl: discord.apiUrl,
+      apiVersion: discord.endpoints.apiVersion,
       loginSpacingMs: config.env.BOBB_LOGIN_SPACING,
       onMessage: (bot, message) => conversations.handle(bot, message),
       onReady: (bot) => conversations.resume(bot),

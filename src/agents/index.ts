@@ -2,7 +2,7 @@ export { TemplateAgentFiles, renderPersona, isGenerated, ensureBuilderFiles, arc
 export { TokenIntake, type IntakeOptions } from "./intake.js";
 export { IntakeError, type IntakeErrorCode } from "./errors.js";
 export { INTAKE_TEXT } from "./messages.js";
-export { validateToken, tagOf, type TokenOwner, type TokenCheck } from "./validate-token.js";
+export { validateToken, tagOf, type TokenOwner, type TokenCheck, type TokenCheckOptions } from "./validate-token.js";
 export { Reconciler, type ReconcilerOptions } from "./reconciler.js";
 export { SignalWatcher, writeSignal } from "./signals.js";
 export { intakeMessage } from "./intake-message.js";

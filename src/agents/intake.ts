@@ -16,20 +16,22 @@ import { IntakeError } from "./errors.js";
 import type { IntakeMessage } from "./ports.js";
 import { INTAKE_TEXT } from "./messages.js";
 import { AttemptLimiter, looksLikeBotToken, SeenOnce } from "./token-guards.js";
-import { tagOf, validateToken, type TokenCheck, type TokenOwner } from "./validate-token.js";
+import { tagOf, validateToken, type TokenCheck, type TokenCheckOptions, type TokenOwner } from "./validate-token.js";
 
 export interface IntakeOptions {
   registry: RegistryStore;
   logger: Logger;
   /** Discord REST base used to check tokens (`GET /users/@me`). */
   apiUrl: string;
+  /** The server's API version (DISCORD_API_VERSION); default 10. */
+  apiVersion?: number;
   /** OAuth2 invite link for a bot user. */
   inviteUrl: (botUserId: string) => string;
   notes: NoteBoard;
   /** Token checks (Discord calls) per person per minute; default 5. */
   checksPerMinute?: number;
   /** The Discord check; injected by tests that count calls. */
-  validate?: (apiUrl: string, token: string) => Promise<TokenCheck>;
+  validate?: (apiUrl: string, token: string, options: TokenCheckOptions) => Promise<TokenCheck>;
   now?: () => number;
 }
 
@@ -112,7 +114,7 @@ export class TokenIntake {
       this.#log.info({ user: message.authorId }, "token refused: not shaped like a bot token");
       return this.#say(message, INTAKE_TEXT.malformed);
     }
-    const check = await (this.options.validate ?? validateToken)(this.options.apiUrl, token);
+    const check = await (this.options.validate ?? validateToken)(this.options.apiUrl, token, { version: this.options.apiVersion ?? 10 });
     if (!check.ok) {
       this.#log.info({ user: message.authorId, reason: check.reason }, "token refused");
       const text = check.reason === "rejected" ? INTAKE_TEXT.rejected : check.reason === "not-a-bot" ? INTAKE_TEXT.notABot : INTAKE_TEXT.unreachable;

@@ -21,6 +21,8 @@ export interface BotManagerOptions {
   logger: Logger;
   /** Discord REST base, e.g. https://discord.com/api or the sandbox's /api. */
   apiUrl?: string | undefined;
+  /** Discord API version for REST and the gateway (DISCORD_API_VERSION); default 10. */
+  apiVersion?: number | undefined;
   /** Spacing between logins, so a restart with many bots stays under login limits. */
   loginSpacingMs: number;
   onMessage: (bot: RunningBot, message: Message) => Promise<void>;
@@ -83,7 +85,8 @@ export class BotManager extends EventEmitter<BotManagerEvents> {
     const client = new Client({
       intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent, GatewayIntentBits.DirectMessages],
       partials: [Partials.Channel],
-      rest: this.#options.apiUrl ? { api: this.#options.apiUrl } : {},
+      rest: { ...(this.#options.apiUrl ? { api: this.#options.apiUrl } : {}), version: String(this.#options.apiVersion ?? 10) },
+      ws: { version: this.#options.apiVersion ?? 10 },
     });
     const bot = { spec, client } as RunningBot;
     client.on(Events.MessageCreate, (message) => {

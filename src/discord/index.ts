@@ -35,3 +35,4 @@ export { postText, neutralizeMentions, outgoingText } from "./post.js";
 export { Outbox, isTransient, type OutgoingPost, type Delivery, type OutboxOptions } from "./outbox.js";
 export { type AgentBrain, type BrainErrorCode, type KnownBot } from "./ports.js";
 export { BotLoginError, type BotLoginErrorCode, type DiscordErrorCode } from "./errors.js";
+export { botInviteUrl, discordEndpoints, BOT_PERMISSIONS, DISCORD_API_URL, DISCORD_API_VERSION, type DiscordEndpoints } from "./endpoints.js";

@@ -53,7 +53,7 @@ beforeEach(async () => {
     apiUrl,
     inviteUrl: (id) => `${h.sandbox.url}/oauth2/authorize?client_id=${id}&scope=bot`,
     notes,
-    validate: (url, token) => (validations++, validateToken(url, token)),
+    validate: (url, token, options) => (validations++, validateToken(url, token, options)),
   });
   bobbUser = (await h.addBot("bobb", "BoBB")).userId;
 });
