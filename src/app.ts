@@ -128,6 +128,7 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
       apiUrl: discord.apiUrl,
       apiVersion: discord.endpoints.apiVersion,
       loginSpacingMs: config.env.BOBB_LOGIN_SPACING,
+      restarts: { limit: config.env.BOBB_CLIENT_RESTART_LIMIT },
       onMessage: (bot, message) => conversations.handle(bot, message),
       onReady: (bot) => conversations.resume(bot),
     });

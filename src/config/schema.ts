@@ -76,6 +76,8 @@ export const envSchema = z.object({
   BOBB_LOGIN_SPACING: ms(250),
   BOBB_REPLY_RETRY_WINDOW: ms(600_000),
   BOBB_TOKEN_CHECKS_PER_MINUTE: count(5),
+  // A bot whose client crashed inside discord.js is restarted with backoff; past this many crashes in 10 minutes it is reported failed.
+  BOBB_CLIENT_RESTART_LIMIT: count(5, 0),
   // Loop governor
   BOBB_BOT_TURN_CAP: count(8),
   BOBB_PAIR_BUDGET: count(12),
