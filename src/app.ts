@@ -100,6 +100,8 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
       logger: root.logger,
       apiUrl: discord.endpoints.apiUrl,
       apiVersion: discord.endpoints.apiVersion,
+      // discord.com issues only its own token shape: anything else is refused without spending a request.
+      tokenShapes: new URL(discord.endpoints.apiUrl).hostname === "discord.com" ? "discord" : "any",
       inviteUrl: discord.inviteUrl,
       notes,
       checksPerMinute: config.env.BOBB_TOKEN_CHECKS_PER_MINUTE,
