@@ -17,6 +17,7 @@ describe("loadConfig", () => {
       DISCORD_API_VERSION: 10,
     });
     expect(loadConfig({ DISCORD_API_VERSION: "9" }).env.DISCORD_API_VERSION).toBe(9);
+    expect(loadConfig({ DISCORD_API_VERSION: "" }).env.DISCORD_API_VERSION).toBe(10);
     expect(config.registryPath).toBe("/srv/bobb/registry.json");
     expect(config.dataDir).toBe("/srv/bobb/data");
     expect(Object.isFrozen(config)).toBe(true);

@@ -66,11 +66,14 @@ export const envSchema = z.object({
   DISCORD_API_URL: optionalUrl,
   // Another Discord-compatible server: its API version (discord.js's REST and gateway, the token check) and the
   // web origin that serves /oauth2/authorize for invite links (default: DISCORD_API_URL without its /api).
-  DISCORD_API_VERSION: z.coerce
-    .number({ error: "a whole number such as 10 (the Discord API version)" })
-    .int("a whole number such as 10 (the Discord API version)")
-    .min(1, "a whole number such as 10 (the Discord API version)")
-    .default(10),
+  DISCORD_API_VERSION: z.preprocess(
+    (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
+    z.coerce
+      .number({ error: "a whole number such as 10 (the Discord API version)" })
+      .int("a whole number such as 10 (the Discord API version)")
+      .min(1, "a whole number such as 10 (the Discord API version)")
+      .default(10),
+  ),
   DISCORD_WEB_URL: optionalUrl,
   SANDBOX_PORT: port(3457),
   BOBB_LOGIN_SPACING: ms(250),

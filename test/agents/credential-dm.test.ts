@@ -93,4 +93,14 @@ describe("a server whose bot tokens are JWTs", () => {
     modelNeverSaw(key);
     expect(await holders(word)).toEqual([]);
   }, 120_000);
+
+  it("a JWT token DM'd to a child bot is answered by code, never by its model", async () => {
+    const chefUser = s.app.registry.snapshot.agents["chef-bot"]!.discord_user_id!;
+    const other = s.sandbox.control.createApplication("Other Bot");
+    const chefDm = s.sandbox.control.openDm(s.humanId, chefUser).channel_id;
+    s.sandbox.control.postMessage(chefDm, s.humanId, other.token);
+    const answer = await waitFor(() => s.messages(chefDm).find((m) => m.author.id === chefUser), 30_000, "the chef's answer");
+    expect(answer.content).toBe(INTAKE_TEXT.notForMe);
+    modelNeverSaw(other.token);
+  }, 60_000);
 });
