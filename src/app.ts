@@ -99,7 +99,10 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
     const intake = new TokenIntake({
       registry,
       logger: root.logger,
-      apiUrl: discord.apiUrl ?? "https://discord.com/api",
+      apiUrl: discord.endpoints.apiUrl,
+      apiVersion: discord.endpoints.apiVersion,
+      // discord.com issues only its own token shape: anything else is refused without spending a request.
+      tokenShapes: new URL(discord.endpoints.apiUrl).hostname === "discord.com" ? "discord" : "any",
       inviteUrl: discord.inviteUrl,
       notes,
       checksPerMinute: config.env.BOBB_TOKEN_CHECKS_PER_MINUTE,
@@ -129,7 +132,9 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
     const bots: BotManager = new BotManager({
       logger: root.logger,
       apiUrl: discord.apiUrl,
+      apiVersion: discord.endpoints.apiVersion,
       loginSpacingMs: config.env.BOBB_LOGIN_SPACING,
+      restarts: { limit: config.env.BOBB_CLIENT_RESTART_LIMIT },
       onMessage: (bot, message) => conversations.handle(bot, message),
       onReady: (bot) => {
         // Each new BoBB client (a restart makes one) gets the token form's listener; the old one went with its client.

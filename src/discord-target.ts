@@ -1,14 +1,18 @@
 import path from "node:path";
 import type { Config } from "./config/index.js";
 import type { RootLogger } from "./log/index.js";
+import { botInviteUrl, discordEndpoints, type DiscordEndpoints } from "./discord/index.js";
 import { createSandbox, type Sandbox } from "./sandbox/index.js";
 
 /** Where the bots connect and how invites look: real Discord, or the embedded sandbox. */
 export interface DiscordTarget {
-  /** REST base for discord.js and token checks (…/api). */
+  /** REST base for discord.js and token checks (…/api); undefined for discord.com itself. */
   apiUrl: string | undefined;
+  /** REST base, API version and web origin (invite links) of the server the bots run against. */
+  endpoints: DiscordEndpoints;
   /** BoBB's own token. */
   bobbToken: string;
+  /** The OAuth2 link that adds a bot to a server, on the server the bots run against (one function for every answer). */
   inviteUrl(botUserId: string): string;
   sandbox?: Sandbox;
   close(): Promise<void>;
@@ -24,10 +28,12 @@ export const DEMO_BANNER =
 export async function discordTarget(config: Config, root: RootLogger): Promise<DiscordTarget> {
   const { env } = config;
   if (env.BOBB_DISCORD_TOKEN) {
+    const endpoints = discordEndpoints(env.DISCORD_API_URL, env.DISCORD_API_VERSION, env.DISCORD_WEB_URL);
     return {
       apiUrl: env.DISCORD_API_URL,
+      endpoints,
       bobbToken: env.BOBB_DISCORD_TOKEN,
-      inviteUrl: (id) => `https://discord.com/oauth2/authorize?client_id=${id}&scope=bot&permissions=274877991936`,
+      inviteUrl: (id) => botInviteUrl(endpoints, id),
       close: async () => undefined,
     };
   }
@@ -54,10 +60,13 @@ export async function discordTarget(config: Config, root: RootLogger): Promise<D
   )
     control.addBotToGuild(guildId, bobb.application_id);
   root.secrets.add(bobb.token);
+  // The embedded sandbox serves its own invite page; it speaks API v10 as Discord does.
+  const endpoints = discordEndpoints(`${sandbox.url}/api`, 10, sandbox.url);
   return {
-    apiUrl: `${sandbox.url}/api`,
+    apiUrl: endpoints.apiUrl,
+    endpoints,
     bobbToken: bobb.token,
-    inviteUrl: (id) => `${sandbox.url}/oauth2/authorize?client_id=${id}&scope=bot`,
+    inviteUrl: (id) => botInviteUrl(endpoints, id),
     sandbox,
     close: () => sandbox.close(),
   };

@@ -45,6 +45,9 @@ async function main(): Promise<void> {
       },
     );
   };
+  // The net under the per-client guard (discord/client-guard.ts): a rejection nobody handled is logged, and one
+  // bot's failure never takes the process and every other bot with it.
+  process.on("unhandledRejection", (err) => root.logger.error({ err }, "unhandled rejection; kept running"));
   process.on("SIGINT", () => shutdown("SIGINT"));
   process.on("SIGTERM", () => shutdown("SIGTERM"));
   // Last resort when the process exits without close(): no OpenCode server may outlive it.

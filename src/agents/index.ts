@@ -3,7 +3,7 @@ export { TokenIntake, type IntakeOptions, type FormSubmission } from "./intake.j
 export { tokenForms, createdInTurn, type TurnFacts } from "./token-forms.js";
 export { IntakeError, type IntakeErrorCode } from "./errors.js";
 export { INTAKE_TEXT } from "./messages.js";
-export { validateToken, tagOf, type TokenOwner, type TokenCheck } from "./validate-token.js";
+export { validateToken, tagOf, type TokenOwner, type TokenCheck, type TokenCheckOptions } from "./validate-token.js";
 export { Reconciler, type ReconcilerOptions } from "./reconciler.js";
 export { SignalWatcher, writeSignal } from "./signals.js";
 export { intakeMessage } from "./intake-message.js";

@@ -1,6 +1,6 @@
 import { LRUCache } from "lru-cache";
 import type { Logger } from "../log/index.js";
-import { findTokens, redactTokens } from "../log/index.js";
+import { credentialWord, findTokens, redactTokens } from "../log/index.js";
 import {
   agentUsingToken,
   findByName,
@@ -15,21 +15,28 @@ import type { NoteBoard } from "../discord/index.js";
 import { IntakeError } from "./errors.js";
 import type { IntakeMessage } from "./ports.js";
 import { INTAKE_TEXT } from "./messages.js";
-import { AttemptLimiter, looksLikeBotToken, SeenOnce } from "./token-guards.js";
-import { tagOf, validateToken, type TokenCheck, type TokenOwner } from "./validate-token.js";
+import { AttemptLimiter, hasDiscordTokenShape, looksLikeBotToken, SeenOnce } from "./token-guards.js";
+import { tagOf, validateToken, type TokenCheck, type TokenCheckOptions, type TokenOwner } from "./validate-token.js";
 
 export interface IntakeOptions {
   registry: RegistryStore;
   logger: Logger;
   /** Discord REST base used to check tokens (`GET /users/@me`). */
   apiUrl: string;
+  /** The server's API version (DISCORD_API_VERSION); default 10. */
+  apiVersion?: number;
   /** OAuth2 invite link for a bot user. */
   inviteUrl: (botUserId: string) => string;
   notes: NoteBoard;
+  /**
+   * Which token shapes the server issues: "discord" (discord.com itself) refuses any other shape
+   * without a request; "any" (another Discord-compatible server) asks the server. Default "any".
+   */
+  tokenShapes?: "discord" | "any";
   /** Token checks (Discord calls) per person per minute; default 5. */
   checksPerMinute?: number;
   /** The Discord check; injected by tests that count calls. */
-  validate?: (apiUrl: string, token: string) => Promise<TokenCheck>;
+  validate?: (apiUrl: string, token: string, options: TokenCheckOptions) => Promise<TokenCheck>;
   now?: () => number;
 }
 
@@ -97,14 +104,21 @@ export class TokenIntake {
       return true;
     }
     if (!inDm) return false;
+    // A DM that is one credential-shaped word (any server's token shape, a key) is never a model's to read.
+    const word = credentialWord(message.content);
     if (agentId !== "bobb") {
-      if (tokens.length === 0) return false;
+      if (tokens.length === 0 && !word) return false;
       this.#log.warn({ agent: agentId, user: message.authorId }, "a token was sent to a child bot by DM; not stored");
       await this.#say(message, INTAKE_TEXT.notForMe);
       return true;
     }
     if (tokens.length > 0) {
       await this.#receive(this.#dmSource(message), tokens[0]!);
+      return true;
+    }
+    // From someone with a bot waiting for its token, such a word could be that token, whatever its shape.
+    if (word && (this.#pendingFor(message.authorId).length > 0 || this.#choices.has(message.authorId))) {
+      await this.#receive(this.#dmSource(message), word);
       return true;
     }
     return this.#answerChoice(message);
@@ -161,14 +175,20 @@ export class TokenIntake {
       this.#log.info({ user, via: source.via }, "token refused: too many checks in a minute");
       return source.say(INTAKE_TEXT.tooMany);
     }
-    if (!looksLikeBotToken(token)) {
+    const discordShaped = hasDiscordTokenShape(token);
+    if (discordShaped && !looksLikeBotToken(token)) {
       this.#log.info({ user, via: source.via }, "token refused: not shaped like a bot token");
       return source.say(INTAKE_TEXT.malformed);
     }
-    const check = await (this.options.validate ?? validateToken)(this.options.apiUrl, token);
+    if (!discordShaped && this.options.tokenShapes === "discord") {
+      this.#log.info({ user, via: source.via }, "credential-shaped DM refused: not a Discord token; not stored");
+      return source.say(INTAKE_TEXT.notForThisServer);
+    }
+    const check = await (this.options.validate ?? validateToken)(this.options.apiUrl, token, { version: this.options.apiVersion ?? 10 });
     if (!check.ok) {
       this.#log.info({ user, via: source.via, reason: check.reason }, "token refused");
-      const text = check.reason === "rejected" ? INTAKE_TEXT.rejected : check.reason === "not-a-bot" ? INTAKE_TEXT.notABot : INTAKE_TEXT.unreachable;
+      const rejected = discordShaped ? INTAKE_TEXT.rejected : INTAKE_TEXT.notForThisServer;
+      const text = check.reason === "rejected" ? rejected : check.reason === "not-a-bot" ? INTAKE_TEXT.notABot : INTAKE_TEXT.unreachable;
       return source.say(text);
     }
     const registry = this.options.registry.snapshot;

@@ -18,6 +18,8 @@ export const INTAKE_TEXT = {
       ? `<@${authorId}> that looked like a bot token, posted where others can see it. I deleted the message and did not store the token. Reset it now in the Developer Portal (Bot → Reset Token), then send the new token to me by DM.`
       : `<@${authorId}> that looked like a bot token, posted where others can see it. I could not delete the message (I lack the Manage Messages permission here), so please delete it yourself. I did not store it. Reset it now in the Developer Portal (Bot → Reset Token), then send the new token to me by DM.`,
   malformed: "That looks like a token but is not a Discord bot token (copy it again from Bot → Reset Token in the Developer Portal). Nothing was stored.",
+  notForThisServer:
+    "That does not look like a bot token for this server, so I did not store it or pass it on. Copy the bot's token again (Bot → Reset Token in the Developer Portal) and send it to me here on its own.",
   tooMany: "That is more tokens than I check in a minute. I did not check this one; wait a minute and send it again.",
   notForMe:
     "That looks like a bot token. Send tokens to BoBB by DM, not to me; I did not store it. Reset it now in the Developer Portal (Bot → Reset Token), since it went to the wrong bot, and send the new one to BoBB.",

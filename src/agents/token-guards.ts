@@ -1,4 +1,5 @@
 import { LRUCache } from "lru-cache";
+import { TOKEN_PATTERN } from "../log/index.js";
 
 /**
  * True when a token-shaped string could be a Discord bot token: its first part is the bot's
@@ -9,6 +10,11 @@ export function looksLikeBotToken(token: string): boolean {
   const first = token.split(".")[0] ?? "";
   if (!/^[A-Za-z0-9_-]+$/.test(first)) return false;
   return /^\d{17,20}$/.test(Buffer.from(first, "base64url").toString("utf8"));
+}
+
+/** True when the whole string has Discord's token shape (the other shapes, e.g. JWTs, come from other servers). */
+export function hasDiscordTokenShape(token: string): boolean {
+  return new RegExp(`^${TOKEN_PATTERN.source}$`).test(token);
 }
 
 /** At most `limit` attempts per key in any `windowMs`; remembers at most `maxKeys` keys (least recently used go first). */

@@ -19,11 +19,23 @@ const userSchema = z.object({
   bot: z.boolean().optional(),
 });
 
+export interface TokenCheckOptions {
+  /** The server's API version (DISCORD_API_VERSION); default 10. */
+  version?: number;
+  timeoutMs?: number;
+}
+
 /** Asks Discord (or the sandbox) who a token belongs to. The token goes only into the Authorization header. */
-export async function validateToken(apiUrl: string, token: string, timeoutMs = 10_000): Promise<TokenCheck> {
+export async function validateToken(apiUrl: string, token: string, options: TokenCheckOptions = {}): Promise<TokenCheck> {
   // One REST per check: the token is not the process's own. No retries and no waiting out a
   // rate limit, so a bad or busy answer is reported at once (as "unreachable", like any non-2xx).
-  const rest = new REST({ api: apiUrl.replace(/\/$/, ""), version: "10", timeout: timeoutMs, retries: 0, rejectOnRateLimit: () => true }).setToken(token);
+  const rest = new REST({
+    api: apiUrl.replace(/\/$/, ""),
+    version: String(options.version ?? 10),
+    timeout: options.timeoutMs ?? 10_000,
+    retries: 0,
+    rejectOnRateLimit: () => true,
+  }).setToken(token);
   let body: unknown;
   try {
     body = await rest.get(Routes.user());

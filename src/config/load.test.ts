@@ -14,7 +14,10 @@ describe("loadConfig", () => {
       BOBB_API_PORT: 3456,
       BOBB_OPENCODE_MODE: "isolated",
       SANDBOX_PORT: 3457,
+      DISCORD_API_VERSION: 10,
     });
+    expect(loadConfig({ DISCORD_API_VERSION: "9" }).env.DISCORD_API_VERSION).toBe(9);
+    expect(loadConfig({ DISCORD_API_VERSION: "" }).env.DISCORD_API_VERSION).toBe(10);
     expect(config.registryPath).toBe("/srv/bobb/registry.json");
     expect(config.dataDir).toBe("/srv/bobb/data");
     expect(Object.isFrozen(config)).toBe(true);
@@ -40,6 +43,9 @@ describe("loadConfig", () => {
     ["BOBB_MODEL_BASE_URL", "localhost:11434", /URL/],
     ["BOBB_MODEL", "claude", /provider\/model/],
     ["DISCORD_API_URL", "nope", /URL/],
+    ["DISCORD_API_VERSION", "v10", /whole number such as 10/],
+    ["DISCORD_API_VERSION", "9.5", /whole number such as 10/],
+    ["DISCORD_WEB_URL", "discord.example", /URL/],
     ["SANDBOX_PORT", "x", /port/],
     ["BOBB_BOT_TURN_CAP", "0", /at least 1/],
     ["BOBB_PAIR_WINDOW", "x", /milliseconds/],

@@ -64,10 +64,23 @@ export const envSchema = z.object({
   BOBB_SESSION_IDLE: ms(7 * 24 * 3_600_000, 60_000),
   // Discord
   DISCORD_API_URL: optionalUrl,
+  // Another Discord-compatible server: its API version (discord.js's REST and gateway, the token check) and the
+  // web origin that serves /oauth2/authorize for invite links (default: DISCORD_API_URL without its /api).
+  DISCORD_API_VERSION: z.preprocess(
+    (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
+    z.coerce
+      .number({ error: "a whole number such as 10 (the Discord API version)" })
+      .int("a whole number such as 10 (the Discord API version)")
+      .min(1, "a whole number such as 10 (the Discord API version)")
+      .default(10),
+  ),
+  DISCORD_WEB_URL: optionalUrl,
   SANDBOX_PORT: port(3457),
   BOBB_LOGIN_SPACING: ms(250),
   BOBB_REPLY_RETRY_WINDOW: ms(600_000),
   BOBB_TOKEN_CHECKS_PER_MINUTE: count(5),
+  // A bot whose client crashed inside discord.js is restarted with backoff; past this many crashes in 10 minutes it is reported failed.
+  BOBB_CLIENT_RESTART_LIMIT: count(5, 0),
   // Loop governor
   BOBB_BOT_TURN_CAP: count(8),
   BOBB_PAIR_BUDGET: count(12),

@@ -2,6 +2,7 @@ import { EventEmitter } from "node:events";
 import PQueue from "p-queue";
 import { Client, DiscordAPIError, DiscordjsError, DiscordjsErrorCodes, Events, GatewayCloseCodes, GatewayIntentBits, Partials, type Message } from "discord.js";
 import type { Logger } from "../log/index.js";
+import { ClientCrash, ClientRestarts, guardClient, type RestartOptions } from "./client-guard.js";
 import { BotLoginError, type BotLoginErrorCode } from "./errors.js";
 
 /** One bot the manager runs: BoBB or a child agent. */
@@ -21,11 +22,15 @@ export interface BotManagerOptions {
   logger: Logger;
   /** Discord REST base, e.g. https://discord.com/api or the sandbox's /api. */
   apiUrl?: string | undefined;
+  /** Discord API version for REST and the gateway (DISCORD_API_VERSION); default 10. */
+  apiVersion?: number | undefined;
   /** Spacing between logins, so a restart with many bots stays under login limits. */
   loginSpacingMs: number;
   onMessage: (bot: RunningBot, message: Message) => Promise<void>;
   /** A bot logged in and is ready (it may read what it missed meanwhile). */
   onReady?: (bot: RunningBot) => Promise<void>;
+  /** Backoff and give-up for a client that crashed inside discord.js. */
+  restarts?: Partial<RestartOptions>;
 }
 
 export interface BotManagerEvents {
@@ -49,10 +54,13 @@ export class BotManager extends EventEmitter<BotManagerEvents> {
   readonly #logins: PQueue;
   readonly #options: BotManagerOptions;
   readonly #log: Logger;
+  readonly #restarts: ClientRestarts;
+  #closed = false;
 
   constructor(options: BotManagerOptions) {
     super();
     this.#options = options;
+    this.#restarts = new ClientRestarts(options.restarts);
     this.#log = options.logger.child({ component: "bots" });
     this.#logins = new PQueue(options.loginSpacingMs > 0 ? { intervalCap: 1, interval: options.loginSpacingMs, strict: true } : {});
   }
@@ -72,20 +80,26 @@ export class BotManager extends EventEmitter<BotManagerEvents> {
     if (running && running.spec.token === spec.token) return Promise.resolve(running);
     const pending = this.#starting.get(spec.agentId);
     if (pending) return pending;
+    this.#restarts.cancel(spec.agentId);
     const start = this.#start(spec).finally(() => this.#starting.delete(spec.agentId));
     this.#starting.set(spec.agentId, start);
     return start;
   }
 
   async #start(spec: BotSpec): Promise<RunningBot> {
-    await this.stop(spec.agentId);
+    await this.#logout(spec.agentId);
     const log = this.#log.child({ agent: spec.agentId });
     const client = new Client({
       intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent, GatewayIntentBits.DirectMessages],
       partials: [Partials.Channel],
-      rest: this.#options.apiUrl ? { api: this.#options.apiUrl } : {},
+      rest: { ...(this.#options.apiUrl ? { api: this.#options.apiUrl } : {}), version: String(this.#options.apiVersion ?? 10) },
+      ws: { version: this.#options.apiVersion ?? 10 },
     });
     const bot = { spec, client } as RunningBot;
+    // A throw inside discord.js ends this client only: before it is ready the start fails, after it the client restarts.
+    let failEarly: (err: ClientCrash) => void = () => undefined;
+    const crashedEarly = new Promise<never>((_, reject) => (failEarly = reject));
+    if (!guardClient(client, (crash) => this.#crashed(bot, crash, failEarly))) log.warn("this discord.js has no per-client packet guard");
     client.on(Events.MessageCreate, (message) => {
       // A handler failure is this bot's problem only: log it, never let it escape.
       this.#options.onMessage(bot, message).catch((err: unknown) => log.error({ err, message: message.id }, "message handler failed"));
@@ -104,8 +118,7 @@ export class BotManager extends EventEmitter<BotManagerEvents> {
     client.on(Events.ShardResume, () => log.info("gateway session resumed"));
     const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
     try {
-      await this.#logins.add(() => client.login(spec.token));
-      await ready;
+      await Promise.race([this.#logins.add(() => client.login(spec.token)).then(() => ready), crashedEarly]);
     } catch (err) {
       await client.destroy();
       const failure = describeLoginError(err);
@@ -117,8 +130,44 @@ export class BotManager extends EventEmitter<BotManagerEvents> {
     return bot;
   }
 
-  /** Logs a bot out; a no-op when it is not running. */
+  /** A client crashed inside discord.js: destroy it and restart it with backoff, or give up and report the bot failed. */
+  #crashed(bot: RunningBot, crash: ClientCrash, failEarly: (err: ClientCrash) => void): void {
+    const id = bot.spec.agentId;
+    const log = this.#log.child({ agent: id });
+    log.error({ event: crash.event, err: crash.message }, "discord.js could not handle a gateway event; ending this bot's client");
+    if (this.#bots.get(id) !== bot) return failEarly(crash);
+    this.#bots.delete(id);
+    bot.client.destroy().catch((err: unknown) => log.warn({ err }, "could not destroy a crashed client"));
+    this.#scheduleRestart(bot.spec, crash);
+  }
+
+  #scheduleRestart(spec: BotSpec, crash: ClientCrash): void {
+    if (this.#closed) return;
+    const id = spec.agentId;
+    const delay = this.#restarts.schedule(id, () => {
+      this.start(spec).catch((err: unknown) => {
+        // Crashing again while logging in counts as one more crash; any other login failure is final.
+        if (err instanceof BotLoginError && err.cause instanceof ClientCrash) return this.#scheduleRestart(spec, err.cause);
+        this.#log.error({ agent: id, err }, "a crashed bot could not log in again");
+        this.emit("failure", id, err instanceof Error ? err.message : String(err));
+      });
+    });
+    if (delay === null) {
+      const reason = `discord.js kept crashing on this server's gateway events (last: ${crash.message}); gave up restarting the bot`;
+      this.#log.error({ agent: id }, reason);
+      this.emit("failure", id, reason);
+      return;
+    }
+    this.#log.warn({ agent: id, delayMs: delay, crashes: this.#restarts.count(id) }, `restarting the bot in ${delay} ms`);
+  }
+
+  /** Logs a bot out for good (no restart pending); a no-op when it is not running. */
   async stop(agentId: string): Promise<void> {
+    this.#restarts.forget(agentId);
+    await this.#logout(agentId);
+  }
+
+  async #logout(agentId: string): Promise<void> {
     const bot = this.#bots.get(agentId);
     if (!bot) return;
     this.#bots.delete(agentId);
@@ -127,8 +176,11 @@ export class BotManager extends EventEmitter<BotManagerEvents> {
   }
 
   async close(): Promise<void> {
+    this.#closed = true;
+    this.#restarts.close();
     await Promise.allSettled([...this.#starting.values()]);
     await Promise.all([...this.#bots.keys()].map((id) => this.stop(id)));
+    this.#restarts.close();
   }
 }
 

@@ -23,7 +23,7 @@
  *   one message the block is absent, so the spec's format is unchanged.
  */
 
-import { redactTokens } from "../log/redact.js";
+import { redactCredentials } from "../log/credentials.js";
 
 export const HISTORY_LIMIT = 10;
 export const HISTORY_LINE_MAX = 500;
@@ -84,8 +84,8 @@ export interface MessageContextInput {
 export function formatMessageContext(input: MessageContextInput): string {
   const { self, channel, message } = input;
   const names: MentionNames = { ...input.names, users: userNames(input) };
-  // Tokens are redacted before any cut to length: a cut token no longer looks like one.
-  const resolve = (text: string) => resolveMentions(redactTokens(text), names);
+  // Credentials (bot tokens of any server, keys) are redacted before any cut to length: a cut one no longer looks like one.
+  const resolve = (text: string) => resolveMentions(redactCredentials(text), names);
   const author = message.author;
   const from = author.isBot
     ? `From: ${oneLine(author.tag)} (User ID: ${author.id}) [BOT] (Bot Name: ${oneLine(author.name)})`

@@ -1,7 +1,7 @@
 import type { Message, SendableChannels } from "discord.js";
 import { hasCode } from "../errors.js";
 import type { Logger } from "../log/index.js";
-import { containsToken, redactTokens } from "../log/index.js";
+import { containsToken, redactCredentials } from "../log/index.js";
 import { conversationKey, loadHistory, mentionedBotIds, toContextUser } from "./message-reader.js";
 import type { RunningBot } from "./bot-manager.js";
 import { BoundedSet } from "./bounded-set.js";
@@ -303,8 +303,8 @@ export class Conversations {
       names: { users },
     });
     const notes = this.options.notes?.take(bot.spec.agentId, conversationKey(message)) ?? [];
-    // Defence in depth: history may hold a token someone pasted before intake deleted it.
-    return redactTokens([...notes, text].join("\n\n"));
+    // Defence in depth: history may hold a token someone pasted before intake deleted it, or any server's credential.
+    return redactCredentials([...notes, text].join("\n\n"));
   }
 
   /** Posts the final text within the turn's post limit (send_message posts count too); the rest is cut with "…". */

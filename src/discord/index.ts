@@ -49,3 +49,4 @@ export {
   type TokenFormTrigger,
 } from "./commands/token-form.js";
 export { listenForTokenForms, handleTokenInteraction, type TokenFormHandlers, type TokenFormSubmission } from "./commands/token-interactions.js";
+export { botInviteUrl, discordEndpoints, BOT_PERMISSIONS, DISCORD_API_URL, DISCORD_API_VERSION, type DiscordEndpoints } from "./endpoints.js";

@@ -2,7 +2,7 @@ import type { Message, User } from "discord.js";
 import type { ContextUser, HistoryMessage } from "./context.js";
 import type { BotDirectory } from "./directory.js";
 import { HISTORY_LIMIT } from "./context.js";
-import { redactTokens } from "../log/index.js";
+import { redactCredentials } from "../log/index.js";
 
 /** A message author as the context shows it: bots by their registry name. */
 export function toContextUser(user: User, directory: BotDirectory, displayName?: string | null): ContextUser {
@@ -35,7 +35,12 @@ export async function loadHistory(
   return earlier
     .sort((a, b) => a.createdTimestamp - b.createdTimestamp)
     .slice(-HISTORY_LIMIT)
-    .map((m) => ({ id: m.id, author: toContextUser(m.author, directory, m.member?.displayName), content: redactTokens(m.content), at: m.createdTimestamp }));
+    .map((m) => ({
+      id: m.id,
+      author: toContextUser(m.author, directory, m.member?.displayName),
+      content: redactCredentials(m.content),
+      at: m.createdTimestamp,
+    }));
 }
 
 /** Ids of our bots typed-mentioned in a text. */

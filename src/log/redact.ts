@@ -1,30 +1,26 @@
 /**
- * Value-based redaction: anything shaped like a Discord bot token, plus any secret
- * registered at run time (API keys, OpenCode passwords), is replaced before it is written.
+ * Value-based redaction: anything shaped like a bot token (Discord's shape or a JWT), plus any
+ * secret registered at run time (API keys, OpenCode passwords), is replaced before it is written.
  */
+import { findBotTokens, REDACTED_CREDENTIAL, redactBotTokens, TOKEN_PATTERN } from "./credentials.js";
 
-/** Discord bot token shape: base64 user id . base64 timestamp . hmac (plus the 3-part "mfa." style never used by bots). */
-export const TOKEN_PATTERN = /[A-Za-z0-9_-]{20,40}\.[A-Za-z0-9_-]{5,8}\.[A-Za-z0-9_-]{25,60}/g;
-
-export const REDACTED_TOKEN = "[redacted token]";
+export { TOKEN_PATTERN };
+export const REDACTED_TOKEN = REDACTED_CREDENTIAL;
 export const REDACTED_SECRET = "[redacted]";
 
-/** True when the text contains something shaped like a Discord bot token. */
+/** True when the text contains something shaped like a bot token (Discord's shape or a JWT). */
 export function containsToken(text: string): boolean {
-  TOKEN_PATTERN.lastIndex = 0;
-  const found = TOKEN_PATTERN.test(text);
-  TOKEN_PATTERN.lastIndex = 0;
-  return found;
+  return findBotTokens(text).length > 0;
 }
 
-/** All token-shaped substrings of a text. */
+/** All bot-token-shaped substrings of a text (Discord's shape first, then JWTs). */
 export function findTokens(text: string): string[] {
-  return text.match(TOKEN_PATTERN) ?? [];
+  return findBotTokens(text);
 }
 
-/** Replaces token-shaped strings with a marker. */
+/** Replaces bot-token-shaped strings with a marker. */
 export function redactTokens(text: string): string {
-  return text.replace(TOKEN_PATTERN, REDACTED_TOKEN);
+  return redactBotTokens(text);
 }
 
 /** A set of known secret values (keys, passwords) scrubbed from every log line. */

@@ -3,7 +3,7 @@ import { Intent, type SandboxContext } from "./events.js";
 import type { ApplicationRecord, ChannelRecord, GuildRecord, RoleRecord, UserRecord } from "./model.js";
 import { channelPayload, memberPayload, rolePayload } from "./payloads.js";
 import { BOT_ROLE_PERMISSIONS, EVERYONE_PERMISSIONS, Permission } from "./permissions.js";
-import { makeBotToken } from "./token.js";
+import { mintBotToken } from "./token.js";
 
 /** Privileged intent switches of an application, as the Developer Portal's Bot page shows them. */
 export interface IntentSettings {
@@ -48,7 +48,7 @@ export class Accounts {
       id: appId,
       name: trimmed,
       botUserId: botId,
-      token: makeBotToken(botId, this.ctx.secret, this.ctx.now()),
+      token: mintBotToken(this.ctx.tokenStyle ?? "discord", botId, this.ctx.secret, this.ctx.now()),
       messageContentIntent: intents.message_content_intent ?? false,
       membersIntent: intents.server_members_intent ?? false,
       presenceIntent: intents.presence_intent ?? false,
@@ -68,7 +68,7 @@ export class Accounts {
   /** Issues a new token; the old one stops working at once (the caller closes live sessions). */
   resetToken(applicationId: string): string {
     const app = this.application(applicationId);
-    this.ctx.store.setToken(app, makeBotToken(app.botUserId, this.ctx.secret, this.ctx.now()));
+    this.ctx.store.setToken(app, mintBotToken(this.ctx.tokenStyle ?? "discord", app.botUserId, this.ctx.secret, this.ctx.now()));
     return app.token;
   }
 

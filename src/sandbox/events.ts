@@ -1,5 +1,6 @@
 import type { SnowflakeGenerator } from "./snowflake.js";
 import type { SandboxStore } from "./store.js";
+import type { TokenStyle } from "./token.js";
 
 /** Gateway intent bits (the ones the sandbox routes events by). */
 export const Intent = {
@@ -85,5 +86,7 @@ export interface SandboxContext {
   now: () => number;
   /** Key for the hmac part of tokens. */
   secret: string;
+  /** Shape of the bot tokens it mints (default Discord's). */
+  tokenStyle?: TokenStyle;
   log: SandboxLogger;
 }

@@ -3,7 +3,7 @@ import { TOKEN_PATTERN } from "../log/redact.js";
 import { selectHistory } from "./history.js";
 import type { MessageRecord } from "./model.js";
 import { SnowflakeGenerator, snowflakeTime } from "./snowflake.js";
-import { bareToken, makeBotToken, tokenUserId } from "./token.js";
+import { bareToken, makeBotToken, mintBotToken, tokenUserId } from "./token.js";
 
 describe("snowflakes", () => {
   it("are numeric, time-ordered and carry their creation time", () => {
@@ -32,6 +32,17 @@ describe("bot tokens", () => {
     expect(tokenUserId(token)).toBe("1234567890123456789");
     expect(makeBotToken("1234567890123456789", "secret")).not.toBe(token);
     expect(bareToken(`Bot ${token}`)).toBe(token);
+  });
+
+  it("can be minted as JWTs, as some Discord-compatible servers issue them", () => {
+    const token = mintBotToken("jwt", "1234567890123456789", "secret");
+    const [header, payload] = token
+      .split(".")
+      .slice(0, 2)
+      .map((p) => JSON.parse(Buffer.from(p, "base64url").toString("utf8")) as Record<string, unknown>);
+    expect(header).toEqual({ alg: "HS256", typ: "JWT" });
+    expect(payload).toMatchObject({ sub: "1234567890123456789" });
+    expect(token).not.toMatch(new RegExp(`^${TOKEN_PATTERN.source}$`));
   });
 });
 

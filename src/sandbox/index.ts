@@ -6,5 +6,6 @@ export type { CreatedApplication, IntentSettings } from "./accounts.js";
 export type { SandboxLogger } from "./events.js";
 export type { RateLimit, RateLimitOptions } from "./ratelimit.js";
 export type { FaultMatch } from "./faults.js";
+export type { TokenStyle } from "./token.js";
 export type { AllowedMentions } from "./mentions.js";
 export { DiscordError, SandboxError } from "./errors.js";

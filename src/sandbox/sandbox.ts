@@ -22,6 +22,7 @@ import { SandboxStore } from "./store.js";
 import { registerWeb, type WebHuman } from "./web-routes.js";
 import { Webhooks } from "./webhooks.js";
 import { Threads } from "./threads.js";
+import type { TokenStyle } from "./token.js";
 
 /** Options of `createSandbox`. */
 export interface SandboxOptions {
@@ -51,6 +52,8 @@ export interface SandboxOptions {
   interactionTokenLifetimeMs?: number;
   /** New application commands per scope (guild or global) per day (Discord's: 200); beyond it 30034. */
   dailyCommandCreates?: number;
+  /** Shape of the bot tokens it mints: Discord's (default) or a JWT, as some Discord-compatible servers issue. */
+  tokenStyle?: TokenStyle;
 }
 
 /** A running sandbox. */
@@ -72,7 +75,15 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   const saverRef: { saver: StateSaver | null } = { saver: null };
   const store = new SandboxStore(() => saverRef.saver?.schedule());
   const ids = new SnowflakeGenerator();
-  const ctx: SandboxContext = { store, ids, bus: new EventBus(), now: Date.now, secret: randomBytes(32).toString("hex"), log };
+  const ctx: SandboxContext = {
+    store,
+    ids,
+    bus: new EventBus(),
+    now: Date.now,
+    secret: randomBytes(32).toString("hex"),
+    log,
+    tokenStyle: options.tokenStyle ?? "discord",
+  };
 
   if (options.statePath) {
     const snapshot = loadState(options.statePath);

@@ -18,6 +18,21 @@ export function makeBotToken(userId: string, secret: string, nowMs: number = Dat
   return `${idPart}.${timePart}.${mac}`;
 }
 
+/** How the sandbox mints bot tokens: Discord's shape, or a JWT as some Discord-compatible servers issue. */
+export type TokenStyle = "discord" | "jwt";
+
+/** A bot token of the given style for a bot user. */
+export function mintBotToken(style: TokenStyle, userId: string, secret: string, nowMs: number = Date.now()): string {
+  return style === "jwt" ? makeJwtToken(userId, secret, nowMs) : makeBotToken(userId, secret, nowMs);
+}
+
+/** A signed JWT (HS256) naming the bot user: `header.payload.signature`, each part base64url. */
+export function makeJwtToken(userId: string, secret: string, nowMs: number = Date.now()): string {
+  const part = (value: unknown) => Buffer.from(JSON.stringify(value), "utf8").toString("base64url");
+  const body = `${part({ alg: "HS256", typ: "JWT" })}.${part({ sub: userId, iat: Math.floor(nowMs / 1000), jti: randomBytes(8).toString("hex") })}`;
+  return `${body}.${createHmac("sha256", secret).update(body).digest("base64url")}`;
+}
+
 /** The user id encoded in a token's first part, or null when it does not decode to a snowflake. */
 export function tokenUserId(token: string): string | null {
   const first = token.split(".")[0] ?? "";

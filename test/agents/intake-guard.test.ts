@@ -22,6 +22,8 @@ let validations: number;
 let bobbUser: string;
 /** When set, only this bot's sightings reach intake (the others' are swallowed), to fix who sees a message first. */
 let onlyAgent: string | undefined;
+/** The token shapes the server issues ("discord" as discord.com itself); read by intake at each message. */
+let shapes: "discord" | "any";
 
 beforeEach(async () => {
   const dir = await tempDir();
@@ -29,6 +31,7 @@ beforeEach(async () => {
   prompts = [];
   validations = 0;
   onlyAgent = undefined;
+  shapes = "any";
   const notes = new NoteBoard();
   const brain: AgentBrain = {
     prompt: async (_a, _k, text) => (prompts.push(text), { text: "model answer", usedTools: [] }),
@@ -53,7 +56,10 @@ beforeEach(async () => {
     apiUrl,
     inviteUrl: (id) => `${h.sandbox.url}/oauth2/authorize?client_id=${id}&scope=bot`,
     notes,
-    validate: (url, token) => (validations++, validateToken(url, token)),
+    validate: (url, token, options) => (validations++, validateToken(url, token, options)),
+    get tokenShapes() {
+      return shapes;
+    },
   });
   bobbUser = (await h.addBot("bobb", "BoBB")).userId;
 });
@@ -97,6 +103,39 @@ describe("before Discord is asked", () => {
     const otherDm = h.sandbox.control.openDm(other, bobbUser).channel_id;
     h.sandbox.control.postMessage(otherDm, other, shapedToken("222222222222222222"));
     expect(await waitFor(() => said(otherDm, bobbUser)[0], 10_000, "other reply")).toBe(INTAKE_TEXT.rejected);
+  });
+});
+
+describe("a credential-shaped DM of another shape", () => {
+  const jwt = `eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwMTIzNDU2Nzg5In0.${"s".repeat(20)}Q1w2E3r4T5y6`;
+
+  it("against discord.com: refused as no token of this server, without a Discord call; nothing stored", async () => {
+    shapes = "discord";
+    await registry.update((d) => addAgent(d, { name: "Chef Bot", persona: "p", created_by: h.humanId }, d.next_port, new Date()));
+    const dm = h.sandbox.control.openDm(h.humanId, bobbUser).channel_id;
+    h.sandbox.control.postMessage(dm, h.humanId, jwt);
+    expect(await waitFor(() => said(dm, bobbUser)[0], 10_000, "reply")).toBe(INTAKE_TEXT.notForThisServer);
+    expect(validations).toBe(0);
+    expect(prompts).toEqual([]);
+    expect(registry.snapshot.agents["chef-bot"]).toMatchObject({ status: "pending_token", token: null });
+  });
+
+  it("against another server: asked of the server, and a refused one gets the same answer", async () => {
+    await registry.update((d) => addAgent(d, { name: "Chef Bot", persona: "p", created_by: h.humanId }, d.next_port, new Date()));
+    const dm = h.sandbox.control.openDm(h.humanId, bobbUser).channel_id;
+    h.sandbox.control.postMessage(dm, h.humanId, `\`${jwt}\``);
+    expect(await waitFor(() => said(dm, bobbUser)[0], 10_000, "reply")).toBe(INTAKE_TEXT.notForThisServer);
+    expect(validations).toBe(1);
+    expect(prompts).toEqual([]);
+  });
+
+  it("from someone with no bot waiting, a single random word reaches the model only redacted", async () => {
+    const dm = h.sandbox.control.openDm(h.humanId, bobbUser).channel_id;
+    const word = "Zx9Qw8Er7Ty6Ui5Op4As3Df2Gh1Jk0LmNbVcX";
+    h.sandbox.control.postMessage(dm, h.humanId, word);
+    await waitFor(() => prompts.length > 0, 10_000, "the prompt");
+    expect(prompts.join("\n")).not.toContain(word);
+    expect(validations).toBe(0);
   });
 });
 

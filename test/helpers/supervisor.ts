@@ -3,7 +3,7 @@ import getPort from "get-port";
 import { startApp, type App } from "../../src/app.js";
 import { loadConfig } from "../../src/config/index.js";
 import { createScriptedModel, type ScriptedModel } from "../../src/demo-model/index.js";
-import { createSandbox, type Sandbox } from "../../src/sandbox/index.js";
+import { createSandbox, type Sandbox, type SandboxOptions } from "../../src/sandbox/index.js";
 import { captureLogs } from "./logs.js";
 import { tempDir } from "./temp.js";
 import { waitFor } from "./wait.js";
@@ -51,11 +51,13 @@ export async function localEnv(dir: string): Promise<Record<string, string>> {
 export interface SupervisorOptions {
   mode?: "isolated" | "shared";
   env?: Record<string, string>;
+  /** Options of the test's sandbox (e.g. `tokenStyle: "jwt"` for a server whose tokens are JWTs). */
+  sandbox?: SandboxOptions;
 }
 
 export async function startSupervisor(options: SupervisorOptions = {}): Promise<Supervisor> {
   const { dir, cleanup } = await tempDir("bobb-e2e-");
-  const sandbox = await createSandbox();
+  const sandbox = await createSandbox(options.sandbox);
   const model = await createScriptedModel();
   const bobbApp = sandbox.control.createApplication("BoBB", { message_content_intent: true });
   sandbox.control.addBotToGuild(sandbox.control.guildId(), bobbApp.application_id);

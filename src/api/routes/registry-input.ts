@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { nameProblem, personaProblem, MAX_PERSONA_BYTES, AGENT_STATUSES } from "../../registry/index.js";
-import { TOKEN_PATTERN } from "../../log/index.js";
+import { JWT_PATTERN, TOKEN_PATTERN } from "../../log/index.js";
 
 /** A zod check from a rule that names its problem. */
 const rule = (problem: (s: string) => string | undefined) => (s: string, ctx: z.RefinementCtx) => {
@@ -24,13 +24,13 @@ export const createBody = z.strictObject({
     .regex(/^\d{1,20}$/, "a numeric Discord user id")
     .optional(),
 });
-const tokenShape = new RegExp(`^${TOKEN_PATTERN.source}$`);
+const tokenShape = new RegExp(`^(?:${TOKEN_PATTERN.source}|${JWT_PATTERN.source})$`);
 export const updateBody = z
   .strictObject({
     name: name.optional(),
     persona: persona.optional(),
     status: z.enum(AGENT_STATUSES, { error: `one of ${AGENT_STATUSES.join(", ")}` }).optional(),
-    token: z.string().trim().regex(tokenShape, "a Discord bot token (three dot-separated parts)").optional(),
+    token: z.string().trim().regex(tokenShape, "a bot token (three dot-separated parts: Discord's shape or a JWT)").optional(),
   })
   .refine((b) => Object.keys(b).length > 0, "at least one of name, persona, status, token");
 export type UpdateBody = z.output<typeof updateBody>;
