@@ -76,7 +76,7 @@ describe("the token form", () => {
     const steps = await stepsFor([agent.id]);
     const first = await openForm(steps, h.humanId, agent.id);
     const malformed = h.sandbox.control.submitModal(first, { token: "not-a-token-at-all-but-long-enough" }).interaction_id;
-    expect(await answers(malformed)).toMatchObject([{ content: INTAKE_TEXT.malformed, ephemeral: true }]);
+    expect(await answers(malformed)).toMatchObject([{ content: INTAKE_TEXT.notForThisServer, ephemeral: true }]);
 
     const app = h.sandbox.control.createApplication("Chef Bot");
     h.sandbox.control.resetToken(app.application_id); // the first token is dead now
