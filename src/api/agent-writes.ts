@@ -66,6 +66,13 @@ export class AgentWrites {
     return agent;
   }
 
+  /** Refuses a name no new agent could take (invalid, or already used), before anything is asked of a model. */
+  checkNewName(name: unknown): void {
+    const body = parseInput(createBody.pick({ name: true }), { name }, "body");
+    const taken = findByName(this.#o.registry.snapshot, body.name);
+    if (taken) throw new RegistryError("AGENT_EXISTS", `an agent named "${taken.name}" already exists (id "${taken.id}")`);
+  }
+
   async create(input: unknown, actor: WriteActor): Promise<PublicAgent> {
     const body = parseInput(createBody, input, "body");
     // The creator is whoever wrote the message BoBB is answering; a created_by the model sends is ignored.
