@@ -52,5 +52,6 @@ const stop = new SlashCommandBuilder()
 
 /** Every command BoBB registers, as the JSON Discord takes. */
 export function commandDefinitions(): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
-  return [bobb.toJSON(), stop.toJSON()];
+  // Exactly what goes over the wire: the builders leave keys such as nsfw set to undefined, which equals() reads as a difference.
+  return JSON.parse(JSON.stringify([bobb.toJSON(), stop.toJSON()])) as RESTPostAPIChatInputApplicationCommandsJSONBody[];
 }

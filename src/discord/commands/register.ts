@@ -27,9 +27,15 @@ export async function syncGuildCommands(guild: Guild, definitions: Definitions, 
 
 /** Registers in every guild the bot is in now, one at a time; a failing guild is logged and the others go on. */
 export async function syncAllGuilds(guilds: Iterable<Guild>, definitions: Definitions, logger: Logger): Promise<void> {
+  let registered = 0;
+  let unchanged = 0;
   for (const guild of guilds) {
-    await syncGuildCommands(guild, definitions, logger).catch((err: unknown) =>
-      logger.warn({ err, guild: guild.id }, "could not register slash commands in the guild; they are tried again when BoBB restarts or rejoins"),
-    );
+    const outcome = await syncGuildCommands(guild, definitions, logger).catch((err: unknown) => {
+      logger.warn({ err, guild: guild.id }, "could not register slash commands in the guild; they are tried again when BoBB restarts or rejoins");
+      return "failed" as const;
+    });
+    if (outcome === "registered") registered++;
+    if (outcome === "unchanged") unchanged++;
   }
+  logger.info({ registered, unchanged }, "slash commands checked in every guild");
 }
