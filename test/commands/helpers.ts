@@ -53,8 +53,8 @@ export async function answerOf(s: Supervisor, id: string, timeoutMs = 30_000): P
 }
 
 /** Runs a command and waits for its answer. */
-export async function ask(s: Supervisor, userId: string, command: string, options: Record<string, unknown> = {}) {
-  return answerOf(s, await runCommand(s, userId, command, options));
+export async function ask(s: Supervisor, userId: string, command: string, options: Record<string, unknown> = {}, channelId = s.general) {
+  return answerOf(s, await runCommand(s, userId, command, options, channelId));
 }
 
 /** Clicks a button of a message as `userId` (POST /control/messages/:id/components); returns the click's interaction id. */
