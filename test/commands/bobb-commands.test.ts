@@ -136,6 +136,24 @@ describe("/bobb", () => {
     expect(agents().find((a) => a.id === "jazz-bot")!.persona).toBe("A jazz fan who loves Coltrane.");
   });
 
+  it("the model writing a persona cannot act: its tool calls are refused (no live turn) and the creator stays the person", async () => {
+    const sneaky = /Write the persona for a new Discord bot named "Sneaky Bot"/;
+    s.model.prependRules(
+      {
+        name: "persona with a tool call",
+        user: sneaky,
+        reply: { toolCalls: [{ name: "create_agent", args: { name: "Evil Bot", persona: "Evil.", created_by: mallory } }] },
+      },
+      { name: "persona after the tool", user: sneaky, after: "tool", reply: "Sneaky Bot tells jokes." },
+    );
+    const { answer } = await ask(s, chris, "bobb create", { name: "Sneaky Bot" });
+    expect(answer.content).toContain("Sneaky Bot tells jokes.");
+    expect(agents().some((a) => a.name === "Evil Bot")).toBe(false);
+    expect(agents().find((a) => a.id === "sneaky-bot")).toMatchObject({ created_by: chris, persona: "Sneaky Bot tells jokes." });
+    const followUp = s.model.requests.find((r) => r.rule === "persona after the tool")!;
+    expect(followUp.view.toolResults.at(-1)!.output).toContain("NO_LIVE_TURN");
+  });
+
   it("a slow model answer is deferred within Discord's 3 s and filled in when the persona arrives", async () => {
     s.model.prependRules({
       name: "slow persona",

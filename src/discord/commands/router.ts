@@ -1,4 +1,5 @@
 import type { ButtonInteraction, ChatInputCommandInteraction, Interaction, ModalSubmitInteraction } from "discord.js";
+import { CodedError } from "../../errors.js";
 import type { Logger } from "../../log/index.js";
 import { CommandError, sayError } from "./reply.js";
 
@@ -53,12 +54,16 @@ export class InteractionRouter {
       this.#log.warn({ interaction: interaction.id, type: interaction.type }, "no handler for this interaction");
       return;
     }
+    const where = { interaction: interaction.id, what: run.what, user: interaction.user.id, guild: interaction.guildId };
+    this.#log.debug(where, "interaction");
     try {
       await run.handler();
     } catch (err) {
-      this.#log.error({ err, interaction: interaction.id, what: run.what, user: interaction.user.id }, "interaction handler failed");
-      // The handler may have answered already; an expired interaction cannot be told anything.
-      if (interaction.isRepliable()) await sayError(interaction, err).catch(() => undefined);
+      // A refusal (not yours, unknown bot, bad option) is the person's answer, not a fault of ours.
+      if (err instanceof CodedError) this.#log.info({ ...where, code: err.code }, `refused: ${err.message}`);
+      else this.#log.error({ err, ...where }, "interaction handler failed");
+      // A handler that answered already (answerWithin tells the person itself) is not answered twice.
+      if (interaction.isRepliable() && !interaction.replied) await sayError(interaction, err).catch(() => undefined);
     }
   }
 
