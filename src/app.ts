@@ -3,7 +3,7 @@ import type { Config } from "./config/index.js";
 import { PROJECT_ROOT } from "./project-root.js";
 import type { RootLogger } from "./log/index.js";
 import { RegistryStore } from "./registry/index.js";
-import { createApi, ensureAdminKey, KeyStore } from "./api/index.js";
+import { AgentWrites, createApi, ensureAdminKey, KeyStore } from "./api/index.js";
 import { ensureBuilderFiles, intakeMessage, Reconciler, SignalWatcher, TemplateAgentFiles, TokenIntake, tokenForms } from "./agents/index.js";
 import {
   AppSetup,
@@ -15,9 +15,14 @@ import {
   NoteBoard,
   Outbox,
   TurnTracker,
+  handleTokenInteraction,
+  TOKEN_BUTTON_PREFIX,
+  TOKEN_MODAL_PREFIX,
   type BrainErrorCode,
   type KnownBot,
 } from "./discord/index.js";
+import type { Interaction } from "discord.js";
+import { createBobbCommands, personaPrompt } from "./discord/commands/index.js";
 import { discordTarget, type DiscordTarget } from "./discord-target.js";
 import { startAgentModel } from "./agent-model.js";
 import { createRuntime } from "./runtime.js";
@@ -129,6 +134,36 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
       resume: { dataDir: config.dataDir, windowMs: config.env.BOBB_RESUME_WINDOW, missedLimit: config.env.BOBB_RESUME_MESSAGES },
     });
     await conversations.open();
+    const reservedPorts = new Set([config.env.BOBB_API_PORT, config.env.BOBB_OPENCODE_PORT, config.env.SANDBOX_PORT]);
+    // One code path for the tool API's writes and BoBB's slash commands (validation, owner rules, change limit).
+    const writes = new AgentWrites({
+      registry,
+      files,
+      discord: () => actions,
+      reservedPorts,
+      removals: () => reconciler,
+      changesPerHour: config.env.BOBB_CHANGE_LIMIT,
+    });
+    const commands = createBobbCommands({
+      writes,
+      registry: () => registry.snapshot,
+      // A prompt outside any live turn: tool calls the model might make in it are refused (no live turn).
+      writePersona: async (name, person, signal) =>
+        (await runtime.prompt("bobb", `persona-${person.id}`, personaPrompt(name, person), { signal, usedTools: false })).text,
+      inviteUrl: discord.inviteUrl,
+      portalUrl: discord.sandbox ? `${discord.sandbox.url}/portal` : "https://discord.com/developers/applications",
+      stopChannel: (channelId, authorId) => conversations.stopChannel(channelId, authorId),
+      tokenRefusal: (agentId, userId) => intake.formRefusal(agentId, userId),
+      agentName: (agentId) => (agentId === "bobb" ? "BoBB" : (registry.snapshot.agents[agentId]?.name ?? agentId)),
+      logger: root.logger,
+    });
+    // The token form's buttons (under BoBB's steps) and its modal go through the same router.
+    const tokenHandlers = forms.handlers();
+    const tokenInteraction = async (i: Interaction) => void (await handleTokenInteraction(i, tokenHandlers));
+    commands.router.registerComponentHandler(TOKEN_BUTTON_PREFIX, tokenInteraction);
+    commands.router.registerModalHandler(TOKEN_MODAL_PREFIX, tokenInteraction);
+    // Only BoBB registers and answers commands; child bots never clutter the command picker.
+    const isBobb = (bot: { spec: { agentId: string } }) => bot.spec.agentId === "bobb";
     const bots: BotManager = new BotManager({
       logger: root.logger,
       apiUrl: discord.apiUrl,
@@ -136,11 +171,10 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
       loginSpacingMs: config.env.BOBB_LOGIN_SPACING,
       restarts: { limit: config.env.BOBB_CLIENT_RESTART_LIMIT },
       onMessage: (bot, message) => conversations.handle(bot, message),
-      onReady: (bot) => {
-        // Each new BoBB client (a restart makes one) gets the token form's listener; the old one went with its client.
-        if (bot.spec.agentId === "bobb") forms.attach(bot.client);
-        return conversations.resume(bot);
+      onReady: async (bot) => {
+        await Promise.all([conversations.resume(bot), isBobb(bot) ? commands.ready(bot.client) : undefined]);
       },
+      onInteraction: async (bot, interaction) => (isBobb(bot) ? commands.handle(interaction) : undefined),
     });
     track(() => bots.close());
     // Closed before the bots log out (closers run in reverse): first stop accepting, keep what is pending for
@@ -168,7 +202,8 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
       },
       removals: () => reconciler,
       changesPerHour: config.env.BOBB_CHANGE_LIMIT,
-      reservedPorts: new Set([config.env.BOBB_API_PORT, config.env.BOBB_OPENCODE_PORT, config.env.SANDBOX_PORT]),
+      reservedPorts,
+      writes,
     });
     await api.listen({ host: config.env.BOBB_API_HOST, port: config.env.BOBB_API_PORT });
     track(() => api.close());

@@ -1,7 +1,6 @@
-import type { Client } from "discord.js";
 import type { Logger } from "../log/index.js";
 import type { Agent, RegistryStore } from "../registry/index.js";
-import { listenForTokenForms, tokenButtons, type ReplyButtons } from "../discord/index.js";
+import { tokenButtons, type ReplyButtons, type TokenFormHandlers } from "../discord/index.js";
 import type { TokenIntake } from "./intake.js";
 import { INTAKE_TEXT } from "./messages.js";
 
@@ -31,14 +30,14 @@ export function tokenForms(options: { registry: RegistryStore; intake: TokenInta
       if (created.length === 0) return undefined;
       return { components: tokenButtons(created), text: INTAKE_TEXT.formPrompt(created.map((a) => a.name)) };
     },
-    /** Answers the form's buttons and modals on BoBB's client; returns the detach function. */
-    attach(client: Client): () => void {
-      return listenForTokenForms(client, {
+    /** What BoBB's interaction router calls for the form's buttons and modal submits. */
+    handlers(): TokenFormHandlers {
+      return {
         logger,
         agent: (id) => registry.snapshot.agents[id],
         refusal: (id, userId) => intake.formRefusal(id, userId),
         submit: (submission) => intake.submitForm(submission),
-      });
+      };
     },
   };
 }

@@ -1,5 +1,6 @@
 import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
 import { RegistryError } from "../registry/index.js";
+import { AgentWrites } from "./agent-writes.js";
 import type { ApiDeps } from "./deps.js";
 import { ApiError, STATUS_BY_CODE, type ApiCode } from "./errors.js";
 import { clientErrorHandler, frameworkErrors } from "./framework-errors.js";
@@ -10,7 +11,8 @@ import discordRoutes from "./routes/discord.js";
 import { bindTurn } from "./turn-binding.js";
 
 /** Builds the tool API: bearer auth with scoped keys, zod-validated input, one error handler. */
-export function createApi(deps: ApiDeps): FastifyInstance {
+export function createApi(given: ApiDeps): FastifyInstance {
+  const deps = { ...given, writes: given.writes ?? new AgentWrites(given) };
   const log = deps.logger.child({ component: "api" });
   const app = Fastify({ bodyLimit: deps.bodyLimit ?? 64 * 1024, logger: false, frameworkErrors, clientErrorHandler });
 

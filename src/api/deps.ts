@@ -1,4 +1,5 @@
 import type { Logger } from "../log/index.js";
+import type { AgentWrites } from "./agent-writes.js";
 import type { RegistryStore } from "../registry/index.js";
 import type { KeyIdentity, KeyStore } from "./keys.js";
 import type { AgentFiles, AgentRemovals, DiscordActions, LiveTurn, TurnLookup } from "./ports.js";
@@ -32,9 +33,11 @@ export interface ApiDeps {
   removals?: () => AgentRemovals | undefined;
   /** Renames and persona changes per bot and hour through BoBB (BOBB_CHANGE_LIMIT); default 5. */
   changesPerHour?: number;
+  /** The writes the routes share with BoBB's slash commands (app.ts); built from the fields above when left out. */
+  writes?: AgentWrites;
 }
 
 /** What every route plugin is registered with (`app.register(plugin, { deps })`). */
 export interface RouteOptions {
-  deps: ApiDeps;
+  deps: ApiDeps & { writes: AgentWrites };
 }

@@ -1,4 +1,6 @@
 export { createApi } from "./app.js";
+export { AgentWrites, type AgentWritesOptions, type WriteActor, type RemovalResult } from "./agent-writes.js";
+export { assertMayChange } from "./authority.js";
 export type { ApiDeps, RouteOptions } from "./deps.js";
 export { ApiError, STATUS_BY_CODE, type ApiCode, type ApiOwnCode } from "./errors.js";
 export { KeyStore, type KeyRole, type KeyIdentity } from "./keys.js";

@@ -58,6 +58,18 @@ function bobbTurn(view: RequestView): Reply {
   );
 }
 
+/** BoBB's supervisor asks for a persona when `/bobb create` has none (see personaPrompt in src/discord/commands/text.ts). */
+const PERSONA_REQUEST = /Write the persona for a new Discord bot named "([^"\n]{1,64})"/;
+
+function personaReply(view: RequestView): Reply {
+  const name = PERSONA_REQUEST.exec(view.lastUser)?.[1] ?? "New Bot";
+  const topic = name.replace(/\b(bot|robot|assistant)\b/gi, "").trim() || "everything";
+  return (
+    `${name} is a cheerful ${topic.toLowerCase()} enthusiast who loves talking about ${topic.toLowerCase()}. ` +
+    `It answers with warmth and a little humour, keeps replies short and always stays in character.`
+  );
+}
+
 function bobbAfterTool(view: RequestView): Reply {
   const last = view.toolResults.at(-1)!;
   if (last.name === "create_agent") {
@@ -128,6 +140,7 @@ export function demoRules(): Rule[] {
     },
     { name: "demo: debate opener", when: (v) => child(v) && debateOf(v)?.kind === "tag", reply: debateReply },
     { name: "demo: debate ready", when: (v) => child(v) && debateOf(v)?.kind === "plain", reply: debateReply },
+    { name: "demo: persona for /bobb create", user: PERSONA_REQUEST, when: isBobb, reply: personaReply },
     { name: "demo: bobb", reply: (v) => (isBobb(v) ? bobbTurn(v) : childTurn(v)) },
   ];
 }

@@ -1,6 +1,17 @@
 import { EventEmitter } from "node:events";
 import PQueue from "p-queue";
-import { Client, DiscordAPIError, DiscordjsError, DiscordjsErrorCodes, Events, GatewayCloseCodes, GatewayIntentBits, Partials, type Message } from "discord.js";
+import {
+  Client,
+  DiscordAPIError,
+  DiscordjsError,
+  DiscordjsErrorCodes,
+  Events,
+  GatewayCloseCodes,
+  GatewayIntentBits,
+  Partials,
+  type Interaction,
+  type Message,
+} from "discord.js";
 import type { Logger } from "../log/index.js";
 import { ClientCrash, ClientRestarts, guardClient, type RestartOptions } from "./client-guard.js";
 import { BotLoginError, type BotLoginErrorCode } from "./errors.js";
@@ -31,6 +42,8 @@ export interface BotManagerOptions {
   onReady?: (bot: RunningBot) => Promise<void>;
   /** Backoff and give-up for a client that crashed inside discord.js. */
   restarts?: Partial<RestartOptions>;
+  /** A slash command, button or modal submit reached the bot (only BoBB has commands). */
+  onInteraction?: (bot: RunningBot, interaction: Interaction) => Promise<void>;
 }
 
 export interface BotManagerEvents {
@@ -103,6 +116,9 @@ export class BotManager extends EventEmitter<BotManagerEvents> {
     client.on(Events.MessageCreate, (message) => {
       // A handler failure is this bot's problem only: log it, never let it escape.
       this.#options.onMessage(bot, message).catch((err: unknown) => log.error({ err, message: message.id }, "message handler failed"));
+    });
+    client.on(Events.InteractionCreate, (interaction) => {
+      this.#options.onInteraction?.(bot, interaction).catch((err: unknown) => log.error({ err, interaction: interaction.id }, "interaction handler failed"));
     });
     client.on(Events.Error, (err) => log.error({ err }, "discord client error"));
     client.on(Events.ShardError, (err) => log.warn({ err }, "gateway connection error; discord.js will retry"));

@@ -144,7 +144,10 @@ export class Conversations {
       });
     }
     if (message.author.id === bot.client.user.id) return;
-    if (stop) return this.#stop(message.channelId, conversationKey(message));
+    if (stop) {
+      await this.#stop(message.channelId, conversationKey(message));
+      return;
+    }
     if (this.options.intercept && (await this.options.intercept(bot, message))) return;
     // A token-shaped string never goes to a model; BoBB's intake deals with it.
     if (containsToken(message.content)) return;
@@ -200,12 +203,22 @@ export class Conversations {
     return true;
   }
 
-  async #stop(channelId: string, key: string): Promise<void> {
+  /**
+   * A person's `/stop` in a guild channel: what a stop word does (the governor closes the channel to
+   * bot-to-bot turns, every turn there is aborted, waiting mentions dropped). Returns the agents it stopped.
+   */
+  async stopChannel(channelId: string, authorId: string): Promise<string[]> {
+    this.options.governor.observe({ channelId, authorId, isBot: false, mentionedBotIds: [], isStopCommand: true });
+    return this.#stop(channelId, channelId);
+  }
+
+  async #stop(channelId: string, key: string): Promise<string[]> {
     this.#inbox.dropChannel(channelId);
     const agents = this.options.turns.stopChannel(channelId);
-    if (agents.length === 0) return;
+    if (agents.length === 0) return agents;
     this.#log.info({ channel: channelId, agents }, "stop word: aborting every bot in the channel");
     await Promise.all(agents.map((a) => this.options.brain.abort(a, key).catch(() => undefined)));
+    return agents;
   }
 
   /** One turn: answers the batch (oldest first) with one reply to the newest message, addressing each person. */

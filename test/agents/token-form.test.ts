@@ -5,7 +5,7 @@ import path from "node:path";
 import { Events, type Client, type Interaction } from "discord.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { INTAKE_TEXT, TokenIntake, tokenForms } from "../../src/agents/index.js";
-import { NoteBoard, showTokenForm, tokenButtons, type AgentBrain } from "../../src/discord/index.js";
+import { listenForTokenForms, NoteBoard, showTokenForm, tokenButtons, type AgentBrain } from "../../src/discord/index.js";
 import { RegistryStore, addAgent } from "../../src/registry/index.js";
 import { startBotsHarness, type BotsHarness } from "../helpers/bots.js";
 import { tempDir } from "../helpers/temp.js";
@@ -31,7 +31,7 @@ beforeEach(async () => {
   const intake = new TokenIntake({ registry, logger: h.logger, apiUrl: `${h.sandbox.url}/api`, inviteUrl: (id) => `https://invite/${id}`, notes });
   await h.addBot("bobb", "BoBB");
   bobb = h.bots.get("bobb")!.client;
-  detach = tokenForms({ registry, intake, logger: h.logger }).attach(bobb);
+  detach = listenForTokenForms(bobb, tokenForms({ registry, intake, logger: h.logger }).handlers());
 });
 afterEach(async () => {
   detach();

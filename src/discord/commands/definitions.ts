@@ -1,0 +1,57 @@
+import {
+  ApplicationIntegrationType,
+  InteractionContextType,
+  SlashCommandBuilder,
+  type SlashCommandStringOption,
+  type RESTPostAPIChatInputApplicationCommandsJSONBody,
+} from "discord.js";
+
+/** Longest persona a slash command option takes (Discord's option limit is 6,000; the registry's is 8 KiB). */
+export const PERSONA_OPTION_MAX = 4_000;
+
+// Discord answers with integration_types [0] and the contexts; stating both lets ApplicationCommand.equals
+// tell an unchanged definition from a changed one (register.ts).
+// The sandbox (like many Discord-compatible servers) has no autocomplete: `bot` is a plain name-or-id option.
+const botOption = (description: string) => (o: SlashCommandStringOption) => o.setName("bot").setDescription(description).setRequired(true).setMaxLength(64);
+
+/** `/bobb …`: BoBB's commands for building and managing bots. */
+const bobb = new SlashCommandBuilder()
+  .setName("bobb")
+  .setDescription("Create and manage your Discord bots")
+  .setContexts(InteractionContextType.Guild)
+  .setIntegrationTypes(ApplicationIntegrationType.GuildInstall)
+  .addSubcommand((s) =>
+    s
+      .setName("create")
+      .setDescription("Create a new bot")
+      .addStringOption((o) => o.setName("name").setDescription('Its name, e.g. "Chef Bot"').setRequired(true).setMaxLength(64))
+      .addStringOption((o) =>
+        o.setName("persona").setDescription("Who it is: personality, topic, tone (leave out and BoBB writes one)").setMaxLength(PERSONA_OPTION_MAX),
+      ),
+  )
+  .addSubcommand((s) => s.setName("list").setDescription("List the bots you created"))
+  .addSubcommand((s) =>
+    s
+      .setName("edit")
+      .setDescription("Rename a bot or change its persona")
+      .addStringOption(botOption("The bot's name or id"))
+      .addStringOption((o) => o.setName("name").setDescription("Its new name").setMaxLength(64))
+      .addStringOption((o) => o.setName("persona").setDescription("Its new persona").setMaxLength(PERSONA_OPTION_MAX)),
+  )
+  .addSubcommand((s) => s.setName("remove").setDescription("Remove a bot (asks to confirm)").addStringOption(botOption("The bot's name or id")))
+  .addSubcommand((s) => s.setName("token").setDescription("Give a bot its Discord token").addStringOption(botOption("The bot's name or id")))
+  .addSubcommand((s) => s.setName("invite").setDescription("The link that adds a bot to a server").addStringOption(botOption("The bot's name or id")))
+  .addSubcommand((s) => s.setName("help").setDescription("What BoBB can do"));
+
+/** `/stop`: the stop words as a command, for every bot in the channel. */
+const stop = new SlashCommandBuilder()
+  .setName("stop")
+  .setDescription("Stop every bot answering in this channel")
+  .setContexts(InteractionContextType.Guild)
+  .setIntegrationTypes(ApplicationIntegrationType.GuildInstall);
+
+/** Every command BoBB registers, as the JSON Discord takes. */
+export function commandDefinitions(): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
+  // Exactly what goes over the wire: the builders leave keys such as nsfw set to undefined, which equals() reads as a difference.
+  return JSON.parse(JSON.stringify([bobb.toJSON(), stop.toJSON()])) as RESTPostAPIChatInputApplicationCommandsJSONBody[];
+}

@@ -1,0 +1,29 @@
+import type { AgentWrites } from "../../api/index.js";
+import type { Logger } from "../../log/index.js";
+import type { Registry } from "../../registry/index.js";
+
+/** The person a command came from, as Discord told the supervisor. */
+export interface CommandPerson {
+  id: string;
+  name: string;
+}
+
+/** What BoBB's commands need from the rest of the product (app.ts wires the real ones). */
+export interface CommandDeps {
+  /** The tool API's own create/update/remove, with its validation, owner rules and change limit. */
+  writes: Pick<AgentWrites, "checkNewName" | "create" | "update" | "remove" | "target">;
+  registry: () => Registry;
+  /** BoBB's model writes a persona for a new bot; the text is only a persona, it decides nothing. */
+  writePersona: (name: string, person: CommandPerson, signal: AbortSignal) => Promise<string>;
+  /** OAuth2 invite link of a bot user. */
+  inviteUrl: (botUserId: string) => string;
+  /** Where people create applications (the Developer Portal, or the sandbox's). */
+  portalUrl: string;
+  /** Runs the stop path for a channel; resolves with the agents it stopped. */
+  stopChannel: (channelId: string, authorId: string) => Promise<string[]>;
+  /** Why this person may not give this agent a token now (not waiting for one, not theirs), or undefined. */
+  tokenRefusal?: (agentId: string, userId: string) => string | undefined;
+  /** A registry agent's display name ("BoBB" for bobb). */
+  agentName: (agentId: string) => string;
+  logger: Logger;
+}
