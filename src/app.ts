@@ -102,6 +102,8 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
       inviteUrl: discord.inviteUrl,
       notes,
       checksPerMinute: config.env.BOBB_TOKEN_CHECKS_PER_MINUTE,
+      // The reconciler is made below; a token arrives only once the bots are online.
+      activations: () => reconciler,
     });
     const outbox = new Outbox({ logger: root.logger, windowMs: config.env.BOBB_REPLY_RETRY_WINDOW });
     const conversations = new Conversations({

@@ -6,4 +6,4 @@ export { validateToken, tagOf, type TokenOwner, type TokenCheck } from "./valida
 export { Reconciler, type ReconcilerOptions } from "./reconciler.js";
 export { SignalWatcher, writeSignal } from "./signals.js";
 export { intakeMessage } from "./intake-message.js";
-export type { AgentRuntime, AgentBots, AgentFolders, RuntimeAgent, IntakeMessage, FailureEvents } from "./ports.js";
+export type { AgentRuntime, AgentBots, AgentFolders, RuntimeAgent, IntakeMessage, FailureEvents, ActivationEvents, ActivationOutcome } from "./ports.js";

@@ -1,6 +1,6 @@
 // The newcomer's most common slip: MESSAGE CONTENT INTENT left off in the portal. Discord
-// refuses the bot's login (close code 4014); BoBB says so in the DM, and once the intent is on
-// the same token sent again brings the bot online.
+// refuses the bot's login (close code 4014); BoBB says so in the DM, in one message and with no
+// "online" line before it, and once the intent is on the same token sent again brings the bot online.
 import { expect, it } from "vitest";
 import { INTAKE_TEXT } from "../../src/agents/index.js";
 import { startSupervisor } from "../helpers/supervisor.js";
@@ -20,7 +20,7 @@ it("a bot whose intent is off: BoBB reports why in the DM; the token sent again 
         .filter((m) => m.author.id === s.bobbUserId)
         .map((m) => m.content);
     s.sandbox.control.postMessage(dm, s.humanId, app.token);
-    const report = await waitFor(() => bobbSaid()[1], 60_000, "BoBB's failure report");
+    const report = await waitFor(() => bobbSaid()[0], 60_000, "BoBB's failure report");
     expect(report).toBe(
       INTAKE_TEXT.startFailed(
         "Chef Bot",
@@ -28,6 +28,7 @@ it("a bot whose intent is off: BoBB reports why in the DM; the token sent again 
       ),
     );
     expect(s.sandbox.control.isOnline(app.bot_user_id)).toBe(false);
+    expect(bobbSaid()).toHaveLength(1);
 
     s.sandbox.control.updateApplication(app.application_id, { message_content_intent: true });
     s.sandbox.control.postMessage(dm, s.humanId, app.token);
@@ -36,8 +37,10 @@ it("a bot whose intent is off: BoBB reports why in the DM; the token sent again 
       60_000,
       "Chef Bot online",
     );
-    expect(bobbSaid()[2]).toContain("The token works");
-    expect(bobbSaid()).toHaveLength(3);
+    const online = await waitFor(() => bobbSaid()[1], 30_000, "BoBB's online message");
+    expect(online).toContain("**Chef Bot** is online: invite it with ");
+    expect(online).toContain(`client_id=${app.bot_user_id}`);
+    expect(bobbSaid()).toHaveLength(2);
     for (const line of s.logs) expect(line).not.toContain(app.token);
   } finally {
     await s.close();

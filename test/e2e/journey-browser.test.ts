@@ -175,7 +175,7 @@ async function createBot(description: string, name: string, screenshot?: string)
   await chat.locator(".member", { hasText: "BoBB" }).click();
   await chat.locator(".profile-card .profile-message").click(); // the profile card's "Message @BoBB"
   await chat.locator(".channel-header", { hasText: "BoBB" }).waitFor();
-  const confirmations = chat.locator(".message", { hasText: "The token works" });
+  const confirmations = chat.locator(".message", { hasText: "is online: invite it with" });
   const seen = await confirmations.count();
   await input(chat).fill(token);
   await input(chat).press("Enter");
