@@ -13,6 +13,7 @@ import {
   Conversations,
   NoteBoard,
   Outbox,
+  SystemVoice,
   TurnTracker,
   type BrainErrorCode,
   type KnownBot,
@@ -114,6 +115,8 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
       turns,
       logger: root.logger,
       notes,
+      // Pause notices and stop acknowledgements come from BoBB where it is in the channel.
+      system: new SystemVoice(() => bots.get("bobb")?.client),
       // Every bot guards the channels it sees; another bot may delete a token this one may not.
       intercept: (bot, message) =>
         intake.handle(

@@ -23,6 +23,7 @@ import { LastSeenFile } from "./last-seen.js";
 import { PendingMentionsFile } from "./pending-mentions.js";
 import { resumeBot, type ResumeSettings } from "./resume.js";
 import { keepTyping, walkKey } from "./typing.js";
+import { PAUSE_MARK, SystemVoice } from "./system-voice.js";
 
 export interface ConversationOptions {
   brain: AgentBrain;
@@ -39,6 +40,8 @@ export interface ConversationOptions {
   now?: () => number;
   /** Mentions that may wait per conversation while the bot answers (default 100); beyond it the person is asked to try again. */
   waitingLimit?: number;
+  /** Who says the system's lines (pause notices, stop acknowledgements): BoBB where it is, else the bot as subtext. */
+  system?: SystemVoice;
   /** Keeps pending mentions and last seen messages across restarts (app.ts; tests may leave it out). */
   resume?: ResumeSettings & { dataDir: string };
 }
@@ -64,6 +67,9 @@ export class Conversations {
   readonly #now: () => number;
   #closed = false;
   readonly #outbox: Outbox;
+  readonly #system: SystemVoice;
+  /** Stop messages already acknowledged: every bot in the channel sees the same one. */
+  readonly #stopsAcknowledged = new BoundedSet(SEEN_LIMIT);
 
   constructor(private readonly options: ConversationOptions) {
     this.#log = options.logger.child({ component: "conversation" });
@@ -80,6 +86,7 @@ export class Conversations {
       ? { pending: new PendingMentionsFile(dataDir, () => this.#inbox.pending().map(toPending), this.#log), lastSeen: new LastSeenFile(dataDir, this.#log) }
       : undefined;
     this.#outbox = options.outbox ?? new Outbox({ logger: options.logger, windowMs: 600_000 });
+    this.#system = options.system ?? new SystemVoice();
   }
 
   /** Reads what the last run left (pending mentions, last seen messages); before any bot comes online. */
@@ -139,7 +146,7 @@ export class Conversations {
       });
     }
     if (message.author.id === bot.client.user.id) return;
-    if (stop) return this.#stop(message.channelId, conversationKey(message));
+    if (stop) return this.#stopped(message);
     if (this.options.intercept && (await this.options.intercept(bot, message))) return;
     // A token-shaped string never goes to a model; BoBB's intake deals with it.
     if (containsToken(message.content)) return;
@@ -158,7 +165,9 @@ export class Conversations {
         return verdict.allowed;
       },
     });
-    if (notice && message.channel.isSendable()) await postText(message.channel, notice).catch(() => undefined);
+    if (notice && message.channel.isSendable()) {
+      await this.#system.notice(message.channel, `${PAUSE_MARK} ${notice}`).catch((err: unknown) => this.#log.warn({ err }, "could not post the pause notice"));
+    }
     if (route.action !== "answer") return;
     this.#accept(bot, message, received);
   }
@@ -195,12 +204,34 @@ export class Conversations {
     return true;
   }
 
-  async #stop(channelId: string, key: string): Promise<void> {
+  /** A person's stop word, as each bot in the channel sees it: everything stops, and it is acknowledged once. */
+  async #stopped(message: Message): Promise<void> {
+    const acknowledged = this.#stopsAcknowledged.has(message.id);
+    if (!acknowledged) this.#stopsAcknowledged.add(message.id);
+    await Promise.all([
+      this.#halt(message.channelId, conversationKey(message)),
+      acknowledged ? undefined : this.#system.stopped(message).catch((err: unknown) => this.#log.warn({ err }, "could not acknowledge a stop")),
+    ]);
+  }
+
+  /**
+   * The stop path as a command (`/stop`): stops every bot in a channel as a person's stop word
+   * does: closes it to bot-to-bot turns until a person next mentions a bot, drops the mentions
+   * waiting there and aborts the turns in flight. `who` is the person; `dm` when the channel is
+   * their DM with a bot. Returns the agents whose turns were cut off. Acknowledging is the caller's.
+   */
+  async stopChannel(channelId: string, who: string, options: { dm?: boolean } = {}): Promise<string[]> {
+    if (!options.dm) this.options.governor.observe({ channelId, authorId: who, isBot: false, mentionedBotIds: [], isStopCommand: true });
+    return this.#halt(channelId, options.dm ? `dm-${who}` : channelId);
+  }
+
+  async #halt(channelId: string, key: string): Promise<string[]> {
     this.#inbox.dropChannel(channelId);
     const agents = this.options.turns.stopChannel(channelId);
-    if (agents.length === 0) return;
-    this.#log.info({ channel: channelId, agents }, "stop word: aborting every bot in the channel");
+    if (agents.length === 0) return agents;
+    this.#log.info({ channel: channelId, agents }, "stop: aborting every bot in the channel");
     await Promise.all(agents.map((a) => this.options.brain.abort(a, key).catch(() => undefined)));
+    return agents;
   }
 
   /** One turn: answers the batch (oldest first) with one reply to the newest message, addressing each person. */

@@ -133,6 +133,8 @@ describe("loop prevention", () => {
     console.log(`adversarial exchange: ${debate.length} bot messages before the governor stopped it (cap 8)`);
     expect(debate.length).toBe(8);
     expect(after.filter((m) => m.content.includes("paused"))).toEqual([notice]);
+    // The system speaks, not a debater: BoBB is in the channel, so it posts the notice.
+    expect(notice.author.id).toBe(s.bobbUserId);
     s.model.setRules([]);
   }, 120_000);
 
@@ -155,6 +157,14 @@ describe("loop prevention", () => {
     );
     expect(between.filter((m) => m.author.bot)).toEqual([]);
     expect(all.some((m) => m.content === "a very late answer")).toBe(false);
+    // Acknowledged once, by BoBB, though BoBB and two bots saw the stop.
+    const reactions = (viewer: string) =>
+      (s.sandbox.control.listMessages(channel, viewer).find((m) => m.id === stop.id)?.reactions ?? []) as Array<{
+        emoji: { name: string };
+        count: number;
+        me: boolean;
+      }>;
+    expect(reactions(s.bobbUserId)).toEqual([expect.objectContaining({ emoji: expect.objectContaining({ name: "🛑" }), count: 1, me: true })]);
     s.model.setRules([]);
   }, 120_000);
 });
