@@ -24,6 +24,7 @@ import { PendingMentionsFile } from "./pending-mentions.js";
 import { resumeBot, type ResumeSettings } from "./resume.js";
 import { keepTyping, walkKey } from "./typing.js";
 import { PAUSE_MARK, SystemVoice } from "./system-voice.js";
+import { ChannelStops } from "./stops.js";
 
 export interface ConversationOptions {
   brain: AgentBrain;
@@ -68,8 +69,7 @@ export class Conversations {
   #closed = false;
   readonly #outbox: Outbox;
   readonly #system: SystemVoice;
-  /** Stop messages already acknowledged: every bot in the channel sees the same one. */
-  readonly #stopsAcknowledged = new BoundedSet(SEEN_LIMIT);
+  readonly #stops: ChannelStops;
 
   constructor(private readonly options: ConversationOptions) {
     this.#log = options.logger.child({ component: "conversation" });
@@ -87,6 +87,7 @@ export class Conversations {
       : undefined;
     this.#outbox = options.outbox ?? new Outbox({ logger: options.logger, windowMs: 600_000 });
     this.#system = options.system ?? new SystemVoice();
+    this.#stops = new ChannelStops({ ...options, inbox: this.#inbox, system: this.#system, logger: this.#log });
   }
 
   /** Reads what the last run left (pending mentions, last seen messages); before any bot comes online. */
@@ -146,7 +147,7 @@ export class Conversations {
       });
     }
     if (message.author.id === bot.client.user.id) return;
-    if (stop) return this.#stopped(message);
+    if (stop) return this.#stops.byMessage(message);
     if (this.options.intercept && (await this.options.intercept(bot, message))) return;
     // A token-shaped string never goes to a model; BoBB's intake deals with it.
     if (containsToken(message.content)) return;
@@ -204,34 +205,12 @@ export class Conversations {
     return true;
   }
 
-  /** A person's stop word, as each bot in the channel sees it: everything stops, and it is acknowledged once. */
-  async #stopped(message: Message): Promise<void> {
-    const acknowledged = this.#stopsAcknowledged.has(message.id);
-    if (!acknowledged) this.#stopsAcknowledged.add(message.id);
-    await Promise.all([
-      this.#halt(message.channelId, conversationKey(message)),
-      acknowledged ? undefined : this.#system.stopped(message).catch((err: unknown) => this.#log.warn({ err }, "could not acknowledge a stop")),
-    ]);
-  }
-
   /**
    * The stop path as a command (`/stop`): stops every bot in a channel as a person's stop word
-   * does: closes it to bot-to-bot turns until a person next mentions a bot, drops the mentions
-   * waiting there and aborts the turns in flight. `who` is the person; `dm` when the channel is
-   * their DM with a bot. Returns the agents whose turns were cut off. Acknowledging is the caller's.
+   * does (see `ChannelStops.stopChannel`); returns the agents whose turns were cut off.
    */
-  async stopChannel(channelId: string, who: string, options: { dm?: boolean } = {}): Promise<string[]> {
-    if (!options.dm) this.options.governor.observe({ channelId, authorId: who, isBot: false, mentionedBotIds: [], isStopCommand: true });
-    return this.#halt(channelId, options.dm ? `dm-${who}` : channelId);
-  }
-
-  async #halt(channelId: string, key: string): Promise<string[]> {
-    this.#inbox.dropChannel(channelId);
-    const agents = this.options.turns.stopChannel(channelId);
-    if (agents.length === 0) return agents;
-    this.#log.info({ channel: channelId, agents }, "stop: aborting every bot in the channel");
-    await Promise.all(agents.map((a) => this.options.brain.abort(a, key).catch(() => undefined)));
-    return agents;
+  stopChannel(channelId: string, who: string, options: { dm?: boolean } = {}): Promise<string[]> {
+    return this.#stops.stopChannel(channelId, who, options);
   }
 
   /** One turn: answers the batch (oldest first) with one reply to the newest message, addressing each person. */
