@@ -56,6 +56,7 @@ export function messageElement(message, previous, ctx) {
     body.append(header);
   }
   body.append(contentElement(message, ctx));
+  if ((message.reactions ?? []).length > 0) body.append(reactionsElement(message.reactions));
   const components = componentsElement(message, ctx.onClick);
   if (components) body.append(components);
   if (isEphemeral(message)) body.append(ephemeralNote(message, ctx));
@@ -81,6 +82,17 @@ export function contentElement(message, ctx) {
   if (message.edited_timestamp) content.append(el("span", "edited", " (edited)"));
   if (!message.content && (message.embeds ?? []).length > 0) content.append(el("span", "edited", "[embed]"));
   return content;
+}
+
+/** The reaction chips under a message: emoji and count, highlighted where one of them is yours. */
+function reactionsElement(reactions) {
+  const row = el("div", "reactions");
+  for (const r of reactions) {
+    const chip = el("span", "reaction" + (r.me ? " mine" : ""), `${r.emoji.name} ${r.count}`);
+    chip.title = r.count === 1 ? "1 reaction" : `${r.count} reactions`;
+    row.append(chip);
+  }
+  return row;
 }
 
 function profileLink(node, user, ctx) {
