@@ -56,6 +56,7 @@ type Intent =
   | { kind: "rename"; bot: string; name: string }
   | { kind: "remove"; bot: string }
   | { kind: "greeting" }
+  | { kind: "next" }
   | { kind: "unknown"; text: string };
 
 const clean = (text: string) =>
@@ -87,6 +88,7 @@ export function bobbIntent(prompt: string): Intent {
   if (remove) return { kind: "remove", bot: clean(remove[1]!) };
   if (/\b(list|which|what)\b.*\bbots?\b/i.test(content)) return { kind: "list" };
   if (GREETING.test(content)) return { kind: "greeting" };
+  if (/\b(?:what now|what next|now what|what do I do now)\b/i.test(content)) return { kind: "next" };
   return { kind: "unknown", text: content };
 }
 
@@ -102,7 +104,7 @@ const HELP_TEXT = [
 
 /** What the offline demo model cannot do, said instead of pretending. */
 export const DEMO_LIMITS =
-  "I'm the offline demo model: I understand only the requests above, I can't chat about other things, answer general questions or invent personas with any imagination. " +
+  "I'm the offline demo model: I understand only a few requests, I can't chat about other things, answer general questions or invent personas with any imagination. " +
   "Start BoBB with a real model (ANTHROPIC_API_KEY, or BOBB_MODEL_BASE_URL for any OpenAI-compatible server) for that.";
 
 /** BoBB's first step of a turn: a tool call for what was asked, or an answer. */
@@ -124,6 +126,11 @@ export function bobbTurn(view: RequestView): Reply {
       break;
     case "greeting":
       break;
+    case "next":
+      return (
+        `Once your bot's token is in ${DEMO_MARK}, I tell you here when it is online, with its invite link. Invite it to your server, ` +
+        `then @mention it in a channel to talk to it; mention two bots in one message to start a debate, and say "stop" to end one. Say "help" for what else I understand.`
+      );
     case "unknown":
       return (
         `${greetAll(view)} I'm BoBB ${DEMO_MARK}. I did not understand "${intent.text.slice(0, 80)}". ` + `${DEMO_LIMITS} Say "help" to see what I understand.`

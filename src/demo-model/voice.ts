@@ -47,6 +47,23 @@ export function personaWords(persona: string): string[] {
   return words;
 }
 
+const LIKING = /\b(?:loves?|likes|adores?|enjoys?|obsessed with|into|about|fan of)\s+([^.;!?]+)/giu;
+
+/** What the persona loves or is about, in its own words ("basil", "the sea", "cardboard boxes"). */
+export function personaLikes(persona: string): string[] {
+  const likes: string[] = [];
+  for (const match of persona.matchAll(LIKING)) {
+    for (const item of match[1]!.split(/,|\band\b|\bor\b/)) {
+      const thing = item
+        .trim()
+        .replace(/^(?:a|an|his|her|their|its|all|every)\s+/i, "")
+        .trim();
+      if (thing && thing.split(/\s+/).length <= 3 && !likes.includes(thing)) likes.push(thing);
+    }
+  }
+  return likes;
+}
+
 const DISHES: Array<[RegExp, string[]]> = [
   [/\bital/i, ["risotto alla milanese", "spaghetti carbonara", "pasta al pomodoro with fresh basil", "a margherita pizza", "osso buco"]],
   [/\bfrench|paris|bread|baguette|bak/i, ["coq au vin", "ratatouille", "a warm baguette with brie", "a croque monsieur", "crêpes with lemon"]],
@@ -60,7 +77,7 @@ const ANY_DISH = ["a one-pan shakshuka", "lemon garlic chicken", "a hearty veget
 interface Archetype {
   test: RegExp;
   /** Sentences for an answer; `topic` is a word of the persona, `dish` a dish of its cuisine. */
-  lines: (w: { topic: string; dish: string; fridge: boolean }) => string[];
+  lines: (w: { topic: string | undefined; dish: string; fridge: boolean }) => string[];
   openers?: string[];
 }
 
@@ -72,7 +89,11 @@ const ARCHETYPES: Archetype[] = [
       `How about ${dish}? Simple and honest.`,
       `My pick is ${dish}, no shortcuts.`,
       `Nothing beats ${dish} when it's done right.`,
-      fridge ? "Tell me what's in your fridge and I'll turn it into dinner." : `Everything tastes better with a little ${topic}.`,
+      fridge
+        ? "Tell me what's in your fridge and I'll turn it into dinner."
+        : topic
+          ? `Everything tastes better with a little ${topic}.`
+          : "Everything tastes better made with love.",
     ],
   },
   {
@@ -82,22 +103,22 @@ const ARCHETYPES: Archetype[] = [
       "The sea has answers for them that listen.",
       "I'd wager me last doubloon on it.",
       "Hoist the sails, we're going after it.",
-      `Nothing a pirate loves more than ${topic}, arr.`,
+      topic ? `Nothing a pirate loves more than ${topic}, arr.` : "A pirate's life for me, arr.",
       "Keep yer eyes on the horizon.",
     ],
   },
   {
     test: /\b(robots?|android|machine|computer)\b/i,
     openers: ["Beep boop.", "Processing... done."],
-    lines: ({ topic }) => [`My circuits say ${topic} is the answer.`, "Calculation complete: that is a good plan.", `Running ${topic}.exe now.`],
+    lines: ({ topic }) => [`My circuits say ${topic ?? "yes"} is the answer.`, "Calculation complete: that is a good plan.", "All systems nominal."],
   },
   {
     test: /\b(presidents?|politic\w*|senator|trump|biden|campaign)\b/i,
-    openers: ["Folks,", "Believe me,", "Let me be clear:"],
+    openers: ["Folks!", "Believe me!", "Let me be clear."],
     lines: ({ topic }) => [
-      `nobody knows ${topic} better than me.`,
-      "we're going to get it done, and it's going to be tremendous.",
-      `this is about ${topic}, plain and simple.`,
+      `Nobody knows ${topic ?? "this"} better than me.`,
+      "We're going to get it done, and it's going to be tremendous.",
+      `This is about ${topic ?? "the people"}, plain and simple.`,
     ],
   },
 ];
@@ -105,18 +126,19 @@ const ARCHETYPES: Archetype[] = [
 /** Two or three sentences in character for a message, made from the persona. */
 export function inCharacter(persona: string, message: string, seed: string): string {
   const roll = dice(`${seed}\u0000${message}`);
-  const words = personaWords(persona);
-  const topic = words.length > 0 ? roll.pick(words) : "a good chat";
-  const cuisine = DISHES.find(([test]) => test.test(persona))?.[1] ?? ANY_DISH;
-  const context = { topic, dish: roll.pick(cuisine), fridge: /\bfridge\b/i.test(persona) };
+  const likes = personaLikes(persona);
   const type = ARCHETYPES.find((a) => a.test.test(persona));
+  const cuisine = DISHES.find(([test]) => test.test(persona))?.[1] ?? ANY_DISH;
   if (type) {
+    const context = { topic: likes.length > 0 ? roll.pick(likes) : undefined, dish: roll.pick(cuisine), fridge: /\bfridge\b/i.test(persona) };
     const lines = type.lines(context);
     const first = roll.pick(lines);
     const second = roll.pick(lines.filter((l) => l !== first));
     const opener = type.openers ? `${roll.pick(type.openers)} ` : "";
     return `${opener}${first} ${second}`;
   }
+  const words = likes.length > 0 ? likes : personaWords(persona);
+  const topic = words.length > 0 ? roll.pick(words) : "a good chat";
   const other = words.filter((w) => w !== topic);
   const also = other.length > 0 ? roll.pick(other) : topic;
   return roll.pick([

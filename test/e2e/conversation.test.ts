@@ -88,6 +88,17 @@ describe("people and bots", () => {
     s.model.setRules([]);
   });
 
+  it("the demo model answers in character through OpenCode: the chef names a dish, the pirate says arr", async () => {
+    const answer = async (bot: { userId: string }, text: string) => {
+      const asked = s.sandbox.control.postMessage(s.general, s.humanId, `<@${bot.userId}> ${text}`);
+      return (
+        await waitFor(() => s.messages(s.general).find((m) => m.author.id === bot.userId && m.message_reference?.message_id === asked.id), 30_000, "reply")
+      ).content;
+    };
+    expect(await answer(chef, "what should I have for lunch?")).toMatch(/risotto|carbonara|pomodoro|margherita|osso buco/i);
+    expect(await answer(pirate, "how was the voyage?")).toMatch(/\barr\b/i);
+  });
+
   it("a 5,000-character answer with a code block arrives in parts of at most 2,000 with balanced fences", async () => {
     const code = Array.from({ length: 110 }, (_, i) => `step_${i} = "${"stir ".repeat(6)}"`).join("\n");
     const long = `Recipe:\n\n\`\`\`python\n${code}\n\`\`\`\n\n${"Buon appetito! ".repeat(50)}`;
