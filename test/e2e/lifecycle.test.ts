@@ -65,6 +65,8 @@ describe("the whole journey", () => {
       60_000,
       "chef online",
     );
+    // One message for the start: no "starting" line before it, nothing after it.
+    expect(bobbLines(dm)).toEqual([confirmation]);
 
     s.sandbox.control.postMessage(s.general, s.humanId, `<@${app.bot_user_id}> what's for dinner?`);
     const reply = await waitFor(() => s.messages(s.general).find((m) => m.author.id === app.bot_user_id), 30_000, "chef's reply");
