@@ -39,6 +39,7 @@ const CHOICE_TTL_MS = 10 * 60_000;
 /** How long a start may take before the person is told it did not start (a cold start takes seconds; logins are spaced). */
 const START_WAIT_MS = 5 * 60_000;
 const TYPING_EVERY_MS = 8_000;
+const TYPING_MAX_MS = 40_000;
 
 type StartResult = { kind: "online"; botUserId: string } | { kind: "failed"; reason: string } | { kind: "timeout" } | { kind: "closed" };
 
@@ -189,9 +190,15 @@ export class TokenIntake {
 
   /** One message per start: online with its invite link once it is, or why it did not start; typing meanwhile. */
   async #announce(message: IntakeMessage, name: string, owner: TokenOwner, result: Promise<StartResult>): Promise<void> {
-    const typing = setInterval(() => void message.typing?.().catch(() => undefined), TYPING_EVERY_MS);
-    void message.typing?.().catch(() => undefined);
-    const outcome = await result.finally(() => clearInterval(typing));
+    const type = () => void message.typing?.().catch(() => undefined);
+    type();
+    // Typing, not a "starting…" message; kept up for a normal start, not through a long wait for a login slot.
+    const typing = setInterval(type, TYPING_EVERY_MS);
+    const typingEnds = setTimeout(() => clearInterval(typing), TYPING_MAX_MS);
+    const outcome = await result.finally(() => {
+      clearInterval(typing);
+      clearTimeout(typingEnds);
+    });
     if (outcome.kind === "closed") return;
     if (outcome.kind === "online") return this.#say(message, INTAKE_TEXT.activated(name, this.options.inviteUrl(outcome.botUserId || owner.id)));
     const reason = outcome.kind === "failed" ? redactTokens(outcome.reason.replace(/^bot \S+ could not log in: /, "")) : INTAKE_TEXT.startTimeout;

@@ -79,12 +79,15 @@ const bobbSaid = (channel: string) =>
     .map((m) => String(m.content));
 
 describe("token by DM", () => {
-  it("validates, stores, confirms with the bot's tag and invite link, signals activation; the token goes nowhere else", async () => {
+  it("validates, stores, signals activation, types meanwhile, then says once that it is online with the invite link; the token goes nowhere else", async () => {
     await pending("Chef Bot", h.humanId);
     const app = h.sandbox.control.createApplication("Chef Bot", { message_content_intent: true });
     const dm = dmWithBobb();
+    const typing: string[] = [];
+    h.sandbox.control.onEvent((e) => void (e.t === "TYPING_START" && e.d.user_id === bobbUser && typing.push(String(e.d.channel_id))));
     h.sandbox.control.postMessage(dm, h.humanId, `here it is: ${app.token}`);
     await waitFor(() => signals.length > 0 || undefined, 10_000, "activation signal");
+    await waitFor(() => typing.includes(dm) || undefined, 10_000, "BoBB typing while the bot starts");
     // Nothing is said until the start has ended.
     expect(bobbSaid(dm)).toEqual([]);
     await startEnds("chef-bot", { botUserId: app.bot_user_id });
