@@ -123,8 +123,8 @@ const ARCHETYPES: Archetype[] = [
   },
 ];
 
-/** Two or three sentences in character for a message, made from the persona. */
-export function inCharacter(persona: string, message: string, seed: string): string {
+/** Two sentences in character for a message, made from the persona (one with `sentences: 1`, for a debate line). */
+export function inCharacter(persona: string, message: string, seed: string, sentences: 1 | 2 = 2): string {
   const roll = dice(`${seed}\u0000${message}`);
   const likes = personaLikes(persona);
   const type = ARCHETYPES.find((a) => a.test.test(persona));
@@ -135,12 +135,13 @@ export function inCharacter(persona: string, message: string, seed: string): str
     const first = roll.pick(lines);
     const second = roll.pick(lines.filter((l) => l !== first));
     const opener = type.openers ? `${roll.pick(type.openers)} ` : "";
-    return `${opener}${first} ${second}`;
+    return sentences === 1 ? `${opener}${first}` : `${opener}${first} ${second}`;
   }
   const words = likes.length > 0 ? likes : personaWords(persona);
   const topic = words.length > 0 ? roll.pick(words) : "a good chat";
   const other = words.filter((w) => w !== topic);
   const also = other.length > 0 ? roll.pick(other) : topic;
+  if (sentences === 1) return roll.pick([`Everything comes back to ${topic} with me.`, `You know me: ${topic} first.`, `Think of ${also}, then ask me again.`]);
   return roll.pick([
     `Everything comes back to ${topic} with me. And ${also}, of course.`,
     `You know me: ${topic} first, then ${also}.`,
