@@ -23,7 +23,7 @@ import { LastSeenFile } from "./last-seen.js";
 import { PendingMentionsFile } from "./pending-mentions.js";
 import { resumeBot, type ResumeSettings } from "./resume.js";
 import { keepTyping, walkKey } from "./typing.js";
-import { PAUSE_MARK, SystemVoice } from "./system-voice.js";
+import { SystemVoice } from "./system-voice.js";
 import { ChannelStops } from "./stops.js";
 
 export interface ConversationOptions {
@@ -167,7 +167,7 @@ export class Conversations {
       },
     });
     if (notice && message.channel.isSendable()) {
-      await this.#system.notice(message.channel, `${PAUSE_MARK} ${notice}`).catch((err: unknown) => this.#log.warn({ err }, "could not post the pause notice"));
+      await this.#system.notice(message.channel, notice).catch((err: unknown) => this.#log.warn({ err }, "could not post the pause notice"));
     }
     if (route.action !== "answer") return;
     this.#accept(bot, message, received);

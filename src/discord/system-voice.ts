@@ -3,8 +3,6 @@ import { postText } from "./post.js";
 
 /** The reaction that tells a person their stop word was heard. */
 export const STOP_REACTION = "🛑";
-/** Put in front of the governor's pause notice. */
-export const PAUSE_MARK = "⏸️";
 /** Said when a stop cannot be acknowledged with a reaction (no Add Reactions permission). */
 export const STOP_LINE = `${STOP_REACTION} Stopped.`;
 
