@@ -195,6 +195,8 @@ export class TokenIntake {
     // Typing, not a "starting…" message; kept up for a normal start, not through a long wait for a login slot.
     const typing = setInterval(type, TYPING_EVERY_MS);
     const typingEnds = setTimeout(() => clearInterval(typing), TYPING_MAX_MS);
+    typing.unref();
+    typingEnds.unref();
     const outcome = await result.finally(() => {
       clearInterval(typing);
       clearTimeout(typingEnds);
