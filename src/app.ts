@@ -14,6 +14,7 @@ import {
   Conversations,
   NoteBoard,
   Outbox,
+  SystemVoice,
   TurnTracker,
   handleTokenInteraction,
   TOKEN_BUTTON_PREFIX,
@@ -111,6 +112,8 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
       inviteUrl: discord.inviteUrl,
       notes,
       checksPerMinute: config.env.BOBB_TOKEN_CHECKS_PER_MINUTE,
+      // The reconciler is made below; a token arrives only once the bots are online.
+      activations: () => reconciler,
     });
     // The token form: "Submit token" under BoBB's steps, and the buttons and modal answered on BoBB's client.
     const forms = tokenForms({ registry, intake, logger: root.logger });
@@ -123,6 +126,8 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
       turns,
       logger: root.logger,
       notes,
+      // Pause notices and stop acknowledgements come from BoBB where it is in the channel.
+      system: new SystemVoice(() => bots.get("bobb")?.client),
       // Every bot guards the channels it sees; another bot may delete a token this one may not.
       intercept: (bot, message) =>
         intake.handle(

@@ -7,4 +7,14 @@ export { validateToken, tagOf, type TokenOwner, type TokenCheck, type TokenCheck
 export { Reconciler, type ReconcilerOptions } from "./reconciler.js";
 export { SignalWatcher, writeSignal } from "./signals.js";
 export { intakeMessage } from "./intake-message.js";
-export type { AgentRuntime, AgentBots, AgentFolders, AppPreparation, RuntimeAgent, IntakeMessage, FailureEvents } from "./ports.js";
+export type {
+  AgentRuntime,
+  AgentBots,
+  AgentFolders,
+  AppPreparation,
+  RuntimeAgent,
+  IntakeMessage,
+  FailureEvents,
+  ActivationEvents,
+  ActivationOutcome,
+} from "./ports.js";

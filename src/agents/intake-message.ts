@@ -24,6 +24,9 @@ export function intakeMessage(message: Message, peers: () => readonly Client[] =
       if (!message.channel.isSendable()) return;
       await message.channel.send({ content: text, allowedMentions: { parse: [], ...(mentionUsers.length > 0 ? { users: [...mentionUsers] } : {}) } });
     },
+    typing: async () => {
+      if (message.channel.isSendable()) await message.channel.sendTyping();
+    },
   };
 }
 

@@ -1,22 +1,13 @@
 import { LRUCache } from "lru-cache";
 import type { Logger } from "../log/index.js";
 import { credentialWord, findTokens, redactTokens } from "../log/index.js";
-import {
-  agentUsingToken,
-  findByName,
-  pendingAgents,
-  withToken,
-  failedToStart,
-  type Agent,
-  type RegistryChange,
-  type RegistryStore,
-} from "../registry/index.js";
+import { agentUsingToken, findByName, pendingAgents, withToken, failedToStart, type Agent, type RegistryStore } from "../registry/index.js";
 import type { NoteBoard } from "../discord/index.js";
 import { IntakeError } from "./errors.js";
-import type { IntakeMessage } from "./ports.js";
+import type { ActivationEvents, ActivationOutcome, IntakeMessage } from "./ports.js";
 import { INTAKE_TEXT } from "./messages.js";
 import { AttemptLimiter, hasDiscordTokenShape, looksLikeBotToken, SeenOnce } from "./token-guards.js";
-import { tagOf, validateToken, type TokenCheck, type TokenCheckOptions, type TokenOwner } from "./validate-token.js";
+import { validateToken, type TokenCheck, type TokenCheckOptions, type TokenOwner } from "./validate-token.js";
 
 export interface IntakeOptions {
   registry: RegistryStore;
@@ -38,6 +29,10 @@ export interface IntakeOptions {
   /** The Discord check; injected by tests that count calls. */
   validate?: (apiUrl: string, token: string, options: TokenCheckOptions) => Promise<TokenCheck>;
   now?: () => number;
+  /** How each start ends (the reconciler); looked up when a token is stored. */
+  activations?: () => ActivationEvents;
+  /** How long to wait for a start's outcome (default 5 minutes). */
+  startWaitMs?: number;
 }
 
 /** Where a token came from and how to answer there: a DM to BoBB, or the token form (a modal, answered ephemerally). */
@@ -47,6 +42,8 @@ interface TokenSource {
   conversationKey: string;
   via: "dm" | "form";
   say(text: string): Promise<void>;
+  /** Shows that the bot is starting (a DM's typing indicator); the form's deferred answer shows it already. */
+  typing?(): Promise<void>;
 }
 
 /** A token submitted through the token form for one agent. */
@@ -68,14 +65,19 @@ interface PendingChoice {
 }
 
 const CHOICE_TTL_MS = 10 * 60_000;
-/** How long after a token is stored a failed start is still reported in the DM (a cold start takes seconds). */
-const FAILURE_WATCH_MS = 5 * 60_000;
+/** How long a start may take before the person is told it did not start (a cold start takes seconds; logins are spaced). */
+const START_WAIT_MS = 5 * 60_000;
+const TYPING_EVERY_MS = 8_000;
+const TYPING_MAX_MS = 40_000;
+
+type StartResult = { kind: "online"; botUserId: string } | { kind: "failed"; reason: string } | { kind: "timeout" } | { kind: "closed" };
 
 /**
  * Token intake, in code, before any model sees the message: a token in a DM to BoBB is
  * validated, stored and the bot started; a token in a channel is deleted and never stored.
  * Storing the token is all it does to start the bot: the registry's change event reaches
- * the activation watcher.
+ * the activation watcher. The person then gets one answer: online (after the login and the
+ * OpenCode server are ready), or why it did not start.
  */
 export class TokenIntake {
   /** Tokens waiting for "which bot?" answers, in memory only, per Discord user. */
@@ -152,7 +154,13 @@ export class TokenIntake {
   }
 
   #dmSource(message: IntakeMessage): TokenSource {
-    return { userId: message.authorId, conversationKey: `dm-${message.authorId}`, via: "dm", say: (text) => this.#say(message, text) };
+    return {
+      userId: message.authorId,
+      conversationKey: `dm-${message.authorId}`,
+      via: "dm",
+      say: (text) => this.#say(message, text),
+      typing: async () => message.typing?.(),
+    };
   }
 
   async #exposed(agentId: string, message: IntakeMessage): Promise<void> {
@@ -244,6 +252,8 @@ export class TokenIntake {
   }
 
   async #activate(source: TokenSource, agent: Agent, token: string, owner: TokenOwner): Promise<void> {
+    // Listening before the token is stored: the start it triggers may end before the store resolves.
+    const outcome = this.#outcomeOf(agent.id);
     try {
       await this.options.registry.update((draft) => {
         const current = draft.agents[agent.id];
@@ -252,36 +262,56 @@ export class TokenIntake {
         draft.agents[agent.id] = { ...withToken(current, token), discord_user_id: owner.id };
       });
     } catch (err) {
+      outcome.cancel();
       this.#log.error({ err, agent: agent.id }, "could not store a validated token");
       await source.say(`I could not store the token for **${agent.name}**: ${(err as Error).message}. Nothing was changed.`);
       return;
     }
     this.#log.info({ agent: agent.id, bot_user: owner.id, via: source.via }, "token validated and stored; activating");
     this.options.notes.add("bobb", source.conversationKey, INTAKE_TEXT.modelNotice(agent.id));
-    this.#reportFailure(source, agent.id);
-    // A DM'd token stays in the DM's history (a bot cannot delete a person's DM message): say how to remove it.
-    const reminder = source.via === "dm" ? `\n${INTAKE_TEXT.dmKeepsToken}` : "";
-    await source.say(INTAKE_TEXT.activated(agent.name, tagOf(owner), this.options.inviteUrl(owner.id)) + reminder);
+    // Not awaited: a token form must be answered within Discord's 3 seconds, a cold start takes longer.
+    void this.#announce(source, agent.name, owner, outcome.result);
   }
 
-  /** Tells the person in the DM if the bot then fails to log in: otherwise it just never comes online. */
-  #reportFailure(source: TokenSource, agentId: string): void {
-    const { registry } = this.options;
-    const onChange = (change: RegistryChange) => {
-      if (change.id !== agentId || change.type !== "changed") return;
-      const agent = change.agent;
-      if (agent.status === "active" && !agent.last_error) return stop();
-      if (!agent.last_error || !change.fields.includes("last_error")) return;
-      stop();
-      void source.say(INTAKE_TEXT.startFailed(agent.name, redactTokens(agent.last_error.replace(/^bot \S+ could not log in: /, ""))));
+  /** One message per start: online with its invite link once it is, or why it did not start; typing meanwhile. */
+  async #announce(source: TokenSource, name: string, owner: TokenOwner, result: Promise<StartResult>): Promise<void> {
+    const type = () => void source.typing?.().catch(() => undefined);
+    type();
+    // Typing, not a "starting…" message; kept up for a normal start, not through a long wait for a login slot.
+    const typing = setInterval(type, TYPING_EVERY_MS);
+    const typingEnds = setTimeout(() => clearInterval(typing), TYPING_MAX_MS);
+    typing.unref();
+    typingEnds.unref();
+    const outcome = await result.finally(() => {
+      clearInterval(typing);
+      clearTimeout(typingEnds);
+    });
+    if (outcome.kind === "closed") return;
+    // A DM'd token stays in the DM's history (a bot cannot delete a person's DM message): say how to remove it.
+    const reminder = source.via === "dm" ? `\n${INTAKE_TEXT.dmKeepsToken}` : "";
+    if (outcome.kind === "online") return source.say(INTAKE_TEXT.activated(name, this.options.inviteUrl(outcome.botUserId || owner.id)) + reminder);
+    const reason = outcome.kind === "failed" ? redactTokens(outcome.reason.replace(/^bot \S+ could not log in: /, "")) : INTAKE_TEXT.startTimeout;
+    await source.say(INTAKE_TEXT.startFailed(name, reason) + reminder);
+  }
+
+  /** The next start outcome for an agent, from the activation events (or a time-out). */
+  #outcomeOf(agentId: string): { result: Promise<StartResult>; cancel(): void } {
+    const events = this.options.activations?.();
+    let settle: (r: StartResult) => void = () => undefined;
+    const result = new Promise<StartResult>((resolve) => (settle = resolve));
+    const onOutcome = (o: ActivationOutcome) => {
+      if (o.agentId !== agentId) return;
+      done(o.ok ? { kind: "online", botUserId: o.botUserId } : { kind: "failed", reason: o.reason });
     };
-    const stop = () => {
+    const done = (r: StartResult) => {
       clearTimeout(timer);
-      registry.off("change", onChange);
+      events?.off("activation", onOutcome);
+      settle(r);
     };
-    const timer = setTimeout(stop, FAILURE_WATCH_MS);
+    const timer = setTimeout(() => done({ kind: "timeout" }), this.options.startWaitMs ?? START_WAIT_MS);
     timer.unref();
-    registry.on("change", onChange);
+    events?.on("activation", onOutcome);
+    return { result, cancel: () => done({ kind: "closed" }) };
   }
 
   async #say(message: IntakeMessage, text: string): Promise<void> {

@@ -9,10 +9,10 @@ export const INTAKE_TEXT = {
     `You have ${names.length} bots waiting for a token: ${names.map((n) => `**${n}**`).join(", ")}. Which one is this token for? Reply with its name.`,
   whichAgain: (names: string[]) => `I did not recognise that name. Reply with one of: ${names.map((n) => `**${n}**`).join(", ")} (or "cancel").`,
   cancelled: "OK, I dropped that token without storing it.",
-  activated: (name: string, tag: string, invite: string) =>
-    `The token works: it belongs to **${tag}**. I stored it and I'm starting **${name}** now.\nInvite it to your server: ${invite}\nThen mention it in a channel to talk to it.`,
+  activated: (name: string, invite: string) => `**${name}** is online: invite it with ${invite}\nThen mention it in a channel to talk to it.`,
   startFailed: (name: string, reason: string) =>
     `**${name}** did not start: ${reason}. When that is fixed, send me its token here again (the same one, or a new one after Reset Token).`,
+  startTimeout: "it did not come online within 5 minutes (Discord or the bot's model server may be down)",
   exposed: (authorId: string, deleted: boolean) =>
     deleted
       ? `<@${authorId}> that looked like a bot token, posted where others can see it. I deleted the message and did not store the token. Reset it now in the Developer Portal (Bot → Reset Token), then send the new token to me by DM.`
@@ -32,5 +32,6 @@ export const INTAKE_TEXT = {
   formPrompt: (names: string[]) =>
     `${names.map((n) => `**${n}**`).join(", ")} ${names.length === 1 ? "is" : "are"} waiting for a token: press **Submit token** and paste it into the form (only you see it). No button? Send it to me by DM, never in a channel.`,
   formGone: "That bot no longer exists. Nothing was stored.",
-  modelNotice: (agentId: string) => `[a token for agent ${agentId} was received and validated; the bot is starting]`,
+  modelNotice: (agentId: string) =>
+    `[a token for agent ${agentId} was received and validated; the system tells the person when the bot is online, or why it did not start]`,
 } as const;

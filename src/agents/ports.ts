@@ -56,4 +56,15 @@ export interface IntakeMessage {
   delete(): Promise<boolean>;
   /** Posts in the message's channel; only `mentionUsers` may be pinged. */
   send(text: string, mentionUsers?: readonly string[]): Promise<void>;
+  /** Shows BoBB typing in the message's channel (while a start is checked); optional. */
+  typing?(): Promise<void>;
+}
+
+/** How one start of an agent ended: its bot logged in and its OpenCode server is ready, or why not. */
+export type ActivationOutcome = { agentId: string; ok: true; botUserId: string } | { agentId: string; ok: false; reason: string };
+
+/** Tells how each start of an agent ended (the reconciler). */
+export interface ActivationEvents {
+  on(event: "activation", listener: (outcome: ActivationOutcome) => void): unknown;
+  off(event: "activation", listener: (outcome: ActivationOutcome) => void): unknown;
 }

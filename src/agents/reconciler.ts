@@ -1,9 +1,10 @@
+import { EventEmitter } from "node:events";
 import type { KeyStore, AgentRemovals, RemovalReport } from "../api/index.js";
 import type { Logger } from "../log/index.js";
 import { activationReason, type Agent, type RegistryChange, type RegistryStore } from "../registry/index.js";
 import { KeyedQueue } from "../queue/keyed-queue.js";
 import { INTAKE_TEXT } from "./messages.js";
-import type { AgentBots, AgentFolders, AgentRuntime, AppPreparation } from "./ports.js";
+import type { ActivationOutcome, AgentBots, AgentFolders, AgentRuntime, AppPreparation } from "./ports.js";
 
 export interface ReconcilerOptions {
   registry: RegistryStore;
@@ -31,9 +32,10 @@ const RELEVANT = new Set(["token", "status", "name", "persona", "port"]);
  * The activation watcher's one reconciler: desired state (registry) against running state
  * (OpenCode + Discord client), per agent, serialised, idempotent. It listens itself: to the
  * registry's changes (API, token intake, operator edits) and to the bots' and OpenCode
- * servers' failures; outside writers reach it through signal files (`signal`).
+ * servers' failures; outside writers reach it through signal files (`signal`). Each start's
+ * outcome is told as an `activation` event (token intake answers the person with it).
  */
-export class Reconciler implements AgentRemovals {
+export class Reconciler extends EventEmitter<{ activation: [ActivationOutcome] }> implements AgentRemovals {
   readonly #removals = new Map<string, Promise<RemovalReport>>();
   readonly #running = new Map<string, Running>();
   readonly #queues = new KeyedQueue();
@@ -46,6 +48,7 @@ export class Reconciler implements AgentRemovals {
   readonly #onFailure = (agentId: string, reason: string) => void this.markFailed(agentId, reason);
 
   constructor(private readonly options: ReconcilerOptions) {
+    super();
     this.#log = options.logger.child({ component: "activation" });
     options.registry.on("change", this.#onChange);
     options.bots.on("failure", this.#onFailure);
@@ -181,6 +184,7 @@ export class Reconciler implements AgentRemovals {
       this.#failed.delete(agent.id);
       await this.#markActive(agent, bot.client.user.id);
       this.#log.info({ agent: agent.id }, "agent active");
+      this.emit("activation", { agentId: agent.id, ok: true, botUserId: bot.client.user.id });
     } catch (err) {
       // A start cut short by shutdown is not a failure of the agent: record nothing.
       if (this.#closed) return;
@@ -188,6 +192,7 @@ export class Reconciler implements AgentRemovals {
       this.#log.error({ err, agent: agent.id }, `agent could not start: ${(err as Error).message}`);
       await this.#stop(agent.id);
       await this.#recordError(agent.id, (err as Error).message);
+      this.emit("activation", { agentId: agent.id, ok: false, reason: (err as Error).message });
     }
   }
 

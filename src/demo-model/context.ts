@@ -52,3 +52,12 @@ export function waitingMessages(prompt: string): Array<{ name: string; userId: s
   }
   return out;
 }
+
+/** "Hi!" for one person, "Hi Alice, Bob and Chris!" for everyone a batch is for. */
+export function greetAll(view: { lastUser: string }): string {
+  const waiting = waitingMessages(view.lastUser);
+  if (waiting.length === 0) return "Hi!";
+  const names = [...new Set([...waiting.map((w) => w.name), author(view.lastUser)?.name ?? "there"])];
+  const list = names.length === 1 ? names[0]! : `${names.slice(0, -1).join(", ")} and ${names.at(-1)!}`;
+  return `Hi ${list}!`;
+}

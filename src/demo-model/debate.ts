@@ -11,6 +11,7 @@
  */
 import { author, DEMO_MARK, escapeRegExp, header, messageContent } from "./context.js";
 import type { RequestView } from "./protocol.js";
+import { inCharacter } from "./voice.js";
 
 /** BoBB builds bots; it never takes part in a debate. */
 const NOT_DEBATERS = new Set(["bobb"]);
@@ -109,7 +110,7 @@ export function debateTurn(view: RequestView, self: { name: string; persona: str
     if (!asked || !isDebater(from.name)) return undefined;
     const topic = topicOf(asked.text, [me, ...mentionedBots(asked.text, knownBots)]);
     const said = history.filter((h) => h.bot && lower(h.who) === lower(me)).map((h) => h.text);
-    const line = `${debateLine({ stance, topic }, said)} ${DEMO_MARK}`;
+    const line = `${debateLine({ stance, topic }, said)} ${inCharacter(self.persona, `${topic}\u0000${said.length}`, me, 1)} ${DEMO_MARK}`;
     // No reply_to between bots: the tag already says whom it answers, and a quote on every line buries the debate.
     return { kind: "tag", call: { name: "send_message", args: { channel_id: channelId, content: line, mention_bots: [from.name] } } };
   }
@@ -120,7 +121,7 @@ export function debateTurn(view: RequestView, self: { name: string; persona: str
   const opener = named[0]!;
   if (lower(opener) !== lower(me)) return { kind: "plain", text: `Bring it on, ${opener}! Speaking as ${stance}, I'm ready to argue "${topic}". ${DEMO_MARK}` };
   const replyTo = messageId(prompt);
-  const line = `${openingLine({ stance, topic })} ${DEMO_MARK}`;
+  const line = `${openingLine({ stance, topic })} ${inCharacter(self.persona, topic, me, 1)} ${DEMO_MARK}`;
   return {
     kind: "tag",
     call: { name: "send_message", args: { channel_id: channelId, content: line, mention_bots: others, ...(replyTo ? { reply_to: replyTo } : {}) } },

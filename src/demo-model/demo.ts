@@ -1,9 +1,12 @@
-import { author, DEMO_MARK, escapeRegExp, messageContent, waitingMessages } from "./context.js";
+import { author, DEMO_MARK, escapeRegExp, greetAll, messageContent, waitingMessages } from "./context.js";
+import { bobbAfterTool, bobbTurn } from "./bobb.js";
 import { debateTurn, sentMessage } from "./debate.js";
 import type { RequestView } from "./protocol.js";
 import type { Reply, Rule } from "./rules.js";
+import { inCharacter } from "./voice.js";
 
 export { DEMO_MARK, messageContent, waitingMessages } from "./context.js";
+export { botNameFrom } from "./bobb.js";
 
 /**
  * Pause before a bot answers a bot in a demo debate: people can read along and type "stop"
@@ -22,42 +25,6 @@ export function personaOf(system: string): { name: string; persona: string } {
   return { name: name.trim(), persona };
 }
 
-/** "Chef Bot" from "create a chef bot that ...". */
-export function botNameFrom(description: string): string {
-  const words = description
-    .replace(/\b(bot|robot|assistant)\b.*$/i, "")
-    .replace(/^(a|an|the|my|new)\s+/i, "")
-    .trim()
-    .split(/\s+/)
-    .filter((w) => /^[\p{L}\p{N}'-]+$/u.test(w))
-    .slice(-2);
-  const base = words.map((w) => w.charAt(0).toUpperCase() + w.slice(1).toLowerCase()).join(" ");
-  return `${base || "New"} Bot`.slice(0, 64);
-}
-
-const CREATE = /\b(?:create|make|build|set up)\s+(?:me\s+)?(?:a|an|the)?\s*(.{1,80}?\bbot\b)(.*)$/is;
-
-function bobbTurn(view: RequestView): Reply {
-  const content = messageContent(view.lastUser);
-  const create = CREATE.exec(content);
-  if (create && view.tools.includes("create_agent")) {
-    const what = create[1]!.trim();
-    const rest = create[2]!.trim().replace(/^[,.:;-]\s*/, "");
-    const name = botNameFrom(what.replace(/\bbot\b.*$/i, "bot"));
-    const persona = `${name} is ${/^(a|an)\s/i.test(what) ? "" : "a "}${what}${rest ? ` ${rest}` : ""}. Friendly, concise and always in character.`;
-    // No created_by: the supervisor records the creator from the live turn.
-    return { toolCalls: [{ name: "create_agent", args: { name, persona } }] };
-  }
-  if (/\b(list|which|what)\b.*\bbots?\b/i.test(content) && view.tools.includes("list_agents")) {
-    return { toolCalls: [{ name: "list_agents", args: {} }] };
-  }
-  return (
-    `${greetAll(view)} I'm BoBB ${DEMO_MARK}. I build Discord bots. Tell me what you want, for example ` +
-    `"@BoBB create a chef bot that only cooks with what's in my fridge", and I'll set it up ` +
-    `and walk you through the Discord Developer Portal.`
-  );
-}
-
 /** BoBB's supervisor asks for a persona when `/bobb create` has none (see personaPrompt in src/discord/commands/text.ts). */
 const PERSONA_REQUEST = /Write the persona for a new Discord bot named "([^"\n]{1,64})"/;
 
@@ -68,26 +35,6 @@ function personaReply(view: RequestView): Reply {
     `${name} is a cheerful ${topic.toLowerCase()} enthusiast who loves talking about ${topic.toLowerCase()}. ` +
     `It answers with warmth and a little humour, keeps replies short and always stays in character.`
   );
-}
-
-function bobbAfterTool(view: RequestView): Reply {
-  const last = view.toolResults.at(-1)!;
-  if (last.name === "create_agent") {
-    const created = /"name"\s*:\s*"([^"]+)"/.exec(last.output)?.[1];
-    if (!created) return `I couldn't create that bot ${DEMO_MARK}: ${last.output.slice(0, 300)}`;
-    return [
-      `Done! I created **${created}** ${DEMO_MARK}. Now give it a Discord identity:`,
-      `1. Open the Developer Portal (https://discord.com/developers/applications, or in the sandbox the **Developer Portal** link at the bottom left of the chat) → **New Application**, name it "${created}".`,
-      `2. Open **Bot** in the left menu, click **Reset Token** and copy the token.`,
-      `3. Press **Submit token** below and paste it into the form (only you see it). No button? Use \`/bobb token\`, or **send me the token in a direct message** (DM), never in a channel.`,
-      `I'll switch on what the bot needs and answer with an invite link for your server.`,
-    ].join("\n");
-  }
-  if (last.name === "list_agents") {
-    const names = [...last.output.matchAll(/"name"\s*:\s*"([^"]+)"/g)].map((m) => m[1]);
-    return names.length ? `These bots exist ${DEMO_MARK}: ${names.join(", ")}.` : `No bots yet ${DEMO_MARK}. Want to create one?`;
-  }
-  return `Done ${DEMO_MARK}.`;
 }
 
 function childTurn(view: RequestView): Reply {
@@ -105,23 +52,15 @@ function childTurn(view: RequestView): Reply {
   const flavour = persona ? ` ${persona.split(/(?<=[.!?])\s/)[0]}` : "";
   const waiting = waitingMessages(view.lastUser);
   const quote = quoteOf(messageContent(view.lastUser));
+  const say = (text: string) => inCharacter(persona, text, name);
   if (waiting.length > 0) {
     // A batch: one line per person, so each one finds their answer.
     const each = [...waiting.map((w) => ({ who: w.name, quote: quoteOf(w.content) })), { who: from?.name ?? "you", quote }];
-    const lines = each.map((e) => `- ${e.who}: ${e.quote ? `about "${e.quote}", I'm on it.` : "hi!"}`);
+    const lines = each.map((e) => `- ${e.who}: ${e.quote ? `about "${e.quote}": ${say(e.quote)}` : "hi!"}`);
     return [`${greetAll(view)} ${name} here ${DEMO_MARK}.${flavour}`, ...lines].join("\n");
   }
   const greeting = from?.bot ? `Good point, ${from.name}!` : from ? `Hey ${from.name}!` : "Hey!";
-  return `${greeting} ${name} here ${DEMO_MARK}.${flavour}${quote ? ` About "${quote}": I'm on it.` : ""}`.trim();
-}
-
-/** "Hi!" for one person, "Hi Alice, Bob and Chris!" for everyone a batch is for. */
-function greetAll(view: RequestView): string {
-  const waiting = waitingMessages(view.lastUser);
-  if (waiting.length === 0) return "Hi!";
-  const names = [...new Set([...waiting.map((w) => w.name), author(view.lastUser)?.name ?? "there"])];
-  const list = names.length === 1 ? names[0]! : `${names.slice(0, -1).join(", ")} and ${names.at(-1)!}`;
-  return `Hi ${list}!`;
+  return `${greeting} ${name} here ${DEMO_MARK}.${flavour}${quote ? ` About "${quote}": ${say(quote)}` : ` ${say("")}`}`.trim();
 }
 
 /** The demo behaviour: BoBB builds bots, children answer in character and debate when a person asks two of them. */

@@ -23,6 +23,8 @@ import { LastSeenFile } from "./last-seen.js";
 import { PendingMentionsFile } from "./pending-mentions.js";
 import { resumeBot, type ResumeSettings } from "./resume.js";
 import { keepTyping, walkKey } from "./typing.js";
+import { SystemVoice } from "./system-voice.js";
+import { ChannelStops } from "./stops.js";
 
 export interface ConversationOptions {
   brain: AgentBrain;
@@ -39,6 +41,8 @@ export interface ConversationOptions {
   now?: () => number;
   /** Mentions that may wait per conversation while the bot answers (default 100); beyond it the person is asked to try again. */
   waitingLimit?: number;
+  /** Who says the system's lines (pause notices, stop acknowledgements): BoBB where it is, else the bot as subtext. */
+  system?: SystemVoice;
   /** Keeps pending mentions and last seen messages across restarts (app.ts; tests may leave it out). */
   resume?: ResumeSettings & { dataDir: string };
   /**
@@ -69,6 +73,8 @@ export class Conversations {
   readonly #now: () => number;
   #closed = false;
   readonly #outbox: Outbox;
+  readonly #system: SystemVoice;
+  readonly #stops: ChannelStops;
 
   constructor(private readonly options: ConversationOptions) {
     this.#log = options.logger.child({ component: "conversation" });
@@ -85,6 +91,8 @@ export class Conversations {
       ? { pending: new PendingMentionsFile(dataDir, () => this.#inbox.pending().map(toPending), this.#log), lastSeen: new LastSeenFile(dataDir, this.#log) }
       : undefined;
     this.#outbox = options.outbox ?? new Outbox({ logger: options.logger, windowMs: 600_000 });
+    this.#system = options.system ?? new SystemVoice();
+    this.#stops = new ChannelStops({ ...options, inbox: this.#inbox, system: this.#system, logger: this.#log });
   }
 
   /** Reads what the last run left (pending mentions, last seen messages); before any bot comes online. */
@@ -144,10 +152,7 @@ export class Conversations {
       });
     }
     if (message.author.id === bot.client.user.id) return;
-    if (stop) {
-      await this.#stop(message.channelId, conversationKey(message));
-      return;
-    }
+    if (stop) return this.#stops.byMessage(message);
     if (this.options.intercept && (await this.options.intercept(bot, message))) return;
     // A token-shaped string never goes to a model; BoBB's intake deals with it.
     if (containsToken(message.content)) return;
@@ -166,7 +171,9 @@ export class Conversations {
         return verdict.allowed;
       },
     });
-    if (notice && message.channel.isSendable()) await postText(message.channel, notice).catch(() => undefined);
+    if (notice && message.channel.isSendable()) {
+      await this.#system.notice(message.channel, notice).catch((err: unknown) => this.#log.warn({ err }, "could not post the pause notice"));
+    }
     if (route.action !== "answer") return;
     this.#accept(bot, message, received);
   }
@@ -204,21 +211,11 @@ export class Conversations {
   }
 
   /**
-   * A person's `/stop` in a guild channel: what a stop word does (the governor closes the channel to
-   * bot-to-bot turns, every turn there is aborted, waiting mentions dropped). Returns the agents it stopped.
+   * The stop path as a command (`/stop`): stops every bot in a channel as a person's stop word
+   * does (see `ChannelStops.stopChannel`); returns the agents whose turns were cut off.
    */
-  async stopChannel(channelId: string, authorId: string): Promise<string[]> {
-    this.options.governor.observe({ channelId, authorId, isBot: false, mentionedBotIds: [], isStopCommand: true });
-    return this.#stop(channelId, channelId);
-  }
-
-  async #stop(channelId: string, key: string): Promise<string[]> {
-    this.#inbox.dropChannel(channelId);
-    const agents = this.options.turns.stopChannel(channelId);
-    if (agents.length === 0) return agents;
-    this.#log.info({ channel: channelId, agents }, "stop word: aborting every bot in the channel");
-    await Promise.all(agents.map((a) => this.options.brain.abort(a, key).catch(() => undefined)));
-    return agents;
+  stopChannel(channelId: string, who: string, options: { dm?: boolean } = {}): Promise<string[]> {
+    return this.#stops.stopChannel(channelId, who, options);
   }
 
   /** One turn: answers the batch (oldest first) with one reply to the newest message, addressing each person. */

@@ -63,7 +63,7 @@ describe("a server whose bot tokens are JWTs", () => {
     const before = bobbLines().length;
     s.sandbox.control.postMessage(dm, s.humanId, app.token);
     const confirmation = await waitFor(() => bobbLines()[before], 30_000, "the confirmation");
-    expect(confirmation).toContain("The token works");
+    expect(confirmation).toContain("**Chef Bot** is online: invite it with");
     expect(confirmation).toContain(`${s.sandbox.url}/oauth2/authorize?client_id=${app.bot_user_id}`);
     await waitFor(() => s.app.registry.snapshot.agents["chef-bot"]?.status === "active" && s.app.bots.get("chef-bot"), 60_000, "chef online");
 

@@ -36,7 +36,7 @@ describe("creating", () => {
 
     const chrisDm = w.s.sandbox.control.openDm(w.chris, w.s.bobbUserId).channel_id;
     w.s.sandbox.control.postMessage(chrisDm, w.chris, app.token);
-    await waitFor(() => w.s.messages(chrisDm).find((m) => m.content.includes("The token works")), 30_000, "chris's token accepted");
+    await waitFor(() => w.s.messages(chrisDm).find((m) => m.content.includes("is online: invite it with")), 30_000, "chris's token accepted");
     await waitFor(() => agent("chef-bot")?.status === "active" && w.s.sandbox.control.isOnline(app.userId), 60_000, "chef online");
     chefUser = app.userId;
   }, 120_000);

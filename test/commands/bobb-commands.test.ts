@@ -88,10 +88,10 @@ describe("/bobb", () => {
     expect(unknown.answer.content).toMatch(/no bot called "Nobody Bot".*Your bots: \*\*Cook Bot\*\* \(`chef-bot`\), \*\*Pirate Bot\*\*/);
   });
 
-  it("token (placeholder) and invite: a pending bot has no link yet; an online bot's link is given again", async () => {
-    const token = await ask(s, chris, "bobb token", { bot: "Pirate Bot" });
-    expect(token.answer.ephemeral).toBe(true);
-    expect(token.answer.content).toMatch(/direct message/);
+  it("token and invite: the token form opens for the creator; a pending bot has no link yet; an online bot's link is given again", async () => {
+    const token = await runCommand(s, chris, "bobb token", { bot: "Pirate Bot" });
+    const opened = await waitFor(async () => ((await viewInteraction(s, token)).modal as { custom_id: string } | null) ?? undefined, 15_000, "the token form");
+    expect(opened).toMatchObject({ custom_id: "bobb:token:form:pirate-bot" });
     const notYours = await ask(s, mallory, "bobb token", { bot: "Pirate Bot" });
     expect(notYours.answer.content).toMatch(/only chris or a server manager/i);
 

@@ -88,6 +88,17 @@ describe("people and bots", () => {
     s.model.setRules([]);
   });
 
+  it("the demo model answers in character through OpenCode: the chef names a dish, the pirate says arr", async () => {
+    const answer = async (bot: { userId: string }, text: string) => {
+      const asked = s.sandbox.control.postMessage(s.general, s.humanId, `<@${bot.userId}> ${text}`);
+      return (
+        await waitFor(() => s.messages(s.general).find((m) => m.author.id === bot.userId && m.message_reference?.message_id === asked.id), 30_000, "reply")
+      ).content;
+    };
+    expect(await answer(chef, "what should I have for lunch?")).toMatch(/risotto|carbonara|pomodoro|margherita|osso buco/i);
+    expect(await answer(pirate, "how was the voyage?")).toMatch(/\barr\b/i);
+  });
+
   it("a 5,000-character answer with a code block arrives in parts of at most 2,000 with balanced fences", async () => {
     const code = Array.from({ length: 110 }, (_, i) => `step_${i} = "${"stir ".repeat(6)}"`).join("\n");
     const long = `Recipe:\n\n\`\`\`python\n${code}\n\`\`\`\n\n${"Buon appetito! ".repeat(50)}`;
@@ -133,6 +144,8 @@ describe("loop prevention", () => {
     console.log(`adversarial exchange: ${debate.length} bot messages before the governor stopped it (cap 8)`);
     expect(debate.length).toBe(8);
     expect(after.filter((m) => m.content.includes("paused"))).toEqual([notice]);
+    // The system speaks, not a debater: BoBB is in the channel, so it posts the notice.
+    expect(notice.author.id).toBe(s.bobbUserId);
     s.model.setRules([]);
   }, 120_000);
 
@@ -155,6 +168,14 @@ describe("loop prevention", () => {
     );
     expect(between.filter((m) => m.author.bot)).toEqual([]);
     expect(all.some((m) => m.content === "a very late answer")).toBe(false);
+    // Acknowledged once, by BoBB, though BoBB and two bots saw the stop.
+    const reactions = (viewer: string) =>
+      (s.sandbox.control.listMessages(channel, viewer).find((m) => m.id === stop.id)?.reactions ?? []) as Array<{
+        emoji: { name: string };
+        count: number;
+        me: boolean;
+      }>;
+    expect(reactions(s.bobbUserId)).toEqual([expect.objectContaining({ emoji: expect.objectContaining({ name: "🛑" }), count: 1, me: true })]);
     s.model.setRules([]);
   }, 120_000);
 });

@@ -176,13 +176,14 @@ async function createBot(description: string, name: string, screenshot?: string)
   await chat.locator(".member", { hasText: "BoBB" }).click();
   await chat.locator(".profile-card .profile-message").click(); // the profile card's "Message @BoBB"
   await chat.locator(".channel-header", { hasText: "BoBB" }).waitFor();
-  const confirmations = chat.locator(".message", { hasText: "The token works" });
+  const confirmations = chat.locator(".message", { hasText: "is online: invite it with" });
   const seen = await confirmations.count();
   await input(chat).fill(token);
   await input(chat).press("Enter");
   const confirmation = confirmations.nth(seen);
   await confirmation.waitFor();
-  expect(await confirmation.textContent()).toMatch(new RegExp(`belongs to ${name}#\\d+`));
+  // One message, once the bot is logged in: "Chef Bot is online: invite it with <link>".
+  expect(await confirmation.textContent()).toContain(`${name} is online: invite it with`);
   const invite = confirmation.locator('a[href*="/oauth2/authorize?client_id="]');
   const botId = new URL((await invite.getAttribute("href"))!).searchParams.get("client_id")!;
 
@@ -256,6 +257,8 @@ describe.skipIf(!availability.path)("the demo journey in a browser", () => {
     expect(debate.some((m) => m.text.includes("pizza vs pasta"))).toBe(true);
     expect(after.filter((m) => m.text.includes("Bot-to-bot exchange paused"))).toHaveLength(1);
     expect(after.at(-1)?.text).toContain("Bot-to-bot exchange paused");
+    // The system says it, not one of the debaters.
+    expect(after.at(-1)?.author).toBe("BoBB");
     await chat.locator("#typing").waitFor({ state: "hidden" });
     // Tall enough to show the whole exchange, from the person's request to the governor's notice.
     await chat.setViewportSize({ width: 1280, height: 1000 });
@@ -276,6 +279,8 @@ describe.skipIf(!availability.path)("the demo journey in a browser", () => {
     expect(openers.map((m) => m.author).sort()).toEqual(["Chef Bot", "Pirate Bot"]);
 
     const stop = await send(chat, ["stop"]);
+    // Acknowledged once, with BoBB's reaction, though three bots saw it.
+    await chat.locator(`.message[data-id="${stop}"] .reaction`, { hasText: "🛑 1" }).waitFor();
     await waitFor(
       () => model.requests.filter((r) => r.at >= from && r.rule === "slow debate reply").every((r) => r.aborted),
       15_000,

@@ -56,14 +56,18 @@ describe("the whole journey", () => {
     const dm = s.sandbox.control.openDm(s.humanId, s.bobbUserId).channel_id;
     const tokenMessage = s.sandbox.control.postMessage(dm, s.humanId, token);
     const confirmation = await waitFor(() => bobbLines(dm)[0], 30_000, "confirmation");
-    expect(confirmation).toContain("The token works");
+    // One message, sent once the bot is logged in and its OpenCode server is ready.
+    expect(confirmation).toContain("**Chef Bot** is online: invite it with ");
     expect(confirmation).toContain(`client_id=${app.bot_user_id}`);
+    expect(s.sandbox.control.isOnline(String(app.bot_user_id))).toBe(true);
     await portal(`/portal/guilds/${s.sandbox.control.guildId()}/bots`, { application_id: app.application_id });
     await waitFor(
       () => s.sandbox.control.isOnline(String(app.bot_user_id)) && s.app.registry.snapshot.agents["chef-bot"]?.status === "active",
       60_000,
       "chef online",
     );
+    // One message for the start: no "starting" line before it, nothing after it.
+    expect(bobbLines(dm)).toEqual([confirmation]);
 
     s.sandbox.control.postMessage(s.general, s.humanId, `<@${app.bot_user_id}> what's for dinner?`);
     const reply = await waitFor(() => s.messages(s.general).find((m) => m.author.id === app.bot_user_id), 30_000, "chef's reply");

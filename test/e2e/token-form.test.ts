@@ -92,7 +92,7 @@ it("steps with a Submit token button → modal → bot online with intent, descr
   expect(submit.status).toBe(201);
   const submitId = (submit.json as { interaction_id: string }).interaction_id;
   const answer = await waitFor(
-    async () => (await interaction(submitId)).responses.find((r) => r.content.includes("The token works")),
+    async () => (await interaction(submitId)).responses.find((r) => r.content.includes("is online: invite it with")),
     30_000,
     "the form's answer",
   );

@@ -5,6 +5,7 @@ import {
   ChannelGovernor,
   Conversations,
   NoteBoard,
+  SystemVoice,
   TurnTracker,
   type AgentBrain,
   type ConversationOptions,
@@ -30,6 +31,7 @@ export interface BotsHarness {
   actions: BotActions;
   turns: TurnTracker;
   governor: ChannelGovernor;
+  conversations: Conversations;
   logs: string[];
   failures: Array<{ agentId: string; reason: string }>;
   humanId: string;
@@ -55,17 +57,19 @@ export async function startBotsHarness(brain: AgentBrain, options: BotsHarnessOp
   const directory = new BotDirectory(() => known);
   const turns = new TurnTracker();
   const governor = new ChannelGovernor(options.governor ?? {});
-  const conversations = new Conversations({
+  const conversations: Conversations = new Conversations({
     brain,
     governor,
     directory,
     turns,
     logger: root.logger,
     notes: options.notes ?? new NoteBoard(),
+    // As in app.ts: the bot with agent id "bobb", when a test starts one, speaks for the system.
+    system: new SystemVoice(() => bots.get("bobb")?.client),
     ...(options.intercept ? { intercept: options.intercept } : {}),
   });
   const failures: Array<{ agentId: string; reason: string }> = [];
-  const bots = new BotManager({
+  const bots: BotManager = new BotManager({
     logger: root.logger,
     apiUrl: `${sandbox.url}/api`,
     loginSpacingMs: 0,
@@ -80,6 +84,7 @@ export async function startBotsHarness(brain: AgentBrain, options: BotsHarnessOp
     actions,
     turns,
     governor,
+    conversations,
     logs: root.lines,
     logger: root.logger,
     failures,

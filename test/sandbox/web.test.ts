@@ -137,6 +137,18 @@ describe.skipIf(!availability.path)("sandbox web chat and Developer Portal in a 
     await typing.waitFor({ state: "hidden" });
   });
 
+  it("a '-# ' line shows as small subtext, and a reaction appears live under its message", async () => {
+    const note = await general.send("Heads up.\n-# ⏸️ Bot-to-bot exchange paused in this channel.");
+    const shown = page.locator(".message", { hasText: "Heads up." });
+    await shown.waitFor();
+    expect(await shown.locator(".subtext").textContent()).toBe("⏸️ Bot-to-bot exchange paused in this channel.");
+    expect(await shown.locator(".content").textContent()).not.toContain("-#");
+    await note.react("🛑");
+    await shown.locator(".reaction", { hasText: "🛑 1" }).waitFor();
+    await note.reactions.cache.get("🛑")!.users.remove(botId);
+    await shown.locator(".reaction").waitFor({ state: "detached" });
+  });
+
   it("clicking the bot in the member list opens a DM with it", async () => {
     await page.locator(`.member[data-user-id="${botId}"]`).click();
     await page.getByRole("dialog", { name: "Chef Bot" }).getByRole("button", { name: "Message @Chef Bot" }).click(); // the profile card's button

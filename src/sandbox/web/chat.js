@@ -270,6 +270,8 @@ function connect() {
   for (const type of ["THREAD_CREATE", "THREAD_UPDATE", "THREAD_DELETE"]) on(type, (thread) => threads.onEvent(type, thread));
   on("MESSAGE_UPDATE", (update) => timeline.update(update));
   on("MESSAGE_DELETE", (deleted) => timeline.remove(deleted));
+  on("MESSAGE_REACTION_ADD", (event) => timeline.react(event, true));
+  on("MESSAGE_REACTION_REMOVE", (event) => timeline.react(event, false));
   on("TYPING_START", (d) => {
     if (d.user_id === state.me.id) return;
     if (d.member?.user) remember(d.member.user);

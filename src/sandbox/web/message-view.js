@@ -64,6 +64,7 @@ export function messageElement(message, previous, ctx) {
   if (files) body.append(files);
   const thread = threadLinkElement(message, (id) => ctx.onOpenThread(id));
   if (thread) body.append(thread);
+  if ((message.reactions ?? []).length > 0) body.append(reactionsElement(message.reactions));
   const components = componentsElement(message, ctx.onClick);
   if (components) body.append(components);
   if (isEphemeral(message)) body.append(ephemeralNote(message, ctx));
@@ -98,6 +99,17 @@ export function contentElement(message, ctx) {
   if (!message.content && (message.embeds ?? []).length > 0) content.append(el("span", "edited", "[embed]"));
   if (!message.content && (message.attachments ?? []).length > 0) content.hidden = true;
   return content;
+}
+
+/** The reaction chips under a message: emoji and count, highlighted where one of them is yours. */
+function reactionsElement(reactions) {
+  const row = el("div", "reactions");
+  for (const r of reactions) {
+    const chip = el("span", "reaction" + (r.me ? " mine" : ""), `${r.emoji.name} ${r.count}`);
+    chip.title = r.count === 1 ? "1 reaction" : `${r.count} reactions`;
+    row.append(chip);
+  }
+  return row;
 }
 
 function profileLink(node, user, ctx) {

@@ -1,5 +1,5 @@
 // Renders untrusted message content into DOM nodes: code blocks, inline code, mentions,
-// bold/italic and links. Everything is set with textContent; no HTML from a message is parsed.
+// bold/italic, subtext and links. Everything is set with textContent; no HTML from a message is parsed.
 import { el } from "./people.js";
 
 const FENCE = /```(?:([\w#+.-]*)\n)?([\s\S]*?)```/g;
@@ -29,7 +29,22 @@ export function renderContent(text, ctx) {
   return fragment;
 }
 
+const SUBTEXT = /^-# (.*)$/gm;
+
+/** Discord's subtext: a line that starts with "-# " is shown small and grey (the system's notes use it). */
 function renderText(text, parent, ctx) {
+  let last = 0;
+  for (const match of text.matchAll(SUBTEXT)) {
+    renderInline(text.slice(last, match.index), parent, ctx);
+    const small = el("span", "subtext");
+    renderInline(match[1], small, ctx);
+    parent.append(small);
+    last = match.index + match[0].length;
+  }
+  renderInline(text.slice(last), parent, ctx);
+}
+
+function renderInline(text, parent, ctx) {
   let last = 0;
   for (const match of text.matchAll(INLINE_CODE)) {
     renderTokens(text.slice(last, match.index), parent, ctx);

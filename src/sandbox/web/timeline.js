@@ -101,6 +101,19 @@ export function createTimeline(state, ctx, view) {
       node.replaceWith(fresh);
     },
 
+    /** A reaction added or removed (MESSAGE_REACTION_ADD / _REMOVE): the message's chips are drawn again. */
+    react(event, add) {
+      const message = state.messages.get(event.channel_id)?.find((m) => m.id === event.message_id);
+      if (!message) return;
+      const reactions = (message.reactions ?? []).map((r) => ({ ...r }));
+      let reaction = reactions.find((r) => r.emoji.name === event.emoji.name);
+      if (add && !reaction) reactions.push((reaction = { emoji: event.emoji, count: 0, me: false }));
+      if (!reaction) return;
+      reaction.count += add ? 1 : -1;
+      if (event.user_id === state.me.id) reaction.me = add;
+      this.update({ id: message.id, channel_id: message.channel_id, reactions: reactions.filter((r) => r.count > 0) });
+    },
+
     remove(deleted) {
       const messages = state.messages.get(deleted.channel_id);
       if (messages)
