@@ -3,11 +3,10 @@
 // Now a credential-shaped DM from someone with a pending bot goes to intake whatever its shape, and
 // credential-shaped text is redacted from everything a model is handed (history lines too).
 import { randomBytes } from "node:crypto";
-import { readdir, readFile } from "node:fs/promises";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { INTAKE_TEXT } from "../../src/agents/index.js";
 import { startSupervisor, type Supervisor } from "../helpers/supervisor.js";
+import { filesHolding } from "../helpers/temp.js";
 import { waitFor } from "../helpers/wait.js";
 
 let s: Supervisor;
@@ -26,22 +25,8 @@ const bobbLines = () =>
     .filter((m) => m.author.id === s.bobbUserId)
     .map((m) => m.content);
 
-async function filesUnder(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await filesUnder(full)));
-    else if (entry.isFile()) out.push(full);
-  }
-  return out;
-}
-
 /** Files under the supervisor's dir holding `secret`, relative. */
-async function holders(secret: string): Promise<string[]> {
-  const found: string[] = [];
-  for (const file of await filesUnder(s.dir)) if ((await readFile(file)).includes(secret)) found.push(path.relative(s.dir, file));
-  return found;
-}
+const holders = (secret: string) => filesHolding(s.dir, secret);
 
 /** Nothing a model was sent holds the secret or a long piece of it. */
 function modelNeverSaw(secret: string): void {

@@ -3,6 +3,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { INTAKE_TEXT, writeSignal } from "../../src/agents/index.js";
 import { startSupervisor, type Supervisor } from "../helpers/supervisor.js";
+import { filesHolding } from "../helpers/temp.js";
 import { waitFor } from "../helpers/wait.js";
 
 /** The agent lifecycle end to end: create by chat, token by DM, activation, restore, operator edits. */
@@ -19,17 +20,6 @@ const bobbLines = (channel: string) =>
     .messages(channel)
     .filter((m) => m.author.id === s.bobbUserId)
     .map((m) => m.content);
-
-/** Every file under a directory, recursively. */
-async function filesUnder(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await filesUnder(full)));
-    else if (entry.isFile()) out.push(full);
-  }
-  return out;
-}
 
 let chef: { id: string; userId: string; applicationId: string; token: string };
 
@@ -55,7 +45,7 @@ describe("the whole journey", () => {
     const token = String((await portal(`/portal/applications/${app.application_id}/reset-token`, {}))!.token);
     const dm = s.sandbox.control.openDm(s.humanId, s.bobbUserId).channel_id;
     const tokenMessage = s.sandbox.control.postMessage(dm, s.humanId, token);
-    const confirmation = await waitFor(() => bobbLines(dm)[0], 30_000, "confirmation");
+    const confirmation = await waitFor(() => bobbLines(dm)[0], 90_000, "confirmation");
     // One message, sent once the bot is logged in and its OpenCode server is ready.
     expect(confirmation).toContain("**Chef Bot** is online: invite it with ");
     expect(confirmation).toContain(`client_id=${app.bot_user_id}`);
@@ -89,8 +79,7 @@ describe("the whole journey", () => {
     for (const channel of [s.general, dm, s.sandbox.control.channelId("debate")]) {
       for (const m of s.messages(channel)) if (m.id !== tokenMessage.id) expect(m.content).not.toContain(token);
     }
-    const holders: string[] = [];
-    for (const file of await filesUnder(s.dir)) if ((await readFile(file)).includes(token)) holders.push(path.relative(s.dir, file));
+    const holders = await filesHolding(s.dir, token);
     expect(holders).toEqual(["registry.json"]);
     expect((await stat(path.join(s.dir, "registry.json"))).mode & 0o777).toBe(0o600);
     expect(ask.id).toBeTruthy();

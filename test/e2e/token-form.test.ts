@@ -3,8 +3,6 @@
 // stored and started like a DM'd one, and BoBB sets up the app itself (MESSAGE CONTENT intent,
 // description, avatar). Canary: the token appears in no message, log, model request or file
 // except registry.json.
-import { readdir, readFile } from "node:fs/promises";
-import path from "node:path";
 import { ApplicationFlags } from "discord.js";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { INTAKE_TEXT } from "../../src/agents/index.js";
@@ -12,6 +10,7 @@ import { descriptionOf } from "../../src/discord/index.js";
 import type { ObservedEvent } from "../../src/sandbox/index.js";
 import { controlCall } from "../helpers/sandbox.js";
 import { startSupervisor, type Supervisor } from "../helpers/supervisor.js";
+import { filesHolding } from "../helpers/temp.js";
 import { waitFor } from "../helpers/wait.js";
 
 let s: Supervisor;
@@ -40,16 +39,6 @@ const click = async (messageId: string, userId: string, customId: string) => {
   expect(res.status).toBe(201);
   return (res.json as { interaction_id: string }).interaction_id;
 };
-
-async function filesUnder(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await filesUnder(full)));
-    else if (entry.isFile()) out.push(full);
-  }
-  return out;
-}
 
 it("steps with a Submit token button → modal → bot online with intent, description and avatar; the token is nowhere else", async () => {
   s.sandbox.control.postMessage(s.general, s.humanId, `<@${s.bobbUserId}> create a pirate bot that says arr and hunts treasure`);
@@ -133,8 +122,7 @@ it("steps with a Submit token button → modal → bot online with intent, descr
   for (const line of s.logs) expect(line).not.toContain(token);
   expect(s.model.requests.length).toBeGreaterThan(0);
   for (const r of s.model.requests) expect(r.raw).not.toContain(token);
-  const holders: string[] = [];
-  for (const file of await filesUnder(s.dir)) if ((await readFile(file)).includes(token)) holders.push(path.relative(s.dir, file));
+  const holders = await filesHolding(s.dir, token);
   expect(holders).toEqual(["registry.json"]);
 }, 240_000);
 
