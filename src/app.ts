@@ -119,6 +119,11 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
           intakeMessage(message, () => bots.list().map((b) => b.client)),
         ),
       waitingLimit: config.env.BOBB_WAITING_LIMIT,
+      attachments: {
+        textBytes: config.env.BOBB_ATTACHMENT_TEXT_LIMIT,
+        imageBytes: config.env.BOBB_ATTACHMENT_IMAGE_LIMIT,
+        timeoutMs: config.env.BOBB_ATTACHMENT_TIMEOUT,
+      },
       resume: { dataDir: config.dataDir, windowMs: config.env.BOBB_RESUME_WINDOW, missedLimit: config.env.BOBB_RESUME_MESSAGES },
     });
     await conversations.open();

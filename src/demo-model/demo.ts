@@ -1,5 +1,6 @@
 import { author, DEMO_MARK, escapeRegExp, messageContent, waitingMessages } from "./context.js";
 import { debateTurn, sentMessage } from "./debate.js";
+import { filesReply, filesSaid } from "./files.js";
 import type { RequestView } from "./protocol.js";
 import type { Reply, Rule } from "./rules.js";
 
@@ -129,6 +130,8 @@ export function demoRules(): Rule[] {
     },
     { name: "demo: debate opener", when: (v) => child(v) && debateOf(v)?.kind === "tag", reply: debateReply },
     { name: "demo: debate ready", when: (v) => child(v) && debateOf(v)?.kind === "plain", reply: debateReply },
+    // A message with files: the bot says what it received (images by name, text by its first words).
+    { name: "demo: files", when: (v) => filesSaid(v) !== undefined, reply: (v) => filesReply(v, isBobb(v) ? "BoBB" : personaOf(v.system).name) },
     { name: "demo: bobb", reply: (v) => (isBobb(v) ? bobbTurn(v) : childTurn(v)) },
   ];
 }

@@ -5,6 +5,7 @@ import { containsToken, redactTokens } from "../log/index.js";
 import { conversationKey, loadHistory, mentionedBotIds, toContextUser } from "./message-reader.js";
 import type { RunningBot } from "./bot-manager.js";
 import { BoundedSet } from "./bounded-set.js";
+import { DEFAULT_ATTACHMENT_LIMITS, prepareAttachments, type AttachmentLimits, type PromptFile } from "./attachments.js";
 import { formatMessageContext } from "./context.js";
 import type { BotDirectory } from "./directory.js";
 import type { ChannelGovernor } from "./governor.js";
@@ -39,6 +40,8 @@ export interface ConversationOptions {
   now?: () => number;
   /** Mentions that may wait per conversation while the bot answers (default 100); beyond it the person is asked to try again. */
   waitingLimit?: number;
+  /** Size caps and the download timeout for a message's images and text files (default: 100 KB text, 5 MB images, 10 s). */
+  attachments?: AttachmentLimits;
   /** Keeps pending mentions and last seen messages across restarts (app.ts; tests may leave it out). */
   resume?: ResumeSettings & { dataDir: string };
 }
@@ -221,10 +224,11 @@ export class Conversations {
     // One answer per (bot, message): a prompt sent again after OpenCode died, or a message seen twice, never posts twice.
     const key = `${agentId}:${message.id}`;
     try {
-      const prompt = await this.#context(
+      const { prompt, files } = await this.#context(
         bot,
         message,
         batch.slice(0, -1).map((m) => m.message),
+        signal,
       );
       if (signal.aborted) return;
       const asked = Date.now();
@@ -234,6 +238,7 @@ export class Conversations {
         usedTools: false,
         messageId: message.id,
         turnId: turn.id,
+        files,
         canRetry: () => !turn.sentViaTool && !this.#outbox.answered(key),
       });
       if (signal.aborted || turn.sentViaTool || result.text.trim() === "") return;
@@ -266,11 +271,18 @@ export class Conversations {
     }
   }
 
-  async #context(bot: RunningBot, message: Message, waiting: Message[]): Promise<string> {
+  async #context(bot: RunningBot, message: Message, waiting: Message[], signal: AbortSignal): Promise<{ prompt: string; files: PromptFile[] }> {
     const { directory } = this.options;
     let fetched = this.#historyFetched.get(bot.spec.agentId);
     if (!fetched) this.#historyFetched.set(bot.spec.agentId, (fetched = new BoundedSet(FETCHED_LIMIT)));
-    const history = await loadHistory(message, directory, fetched);
+    const [history, attached] = await Promise.all([
+      loadHistory(message, directory, fetched),
+      prepareAttachments(
+        message.attachments.map((a) => ({ name: a.name, size: a.size, contentType: a.contentType, url: a.url })),
+        this.options.attachments ?? DEFAULT_ATTACHMENT_LIMITS,
+        { signal },
+      ),
+    ]);
     const users = new Map<string, string>();
     for (const b of directory.all()) users.set(b.userId!, b.name);
     const text = formatMessageContext({
@@ -280,7 +292,7 @@ export class Conversations {
         id: message.id,
         content: message.content,
         author: toContextUser(message.author, directory, message.member?.displayName),
-        attachments: message.attachments.map((a) => ({ name: a.name, size: a.size, contentType: a.contentType })),
+        attachments: attached.listed,
       },
       history,
       waiting: waiting.map((m) => ({
@@ -294,7 +306,7 @@ export class Conversations {
     });
     const notes = this.options.notes?.take(bot.spec.agentId, conversationKey(message)) ?? [];
     // Defence in depth: history may hold a token someone pasted before intake deleted it.
-    return redactTokens([...notes, text].join("\n\n"));
+    return { prompt: redactTokens([...notes, text].join("\n\n")), files: attached.files };
   }
 
   /** Posts the final text within the turn's post limit (send_message posts count too); the rest is cut with "…". */

@@ -38,7 +38,8 @@ export function providerConfig(model: ModelSettings, agentId: string): Record<st
             name: "BoBB demo model",
             // The header tells the scripted model which agent is asking (no secret in it).
             options: { baseURL: model.baseUrl, headers: { "X-Bobb-Agent": agentId } },
-            models: { demo: { name: "demo", tool_call: true } },
+            // The demo model "sees" images (it names them), so OpenCode sends image parts to it.
+            models: { demo: { name: "demo", tool_call: true, attachment: true, modalities: { input: ["text", "image"], output: ["text"] } } },
           },
         },
       };
