@@ -7,6 +7,7 @@ import { createApi, ensureAdminKey, KeyStore } from "./api/index.js";
 import { ensureBuilderFiles, intakeMessage, Reconciler, SignalWatcher, TemplateAgentFiles, TokenIntake } from "./agents/index.js";
 import {
   BotActions,
+  autoThreadGuilds,
   BotDirectory,
   BotManager,
   ChannelGovernor,
@@ -119,6 +120,7 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
           intakeMessage(message, () => bots.list().map((b) => b.client)),
         ),
       waitingLimit: config.env.BOBB_WAITING_LIMIT,
+      autoThread: autoThreadGuilds(config.env.BOBB_AUTO_THREAD),
       attachments: {
         textBytes: config.env.BOBB_ATTACHMENT_TEXT_LIMIT,
         imageBytes: config.env.BOBB_ATTACHMENT_IMAGE_LIMIT,

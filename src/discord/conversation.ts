@@ -1,10 +1,11 @@
-import type { Message, SendableChannels } from "discord.js";
+import type { Message } from "discord.js";
 import { hasCode } from "../errors.js";
 import type { Logger } from "../log/index.js";
 import { containsToken, redactTokens } from "../log/index.js";
 import { conversationKey, loadHistory, mentionedBotIds, toContextUser } from "./message-reader.js";
 import type { RunningBot } from "./bot-manager.js";
 import { BoundedSet } from "./bounded-set.js";
+import { AutoThreads, type Place } from "./auto-thread.js";
 import { DEFAULT_ATTACHMENT_LIMITS, prepareAttachments, type AttachmentLimits, type PromptFile } from "./attachments.js";
 import { formatMessageContext } from "./context.js";
 import type { BotDirectory } from "./directory.js";
@@ -40,6 +41,8 @@ export interface ConversationOptions {
   now?: () => number;
   /** Mentions that may wait per conversation while the bot answers (default 100); beyond it the person is asked to try again. */
   waitingLimit?: number;
+  /** Guilds where a bot mentioned in a channel answers in a new thread made from the message (BOBB_AUTO_THREAD; default none). */
+  autoThread?: (guildId: string) => boolean;
   /** Size caps and the download timeout for a message's images and text files (default: 100 KB text, 5 MB images, 10 s). */
   attachments?: AttachmentLimits;
   /** Keeps pending mentions and last seen messages across restarts (app.ts; tests may leave it out). */
@@ -67,9 +70,11 @@ export class Conversations {
   readonly #now: () => number;
   #closed = false;
   readonly #outbox: Outbox;
+  readonly #threads: AutoThreads;
 
   constructor(private readonly options: ConversationOptions) {
     this.#log = options.logger.child({ component: "conversation" });
+    this.#threads = new AutoThreads(options.autoThread ?? (() => false), (id) => options.directory.byUserId(id)?.name, this.#log);
     this.#now = options.now ?? Date.now;
     this.#inbox = new MentionInbox<AcceptedMention>({
       waitingLimit: options.waitingLimit ?? 100,
@@ -211,12 +216,15 @@ export class Conversations {
     const began = Date.now();
     const { bot, message, received } = batch.at(-1)!;
     const agentId = bot.spec.agentId;
-    const channel = message.channel as SendableChannels;
-    const turn = this.options.turns.begin(agentId, message.channelId, await turnOrigin(message));
+    // Auto-thread: the answer (and the conversation from here on) goes into a thread made from the message.
+    const place = await this.#threads.placeFor(message);
+    const { channel } = place;
+    const origin = await turnOrigin(message);
+    const turn = this.options.turns.begin(agentId, place.channelId, { ...origin, conversationKey: place.conversation });
     this.#running.add(turn);
     const { signal } = turn.controller;
     const typing = keepTyping(channel, signal);
-    const log = this.#log.child({ agent: agentId, channel: message.channelId });
+    const log = this.#log.child({ agent: agentId, channel: place.channelId });
     const pings = othersToPing(
       batch.map((m) => m.message),
       bot.client.user.id,
@@ -227,13 +235,14 @@ export class Conversations {
       const { prompt, files } = await this.#context(
         bot,
         message,
+        place,
         batch.slice(0, -1).map((m) => m.message),
         signal,
       );
       if (signal.aborted) return;
       const asked = Date.now();
       // Tools the turn used are not needed here (send_message marks the turn itself): skip that lookup.
-      const result = await this.options.brain.prompt(agentId, conversationKey(message), prompt, {
+      const result = await this.options.brain.prompt(agentId, place.conversation, prompt, {
         signal,
         usedTools: false,
         messageId: message.id,
@@ -244,7 +253,7 @@ export class Conversations {
       if (signal.aborted || turn.sentViaTool || result.text.trim() === "") return;
       const answered = Date.now();
       typing.stop(); // the reply may wait out a Discord outage in the outbox: no typing meanwhile
-      const delivery = await this.#reply(bot, message, turn, result.text, pings, key);
+      const delivery = await this.#reply(bot, message, place, turn, result.text, pings, key);
       if (delivery.status !== "posted") return;
       // One line per reply with where the time went (operators, `npm run bench`).
       log.info(
@@ -263,7 +272,9 @@ export class Conversations {
       if (signal.aborted) return;
       log.error({ err }, "could not answer");
       const text = addressEach(userFacingError(err), pings);
-      await this.#outbox.post({ channel, text, replyTo: message.id, mentionIds: pings, stillWanted: () => !signal.aborted, key }).catch(() => undefined);
+      await this.#outbox
+        .post({ channel, text, replyTo: place.movedToThread ? undefined : message.id, mentionIds: pings, stillWanted: () => !signal.aborted, key })
+        .catch(() => undefined);
     } finally {
       typing.stop();
       this.#running.delete(turn);
@@ -271,7 +282,7 @@ export class Conversations {
     }
   }
 
-  async #context(bot: RunningBot, message: Message, waiting: Message[], signal: AbortSignal): Promise<{ prompt: string; files: PromptFile[] }> {
+  async #context(bot: RunningBot, message: Message, place: Place, waiting: Message[], signal: AbortSignal): Promise<{ prompt: string; files: PromptFile[] }> {
     const { directory } = this.options;
     let fetched = this.#historyFetched.get(bot.spec.agentId);
     if (!fetched) this.#historyFetched.set(bot.spec.agentId, (fetched = new BoundedSet(FETCHED_LIMIT)));
@@ -287,7 +298,7 @@ export class Conversations {
     for (const b of directory.all()) users.set(b.userId!, b.name);
     const text = formatMessageContext({
       self: { id: bot.client.user.id, name: bot.spec.name, tag: bot.client.user.tag },
-      channel: { id: message.channelId, isDm: message.guildId === null },
+      channel: { id: place.channelId, isDm: message.guildId === null },
       message: {
         id: message.id,
         content: message.content,
@@ -304,21 +315,22 @@ export class Conversations {
       now: this.#now(),
       names: { users },
     });
-    const notes = this.options.notes?.take(bot.spec.agentId, conversationKey(message)) ?? [];
+    const notes = this.options.notes?.take(bot.spec.agentId, place.conversation) ?? [];
     // Defence in depth: history may hold a token someone pasted before intake deleted it.
     return { prompt: redactTokens([...notes, text].join("\n\n")), files: attached.files };
   }
 
   /** Posts the final text within the turn's post limit (send_message posts count too); the rest is cut with "…". */
-  #reply(bot: RunningBot, message: Message, turn: Turn, text: string, pings: string[], key: string): Promise<Delivery> {
+  #reply(bot: RunningBot, message: Message, place: Place, turn: Turn, text: string, pings: string[], key: string): Promise<Delivery> {
     const names = this.options.directory.namesFor(bot.client);
     const body = addressEach(outgoingText(text, names, new Set(pings)), pings);
     const maxParts = this.options.turns.reservePosts(turn, splitForDiscord(body).length);
     return this.#outbox.post({
-      channel: message.channel as SendableChannels,
+      channel: place.channel,
       text: body,
       maxParts,
-      replyTo: message.id,
+      // A thread made from the message starts with it: no reply quote across channels.
+      replyTo: place.movedToThread ? undefined : message.id,
       mentionIds: pings,
       stillWanted: () => !turn.controller.signal.aborted,
       key,

@@ -35,3 +35,5 @@ export { postText, neutralizeMentions, outgoingText } from "./post.js";
 export { Outbox, isTransient, type OutgoingPost, type Delivery, type OutboxOptions } from "./outbox.js";
 export { type AgentBrain, type BrainErrorCode, type KnownBot } from "./ports.js";
 export { BotLoginError, type BotLoginErrorCode, type DiscordErrorCode } from "./errors.js";
+export { autoThreadGuilds, threadName } from "./auto-thread.js";
+export { prepareAttachments, DEFAULT_ATTACHMENT_LIMITS, type AttachmentLimits, type PromptFile } from "./attachments.js";

@@ -46,6 +46,8 @@ export interface BotsHarnessOptions {
   /** Token intake or any other interceptor, given the harness's notes. */
   intercept?: ConversationOptions["intercept"];
   notes?: NoteBoard;
+  /** Guilds where a mention in a channel is answered in a new thread (BOBB_AUTO_THREAD). */
+  autoThread?: ConversationOptions["autoThread"];
 }
 
 export async function startBotsHarness(brain: AgentBrain, options: BotsHarnessOptions = {}): Promise<BotsHarness> {
@@ -63,6 +65,7 @@ export async function startBotsHarness(brain: AgentBrain, options: BotsHarnessOp
     logger: root.logger,
     notes: options.notes ?? new NoteBoard(),
     ...(options.intercept ? { intercept: options.intercept } : {}),
+    ...(options.autoThread ? { autoThread: options.autoThread } : {}),
   });
   const failures: Array<{ agentId: string; reason: string }> = [];
   const bots = new BotManager({
