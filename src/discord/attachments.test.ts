@@ -11,6 +11,7 @@ const bodies: Record<string, Buffer> = {
   "/notes.txt": Buffer.from("buy eggs and flour\n"),
   "/binary.txt": Buffer.from([0xff, 0xfe, 0, 1]),
   "/liar.txt": Buffer.alloc(500, 0x61),
+  "/secret.txt": Buffer.from("token: MTIzNDU2Nzg5MDEyMzQ1Njc4OQ.GaBcDe.abcdefghijklmnopqrstuvwxyz0123456789"),
 };
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -27,6 +28,13 @@ afterAll(() => new Promise<void>((resolve) => (server.closeAllConnections(), ser
 const limits = { textBytes: 100, imageBytes: 1_000, timeoutMs: 300 };
 
 describe("attachments for the model", () => {
+  it("a token in a text file is redacted before it reaches the model", async () => {
+    const got = await prepareAttachments([{ name: "secret.txt", size: 82, contentType: "text/plain", url: `${base}/secret.txt` }], limits);
+    const text = Buffer.from(got.files[0]!.url.split(",")[1]!, "base64").toString("utf8");
+    expect(text).not.toContain("MTIzNDU2Nzg5MDEyMzQ1Njc4OQ");
+    expect(text.startsWith("token: ")).toBe(true);
+  });
+
   it("classifies by content type, else by name", () => {
     expect(attachmentKind({ name: "a.bin", contentType: "image/png" })).toEqual({ kind: "image", mime: "image/png" });
     expect(attachmentKind({ name: "a", contentType: "text/markdown; charset=utf-8" })).toEqual({ kind: "text", mime: "text/plain" });

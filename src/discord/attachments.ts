@@ -4,6 +4,7 @@
  * with the reason it was not sent, never silently dropped.
  */
 
+import { redactTokens } from "../log/index.js";
 import type { ContextAttachment } from "./context.js";
 
 /** A file for the prompt as OpenCode takes it: a data: URL with its type and name. */
@@ -97,7 +98,9 @@ export async function prepareAttachments(
       listed.push({ ...base, status: "not sent: unsupported type (not UTF-8 text)" });
       continue;
     }
-    files.push({ mime, filename: a.name, url: `data:${mime};base64,${got.bytes.toString("base64")}` });
+    // A token pasted into a text file never reaches the model either (as in the message content).
+    const bytes = kind === "text" ? Buffer.from(redactTokens(got.bytes.toString("utf8"))) : got.bytes;
+    files.push({ mime, filename: a.name, url: `data:${mime};base64,${bytes.toString("base64")}` });
     listed.push({ ...base, status: kind === "image" ? "sent as an image" : "sent as text" });
   }
   return { files, listed };
