@@ -85,6 +85,7 @@ export const envSchema = z.object({
   BOBB_ATTACHMENT_TEXT_LIMIT: count(100_000),
   BOBB_ATTACHMENT_IMAGE_LIMIT: count(5_000_000),
   BOBB_ATTACHMENT_TIMEOUT: ms(10_000, 100),
+  BOBB_MODEL_IMAGES: flag,
   BOBB_CHANGE_LIMIT: count(5),
 });
 

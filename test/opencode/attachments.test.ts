@@ -100,4 +100,29 @@ describe("attachments reach the model (real opencode, scripted model)", () => {
       'Hey ann! Chef Bot here (demo model). I read notes.txt: "Buy eggs, flour and basil for the pesto…". huge.log did not reach me (too large (limit 1000 bytes)).',
     );
   });
+
+  it("a model OpenCode knows as text-only gets a line saying it cannot read the image, not the image", async () => {
+    // The same scripted model as a plain OpenAI-compatible one (BOBB_MODEL_BASE_URL without BOBB_MODEL_IMAGES).
+    const textOnly = createOpencodeRuntime({
+      ...RUNTIME_LIMITS,
+      mode: "shared",
+      dataDir: `${tree.dataDir}/text-only`,
+      agentsDir: tree.agentsDir,
+      basePort: await getPort(),
+      model: { kind: "openai-compatible", baseUrl: model.url, model: "local/plain" },
+      apiUrl: api.url,
+      logger: testLogger(),
+    });
+    try {
+      await textOnly.ensureAgent(chef, api.issue("chef", "child"));
+      model.clearRequests();
+      const image = { mime: "image/png", filename: "cat.png", url: `data:image/png;base64,${png.toString("base64")}` };
+      await textOnly.prompt("chef", "plain", "what is this?", { files: [image], usedTools: false });
+      const request = model.requests.find((r) => r.view.model === "plain" && r.view.tools.length > 0)!;
+      expect(request.raw).not.toContain('"image_url"');
+      expect(request.raw).toContain('Cannot read \\"cat.png\\" (this model does not support image input)');
+    } finally {
+      await textOnly.close();
+    }
+  }, 90_000);
 });
