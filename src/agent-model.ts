@@ -35,6 +35,7 @@ export function configuredModel(config: Pick<Config, "env" | "modelSource">): Ex
       baseUrl: env.BOBB_MODEL_BASE_URL,
       model: env.BOBB_MODEL ?? "local/default",
       ...(env.BOBB_MODEL_API_KEY ? { apiKey: env.BOBB_MODEL_API_KEY } : {}),
+      ...(env.BOBB_MODEL_IMAGES ? { images: true } : {}),
     };
   }
   if (config.modelSource === "anthropic" && env.ANTHROPIC_API_KEY) {

@@ -8,6 +8,7 @@ import { ensureBuilderFiles, intakeMessage, Reconciler, SignalWatcher, TemplateA
 import {
   AppSetup,
   BotActions,
+  autoThreadGuilds,
   BotDirectory,
   BotManager,
   ChannelGovernor,
@@ -136,6 +137,12 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
         ),
       replyButtons: (turn) => forms.replyButtons(turn),
       waitingLimit: config.env.BOBB_WAITING_LIMIT,
+      autoThread: autoThreadGuilds(config.env.BOBB_AUTO_THREAD),
+      attachments: {
+        textBytes: config.env.BOBB_ATTACHMENT_TEXT_LIMIT,
+        imageBytes: config.env.BOBB_ATTACHMENT_IMAGE_LIMIT,
+        timeoutMs: config.env.BOBB_ATTACHMENT_TIMEOUT,
+      },
       resume: { dataDir: config.dataDir, windowMs: config.env.BOBB_RESUME_WINDOW, missedLimit: config.env.BOBB_RESUME_MESSAGES },
     });
     await conversations.open();

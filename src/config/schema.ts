@@ -88,6 +88,17 @@ export const envSchema = z.object({
   BOBB_PAIR_WINDOW: ms(600_000, 1000),
   BOBB_GOVERNOR_COOLDOWN: ms(60_000),
   BOBB_TURN_POST_LIMIT: count(3),
+  // Threads and attachments (issue 15)
+  BOBB_AUTO_THREAD: optionalText.pipe(
+    z
+      .string()
+      .regex(/^(all|\d{1,20}(\s*,\s*\d{1,20})*)$/i, 'guild ids separated by commas, or "all"')
+      .optional(),
+  ),
+  BOBB_ATTACHMENT_TEXT_LIMIT: count(100_000),
+  BOBB_ATTACHMENT_IMAGE_LIMIT: count(5_000_000),
+  BOBB_ATTACHMENT_TIMEOUT: ms(10_000, 100),
+  BOBB_MODEL_IMAGES: flag,
   BOBB_CHANGE_LIMIT: count(5),
 });
 

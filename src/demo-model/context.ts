@@ -7,8 +7,31 @@ export const DEMO_MARK = "(demo model)";
 const WAITING_START = "--- Other Messages Waiting For Your Answer ---";
 const WAITING_END = "--- End Waiting Messages ---";
 
-/** The message itself, without the spec's context header, history and other waiting messages. */
+const ATTACHMENTS_START = "--- Attachments ---";
+const ATTACHMENTS_END = "--- End Attachments ---";
+
+/** The message itself, without the spec's context header, history, other waiting messages and attachment list. */
 export function messageContent(prompt: string): string {
+  const files = prompt.lastIndexOf(ATTACHMENTS_START);
+  if (files >= 0 && prompt.indexOf(ATTACHMENTS_END, files) >= 0) return messageText(prompt.slice(0, files));
+  return messageText(prompt);
+}
+
+/** The attachment list after the content: each file's name and what became of it (`sent as an image`, `not sent: …`). */
+export function attachmentList(prompt: string): { name: string; status: string }[] {
+  const start = prompt.lastIndexOf(ATTACHMENTS_START);
+  const end = prompt.indexOf(ATTACHMENTS_END, start);
+  if (start < 0 || end < 0) return [];
+  return prompt
+    .slice(start + ATTACHMENTS_START.length, end)
+    .split("\n")
+    .flatMap((line) => {
+      const m = /^- (.+?) \([^()]*\)(?: — (.+))?$/.exec(line.trim());
+      return m ? [{ name: m[1]!, status: m[2] ?? "" }] : [];
+    });
+}
+
+function messageText(prompt: string): string {
   const waiting = prompt.lastIndexOf(WAITING_END);
   if (waiting >= 0) return prompt.slice(waiting + WAITING_END.length).trim();
   const end = prompt.lastIndexOf("--- End History ---");

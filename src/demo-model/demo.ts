@@ -1,6 +1,7 @@
 import { author, DEMO_MARK, escapeRegExp, greetAll, messageContent, waitingMessages } from "./context.js";
 import { bobbAfterTool, bobbTurn } from "./bobb.js";
 import { debateTurn, sentMessage } from "./debate.js";
+import { filesReply, filesSaid } from "./files.js";
 import type { RequestView } from "./protocol.js";
 import type { Reply, Rule } from "./rules.js";
 import { inCharacter } from "./voice.js";
@@ -80,6 +81,8 @@ export function demoRules(): Rule[] {
     { name: "demo: debate opener", when: (v) => child(v) && debateOf(v)?.kind === "tag", reply: debateReply },
     { name: "demo: debate ready", when: (v) => child(v) && debateOf(v)?.kind === "plain", reply: debateReply },
     { name: "demo: persona for /bobb create", user: PERSONA_REQUEST, when: isBobb, reply: personaReply },
+    // A message with files: the bot says what it received (images by name, text by its first words).
+    { name: "demo: files", when: (v) => filesSaid(v) !== undefined, reply: (v) => filesReply(v, isBobb(v) ? "BoBB" : personaOf(v.system).name) },
     { name: "demo: bobb", reply: (v) => (isBobb(v) ? bobbTurn(v) : childTurn(v)) },
   ];
 }

@@ -41,6 +41,48 @@ export interface RequestView {
   /** The agent id sent in the X-Bobb-Agent header, when the provider config sets it. */
   agent: string | undefined;
   model: string;
+  /** Files in the last user message: image parts counted, text files as OpenCode inlines them (name and text). */
+  received?: ReceivedFiles;
+}
+
+export interface ReceivedFiles {
+  images: number;
+  texts: { name: string; text: string }[];
+}
+
+/** OpenCode inlines a text/plain file part as this line (with the file's name) followed by the text. */
+const READ_CALL = /^Called the Read tool with the following input: (\{.*\})$/s;
+
+/** The last user message split into its own text and the files it carries. */
+export function userMessageOf(content: ChatMessage["content"]): { text: string; received: ReceivedFiles } {
+  const received: ReceivedFiles = { images: 0, texts: [] };
+  if (!Array.isArray(content)) return { text: textOf(content), received };
+  const own: string[] = [];
+  for (let i = 0; i < content.length; i++) {
+    const part = content[i]!;
+    if (part.type === "image_url" || (part.type === "file" && !part.text)) {
+      received.images += 1;
+      continue;
+    }
+    const read = READ_CALL.exec(part.text ?? "");
+    const next = content[i + 1];
+    if (read && next?.type === "text") {
+      received.texts.push({ name: fileNameOf(read[1]!), text: next.text ?? "" });
+      i += 1;
+      continue;
+    }
+    own.push(part.text ?? "");
+  }
+  return { text: own.join(""), received };
+}
+
+function fileNameOf(json: string): string {
+  try {
+    const parsed = JSON.parse(json) as { filePath?: unknown };
+    return typeof parsed.filePath === "string" ? parsed.filePath : "file";
+  } catch {
+    return "file";
+  }
 }
 
 /** Flattens string or part-array content to text. */
@@ -64,7 +106,7 @@ export function viewOf(request: ChatRequest, agent: string | undefined): Request
       break;
     }
   }
-  const lastUser = lastUserIndex >= 0 ? textOf(messages[lastUserIndex]!.content) : "";
+  const { text: lastUser, received } = lastUserIndex >= 0 ? userMessageOf(messages[lastUserIndex]!.content) : userMessageOf("");
   const names = new Map<string, string>();
   const toolResults: ToolResultSeen[] = [];
   for (const m of messages.slice(lastUserIndex + 1)) {
@@ -74,7 +116,7 @@ export function viewOf(request: ChatRequest, agent: string | undefined): Request
     }
   }
   const tools = (request.tools ?? []).flatMap((t) => (t.function ? [t.function.name] : []));
-  return { system, lastUser, toolResults, tools, agent, model: request.model };
+  return { system, lastUser, toolResults, tools, agent, model: request.model, received };
 }
 
 /** A finished answer: text, tool calls, or both. */

@@ -24,6 +24,22 @@ describe("attachments in the message context", () => {
     expect(formatMessageContext({ ...base, message: { id: "9", content: "hi", author: human } })).not.toContain(ATTACHMENTS_START);
   });
 
+  it("says what became of each file", () => {
+    const text = formatMessageContext({
+      ...base,
+      message: {
+        id: "9",
+        content: "look",
+        author: human,
+        attachments: [
+          { name: "cat.png", size: 10, contentType: "image/png", status: "sent as an image" },
+          { name: "big.txt", size: 10, contentType: "text/plain", status: "not sent: too large (limit 5 bytes)" },
+        ],
+      },
+    });
+    expect(text).toContain("- cat.png (image/png, 10 bytes) — sent as an image\n- big.txt (text/plain, 10 bytes) — not sent: too large (limit 5 bytes)\n");
+  });
+
   it("formats sizes", () => {
     expect([formatBytes(5), formatBytes(1536), formatBytes(3 * 1024 * 1024)]).toEqual(["5 bytes", "1.5 KB", "3.00 MB"]);
   });

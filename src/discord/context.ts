@@ -21,6 +21,9 @@
  *   the others sit in their own block between the history and the content, oldest first,
  *   each with its author, user id and message id, and are left out of the history. With
  *   one message the block is absent, so the spec's format is unchanged.
+ * - Attachments (issue 15) follow the content in their own block, one line each: name, type,
+ *   size, and what became of the file (`sent as an image`, `sent as text`, `not sent: …`).
+ *   Without attachments the block is absent.
  */
 
 import { redactCredentials } from "../log/credentials.js";
@@ -59,6 +62,8 @@ export interface ContextAttachment {
   name: string;
   size: number;
   contentType?: string | null;
+  /** What became of it: `sent as an image`, `sent as text`, `not sent: too large (…)`, `not sent: unsupported type`. */
+  status?: string;
 }
 
 export interface MentionNames {
@@ -125,7 +130,10 @@ export function formatMessageContext(input: MessageContextInput): string {
   const files = message.attachments ?? [];
   if (files.length > 0) {
     lines.push("", ATTACHMENTS_START);
-    for (const f of files) lines.push(`- ${oneLine(f.name)} (${f.contentType ? `${oneLine(f.contentType)}, ` : ""}${formatBytes(f.size)})`);
+    for (const f of files) {
+      const status = f.status ? ` — ${oneLine(f.status)}` : "";
+      lines.push(`- ${oneLine(f.name)} (${f.contentType ? `${oneLine(f.contentType)}, ` : ""}${formatBytes(f.size)})${status}`);
+    }
     lines.push(ATTACHMENTS_END);
   }
   return lines.join("\n");

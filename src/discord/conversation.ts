@@ -1,10 +1,12 @@
-import type { Message, SendableChannels } from "discord.js";
+import type { Message } from "discord.js";
 import { hasCode } from "../errors.js";
 import type { Logger } from "../log/index.js";
 import { containsToken, redactCredentials } from "../log/index.js";
 import { conversationKey, loadHistory, mentionedBotIds, toContextUser } from "./message-reader.js";
 import type { RunningBot } from "./bot-manager.js";
 import { BoundedSet } from "./bounded-set.js";
+import { AutoThreads, type Place } from "./auto-thread.js";
+import { DEFAULT_ATTACHMENT_LIMITS, prepareAttachments, type AttachmentLimits, type PromptFile } from "./attachments.js";
 import { formatMessageContext } from "./context.js";
 import type { BotDirectory } from "./directory.js";
 import type { ChannelGovernor } from "./governor.js";
@@ -43,6 +45,10 @@ export interface ConversationOptions {
   waitingLimit?: number;
   /** Who says the system's lines (pause notices, stop acknowledgements): BoBB where it is, else the bot as subtext. */
   system?: SystemVoice;
+  /** Guilds where a bot mentioned in a channel answers in a new thread made from the message (BOBB_AUTO_THREAD; default none). */
+  autoThread?: (guildId: string) => boolean;
+  /** Size caps and the download timeout for a message's images and text files (default: 100 KB text, 5 MB images, 10 s). */
+  attachments?: AttachmentLimits;
   /** Keeps pending mentions and last seen messages across restarts (app.ts; tests may leave it out). */
   resume?: ResumeSettings & { dataDir: string };
   /**
@@ -75,9 +81,11 @@ export class Conversations {
   readonly #outbox: Outbox;
   readonly #system: SystemVoice;
   readonly #stops: ChannelStops;
+  readonly #threads: AutoThreads;
 
   constructor(private readonly options: ConversationOptions) {
     this.#log = options.logger.child({ component: "conversation" });
+    this.#threads = new AutoThreads(options.autoThread ?? (() => false), (id) => options.directory.byUserId(id)?.name, this.#log);
     this.#now = options.now ?? Date.now;
     this.#inbox = new MentionInbox<AcceptedMention>({
       waitingLimit: options.waitingLimit ?? 100,
@@ -223,12 +231,15 @@ export class Conversations {
     const began = Date.now();
     const { bot, message, received } = batch.at(-1)!;
     const agentId = bot.spec.agentId;
-    const channel = message.channel as SendableChannels;
-    const turn = this.options.turns.begin(agentId, message.channelId, await turnOrigin(message));
+    // Auto-thread: the answer (and the conversation from here on) goes into a thread made from the message.
+    const place = await this.#threads.placeFor(message);
+    const { channel } = place;
+    const origin = await turnOrigin(message);
+    const turn = this.options.turns.begin(agentId, place.channelId, { ...origin, conversationKey: place.conversation });
     this.#running.add(turn);
     const { signal } = turn.controller;
     const typing = keepTyping(channel, signal);
-    const log = this.#log.child({ agent: agentId, channel: message.channelId });
+    const log = this.#log.child({ agent: agentId, channel: place.channelId });
     const pings = othersToPing(
       batch.map((m) => m.message),
       bot.client.user.id,
@@ -236,19 +247,22 @@ export class Conversations {
     // One answer per (bot, message): a prompt sent again after OpenCode died, or a message seen twice, never posts twice.
     const key = `${agentId}:${message.id}`;
     try {
-      const prompt = await this.#context(
+      const { prompt, files } = await this.#context(
         bot,
         message,
+        place,
         batch.slice(0, -1).map((m) => m.message),
+        signal,
       );
       if (signal.aborted) return;
       const asked = Date.now();
       // Tools the turn used are not needed here (send_message marks the turn itself): skip that lookup.
-      const result = await this.options.brain.prompt(agentId, conversationKey(message), prompt, {
+      const result = await this.options.brain.prompt(agentId, place.conversation, prompt, {
         signal,
         usedTools: false,
         messageId: message.id,
         turnId: turn.id,
+        files,
         canRetry: () => !turn.sentViaTool && !this.#outbox.answered(key),
       });
       if (signal.aborted) return;
@@ -259,7 +273,7 @@ export class Conversations {
       }
       const answered = Date.now();
       typing.stop(); // the reply may wait out a Discord outage in the outbox: no typing meanwhile
-      const delivery = await this.#reply(bot, message, turn, result.text, pings, key, buttons);
+      const delivery = await this.#reply(bot, message, place, turn, result.text, pings, key, buttons);
       if (delivery.status !== "posted") return;
       // One line per reply with where the time went (operators, `npm run bench`).
       log.info(
@@ -278,7 +292,9 @@ export class Conversations {
       if (signal.aborted) return;
       log.error({ err }, "could not answer");
       const text = addressEach(userFacingError(err), pings);
-      await this.#outbox.post({ channel, text, replyTo: message.id, mentionIds: pings, stillWanted: () => !signal.aborted, key }).catch(() => undefined);
+      await this.#outbox
+        .post({ channel, text, replyTo: place.movedToThread ? undefined : message.id, mentionIds: pings, stillWanted: () => !signal.aborted, key })
+        .catch(() => undefined);
     } finally {
       typing.stop();
       this.#running.delete(turn);
@@ -286,21 +302,28 @@ export class Conversations {
     }
   }
 
-  async #context(bot: RunningBot, message: Message, waiting: Message[]): Promise<string> {
+  async #context(bot: RunningBot, message: Message, place: Place, waiting: Message[], signal: AbortSignal): Promise<{ prompt: string; files: PromptFile[] }> {
     const { directory } = this.options;
     let fetched = this.#historyFetched.get(bot.spec.agentId);
     if (!fetched) this.#historyFetched.set(bot.spec.agentId, (fetched = new BoundedSet(FETCHED_LIMIT)));
-    const history = await loadHistory(message, directory, fetched);
+    const [history, attached] = await Promise.all([
+      loadHistory(message, directory, fetched),
+      prepareAttachments(
+        message.attachments.map((a) => ({ name: a.name, size: a.size, contentType: a.contentType, url: a.url })),
+        this.options.attachments ?? DEFAULT_ATTACHMENT_LIMITS,
+        { signal },
+      ),
+    ]);
     const users = new Map<string, string>();
     for (const b of directory.all()) users.set(b.userId!, b.name);
     const text = formatMessageContext({
       self: { id: bot.client.user.id, name: bot.spec.name, tag: bot.client.user.tag },
-      channel: { id: message.channelId, isDm: message.guildId === null },
+      channel: { id: place.channelId, isDm: message.guildId === null },
       message: {
         id: message.id,
         content: message.content,
         author: toContextUser(message.author, directory, message.member?.displayName),
-        attachments: message.attachments.map((a) => ({ name: a.name, size: a.size, contentType: a.contentType })),
+        attachments: attached.listed,
       },
       history,
       waiting: waiting.map((m) => ({
@@ -312,25 +335,32 @@ export class Conversations {
       now: this.#now(),
       names: { users },
     });
-    const notes = this.options.notes?.take(bot.spec.agentId, conversationKey(message)) ?? [];
+    const notes = this.options.notes?.take(bot.spec.agentId, place.conversation) ?? [];
     // Defence in depth: history may hold a token someone pasted before intake deleted it, or any server's credential.
-    return redactCredentials([...notes, text].join("\n\n"));
+    return { prompt: redactCredentials([...notes, text].join("\n\n")), files: attached.files };
   }
 
   /** Posts the final text within the turn's post limit (send_message posts count too); the rest is cut with "…". */
-  #reply(bot: RunningBot, message: Message, turn: Turn, text: string, pings: string[], key: string, buttons?: ReplyButtons): Promise<Delivery> {
+  #reply(bot: RunningBot, message: Message, place: Place, turn: Turn, text: string, pings: string[], key: string, buttons?: ReplyButtons): Promise<Delivery> {
     const names = this.options.directory.namesFor(bot.client);
     const body = addressEach(outgoingText(text, names, new Set(pings)), pings);
     const maxParts = this.options.turns.reservePosts(turn, splitForDiscord(body).length);
     // The buttons are the supervisor's: with no room left for the text, they come on their own line.
     if (maxParts === 0 && buttons)
-      return this.#outbox.post({ channel: message.channel as SendableChannels, text: buttons.text, replyTo: message.id, components: buttons.components, key });
+      return this.#outbox.post({
+        channel: place.channel,
+        text: buttons.text,
+        replyTo: place.movedToThread ? undefined : message.id,
+        components: buttons.components,
+        key,
+      });
     return this.#outbox.post({
       components: buttons?.components,
-      channel: message.channel as SendableChannels,
+      channel: place.channel,
       text: body,
       maxParts,
-      replyTo: message.id,
+      // A thread made from the message starts with it: no reply quote across channels.
+      replyTo: place.movedToThread ? undefined : message.id,
       mentionIds: pings,
       stillWanted: () => !turn.controller.signal.aborted,
       key,

@@ -17,7 +17,8 @@ export function conversationKey(message: Message): string {
 
 /**
  * The messages before this one, newest 10. Uses the client's message cache; fetches once
- * per channel when the cache cannot have the whole window (the bot just came online).
+ * per channel when the cache cannot have the whole window (the bot just came online). In a
+ * thread made from a message, that message comes first (it is what the thread is about).
  */
 export async function loadHistory(
   message: Message,
@@ -31,6 +32,11 @@ export async function loadHistory(
     fetched.add(channel.id);
     await channel.messages.fetch({ limit: HISTORY_LIMIT, before: message.id }).catch(() => undefined);
     earlier = before();
+  }
+  // A thread made from a message starts with it (in the parent channel): the oldest line of the history.
+  if (channel.isThread() && earlier.length < HISTORY_LIMIT) {
+    const starter = await channel.fetchStarterMessage().catch(() => null);
+    if (starter && !earlier.some((m) => m.id === starter.id)) earlier = [starter, ...earlier];
   }
   return earlier
     .sort((a, b) => a.createdTimestamp - b.createdTimestamp)

@@ -22,6 +22,8 @@ export interface AgentBrain {
       canRetry?: () => boolean;
       /** The live turn the prompt belongs to, so its tool calls can be traced back to it. */
       turnId?: string;
+      /** The message's images and text files, for the model (data: URLs). */
+      files?: readonly { mime: string; url: string; filename: string }[];
     },
   ): Promise<{ text: string; usedTools: string[] }>;
   abort(agentId: string, conversationKey: string): Promise<void>;

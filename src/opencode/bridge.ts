@@ -34,6 +34,15 @@ export interface PromptOptions {
   canRetry?: () => boolean;
   /** Tags the prompt while it runs, so a tool call of its session can be traced to the turn that sent it (`turnOf`). */
   turnId?: string;
+  /** Files sent with the text as OpenCode file parts (a `text/plain` data: URL is inlined as text by OpenCode). */
+  files?: readonly PromptFile[];
+}
+
+/** A file for the prompt: its type, a data: (or http) URL, and its name. */
+export interface PromptFile {
+  mime: string;
+  url: string;
+  filename: string;
 }
 
 /** Where the bridge finds an agent's server; `exited` settles when that server's process ends. */
@@ -56,6 +65,7 @@ export interface BridgeOptions {
 
 interface Job {
   text: string;
+  files: readonly PromptFile[];
   timeoutMs: number;
   usedTools: boolean;
   turnId: string | undefined;
@@ -109,6 +119,7 @@ export class Bridge {
     }
     const job: Job = {
       text,
+      files: options.files ?? [],
       timeoutMs: options.timeoutMs ?? this.#o.promptTimeoutMs,
       usedTools: options.usedTools ?? true,
       turnId: options.turnId,
@@ -236,14 +247,14 @@ export class Bridge {
     let sessionId = await this.#session(client, agentId, conversation, signal);
     job.session = { client, id: sessionId };
     signal.throwIfAborted();
-    let res = await this.#send(client, sessionId, job.text, signal);
+    let res = await this.#send(client, sessionId, job, signal);
     if (res.notFound) {
       // The server lost the session (deleted, or a fresh database): start a new one transparently.
       this.#log.info({ agent: agentId, conversation, session: sessionId }, "session unknown to the server; starting a new one");
       await this.#o.store.delete(agentId, conversation);
       sessionId = await this.#session(client, agentId, conversation, signal);
       job.session = { client, id: sessionId };
-      res = await this.#send(client, sessionId, job.text, signal);
+      res = await this.#send(client, sessionId, job, signal);
     }
     if (!res.data) throw new BridgeError("PROMPT_FAILED", `agent "${agentId}" could not answer: ${res.error ?? "no response"}`);
     const { info, parts } = res.data;
@@ -275,8 +286,10 @@ export class Bridge {
     return died && !job.controller.signal.aborted && job.canRetry();
   }
 
-  async #send(client: OpencodeClient, sessionId: string, text: string, signal: AbortSignal) {
-    const res = await client.session.prompt({ path: { id: sessionId }, body: { parts: [{ type: "text", text }], tools: NO_BUILTINS }, signal });
+  async #send(client: OpencodeClient, sessionId: string, job: Job, signal: AbortSignal) {
+    const files = job.files.map((f) => ({ type: "file" as const, mime: f.mime, url: f.url, filename: f.filename }));
+    const parts = [{ type: "text" as const, text: job.text }, ...files];
+    const res = await client.session.prompt({ path: { id: sessionId }, body: { parts, tools: NO_BUILTINS }, signal });
     const status = res.response?.status;
     if (status === 404) return { notFound: true as const, data: undefined, error: undefined };
     return { notFound: false as const, data: res.data, error: res.error ? describe(res.error) : status && status >= 400 ? `HTTP ${status}` : undefined };

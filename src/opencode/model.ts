@@ -1,8 +1,11 @@
 /** Which model the agents talk to. Keys stay here and reach OpenCode only through its environment. */
 export type ModelSettings =
   | { kind: "anthropic"; model: string; apiKey: string }
-  | { kind: "openai-compatible"; baseUrl: string; model: string; apiKey?: string }
+  | { kind: "openai-compatible"; baseUrl: string; model: string; apiKey?: string; images?: boolean }
   | { kind: "demo"; baseUrl: string };
+
+/** A custom model's capabilities in opencode.json when it reads images. */
+const IMAGE_INPUT = { attachment: true, modalities: { input: ["text", "image"], output: ["text"] } };
 
 /** The `provider`/`model` part of an agent's opencode.json; never contains a key. */
 export function providerConfig(model: ModelSettings, agentId: string): Record<string, unknown> {
@@ -23,7 +26,8 @@ export function providerConfig(model: ModelSettings, agentId: string): Record<st
             name: id,
             // {env:...} is substituted by OpenCode at load time, so the key never sits in the file.
             options: { baseURL: model.baseUrl, ...(model.apiKey ? { apiKey: "{env:BOBB_MODEL_API_KEY}" } : {}) },
-            models: { [name]: { name, tool_call: true } },
+            // OpenCode gives a custom model text input only unless told it sees images (then image parts reach it).
+            models: { [name]: { name, tool_call: true, ...(model.images ? IMAGE_INPUT : {}) } },
           },
         },
       };
@@ -38,7 +42,8 @@ export function providerConfig(model: ModelSettings, agentId: string): Record<st
             name: "BoBB demo model",
             // The header tells the scripted model which agent is asking (no secret in it).
             options: { baseURL: model.baseUrl, headers: { "X-Bobb-Agent": agentId } },
-            models: { demo: { name: "demo", tool_call: true } },
+            // The demo model "sees" images (it names them), so OpenCode sends image parts to it.
+            models: { demo: { name: "demo", tool_call: true, ...IMAGE_INPUT } },
           },
         },
       };

@@ -92,6 +92,6 @@ describe("threads", () => {
       files: [{ filename: "recipe.txt", contentType: null, data: Buffer.from("2 eggs\n") }],
     });
     await waitFor(() => brain.prompts.length === 1, 10_000, "prompt");
-    expect(brain.prompts[0]?.text).toContain("--- Attachments ---\n- recipe.txt (text/plain; charset=utf-8, 7 bytes)\n--- End Attachments ---");
+    expect(brain.prompts[0]?.text).toContain("--- Attachments ---\n- recipe.txt (text/plain; charset=utf-8, 7 bytes) — sent as text\n--- End Attachments ---");
   });
 });

@@ -3,6 +3,8 @@
 // make a second bot, watch the two debate under the loop governor, and end a debate with "stop".
 // The product runs in-process as `npm start` builds it in sandbox mode (startApp, no Discord
 // token, no model configured), so its logs, registry and model requests can be inspected too.
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startApp, type App } from "../../src/app.js";
@@ -11,6 +13,7 @@ import { createScriptedModel, demoRules, type RecordedRequest, type ScriptedMode
 import { GOVERNOR_DEFAULTS } from "../../src/discord/governor.js";
 import { browserAvailability, launchBrowser, screenshotPath, type BrowserSession } from "../helpers/browser.js";
 import { captureLogs } from "../helpers/logs.js";
+import { discPng } from "../helpers/png.js";
 import { localEnv } from "../helpers/supervisor.js";
 import { tempDir } from "../helpers/temp.js";
 import { waitFor } from "../helpers/wait.js";
@@ -294,6 +297,56 @@ describe.skipIf(!availability.path)("the demo journey in a browser", () => {
     expect(afterStop.filter((m) => m.bot && !m.text.includes("are you still there?"))).toEqual([]);
     expect(afterStop.some((m) => m.text.includes("tea vs coffee"))).toBe(false);
   }, 120_000);
+
+  it("in a thread made from a message the two bots debate there, bounded by the governor; the channel stays quiet", async () => {
+    await openChannel(chat, "general");
+    const starter = await send(chat, ["Pizza night planning"]);
+    const message = chat.locator(`.message[data-id="${starter}"]`);
+    await message.hover();
+    await message.getByRole("button", { name: "Create Thread" }).click();
+    await chat.getByLabel("Thread Name").fill("Pizza night");
+    await chat.getByRole("button", { name: "Submit" }).click();
+    await chat.locator(".channel-title", { hasText: "Pizza night" }).waitFor();
+    const general = app.discord.sandbox!.control.channelId("general");
+    const inGeneral = app.discord.sandbox!.control.listMessages(general).length;
+    const asked = await send(chat, [{ mention: "Chef Bot" }, { mention: "Pirate Bot" }, "debate thin crust vs deep dish"]);
+    await chat.locator(".message", { hasText: "Bot-to-bot exchange paused" }).waitFor({ timeout: 90_000 });
+    await chat.locator("#typing").waitFor({ state: "hidden" });
+    const after = await messagesAfter(chat, asked);
+    const debate = after.filter((m) => m.bot && m.text.includes("(demo model)"));
+    expect(debate.length).toBeGreaterThanOrEqual(CAP - 1);
+    expect(debate.length).toBeLessThanOrEqual(CAP);
+    expect(new Set(debate.map((m) => m.author))).toEqual(new Set(["Chef Bot", "Pirate Bot"]));
+    // Nothing of the thread's debate landed in #general.
+    expect(app.discord.sandbox!.control.listMessages(general)).toHaveLength(inGeneral);
+    await chat.setViewportSize({ width: 1280, height: 1000 });
+    await chat.locator(`.message[data-id="${asked}"]`).scrollIntoViewIfNeeded();
+    await chat.screenshot({ path: screenshotPath("thread-debate.png") });
+    await chat.setViewportSize({ width: 1280, height: 800 });
+  }, 150_000);
+
+  it("an image posted with a mention reaches the model as an image, and the bot names it", async () => {
+    const files = await tempDir("bobb-journey-upload-");
+    try {
+      const file = join(files.dir, "pizza.png");
+      writeFileSync(file, Buffer.from(discPng([230, 120, 40], [255, 250, 240], 160).split(",")[1] ?? "", "base64"));
+      await openChannel(chat, "general");
+      const from = Date.now();
+      const chooser = chat.waitForEvent("filechooser");
+      await chat.getByRole("button", { name: "Upload a File" }).click();
+      await (await chooser).setFiles(file);
+      await chat.locator(".upload", { hasText: "pizza.png" }).locator("img.upload-preview").waitFor();
+      await send(chat, [{ mention: "Chef Bot" }, "what do you think of this one?"]);
+      await messagesBy(chat, "Chef Bot").filter({ hasText: "I got your image pizza.png" }).waitFor({ timeout: 60_000 });
+      const request = model.requests.find((r) => r.at >= from && r.rule === "demo: files");
+      expect(request?.view.received?.images).toBe(1);
+      expect(request?.raw).toContain('"type":"image_url"');
+      await chat.locator("#typing").waitFor({ state: "hidden" });
+      await chat.screenshot({ path: screenshotPath("image-answer.png") });
+    } finally {
+      await files.cleanup();
+    }
+  }, 90_000);
 
   it("the tokens shown in the portal reached no log and no model prompt", () => {
     expect(tokens).toHaveLength(2);

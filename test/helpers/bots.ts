@@ -48,6 +48,8 @@ export interface BotsHarnessOptions {
   /** Token intake or any other interceptor, given the harness's notes. */
   intercept?: ConversationOptions["intercept"];
   notes?: NoteBoard;
+  /** Guilds where a mention in a channel is answered in a new thread (BOBB_AUTO_THREAD). */
+  autoThread?: ConversationOptions["autoThread"];
 }
 
 export async function startBotsHarness(brain: AgentBrain, options: BotsHarnessOptions = {}): Promise<BotsHarness> {
@@ -67,6 +69,7 @@ export async function startBotsHarness(brain: AgentBrain, options: BotsHarnessOp
     // As in app.ts: the bot with agent id "bobb", when a test starts one, speaks for the system.
     system: new SystemVoice(() => bots.get("bobb")?.client),
     ...(options.intercept ? { intercept: options.intercept } : {}),
+    ...(options.autoThread ? { autoThread: options.autoThread } : {}),
   });
   const failures: Array<{ agentId: string; reason: string }> = [];
   const bots: BotManager = new BotManager({
