@@ -305,7 +305,7 @@ describe.skipIf(!availability.path)("the demo journey in a browser", () => {
     await message.hover();
     await message.getByRole("button", { name: "Create Thread" }).click();
     await chat.getByLabel("Thread Name").fill("Pizza night");
-    await chat.getByRole("button", { name: "Submit" }).click();
+    await chat.getByRole("button", { name: "Submit", exact: true }).click();
     await chat.locator(".channel-title", { hasText: "Pizza night" }).waitFor();
     const general = app.discord.sandbox!.control.channelId("general");
     const inGeneral = app.discord.sandbox!.control.listMessages(general).length;
