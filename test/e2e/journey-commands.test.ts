@@ -224,8 +224,9 @@ describe.skipIf(!availability.path)("the demo journey with slash commands and th
     expect(new Set(debate.map((m) => m.author))).toEqual(new Set(["Chef Bot", "Pirate Bot"]));
     expect(after.find((m) => m.text.includes("Bot-to-bot exchange paused"))?.author).toBe("BoBB");
     await chat.locator("#typing").waitFor({ state: "hidden" });
-    await chat.setViewportSize({ width: DESKTOP.width, height: 1000 });
-    await chat.locator(`.message[data-id="${asked}"]`).scrollIntoViewIfNeeded();
+    // Tall enough for the whole exchange, from the person's request down to BoBB's notice.
+    await chat.setViewportSize({ width: DESKTOP.width, height: 1400 });
+    await chat.locator(".message", { hasText: "Bot-to-bot exchange paused" }).scrollIntoViewIfNeeded();
     await shot(chat, "journey-debate.png");
     await chat.setViewportSize(DESKTOP);
   }, 180_000);
@@ -260,7 +261,8 @@ describe.skipIf(!availability.path)("the demo journey with slash commands and th
     await messagesBy(chat, "Chef Bot").filter({ hasText: "are you still there?" }).waitFor();
     const afterStop = await messagesAfter(chat, ackId);
     expect(afterStop.filter((m) => m.bot && !m.text.includes("are you still there?"))).toEqual([]);
-    await ack.scrollIntoViewIfNeeded();
+    // Typing shows ~10 s after a bot's last typing signal, as on Discord; the stopped bot sends no more.
+    await chat.locator("#typing").waitFor({ state: "hidden", timeout: 15_000 });
     await shot(chat, "journey-stop.png");
   }, 120_000);
 
