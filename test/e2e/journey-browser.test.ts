@@ -261,8 +261,8 @@ describe.skipIf(!availability.path)("the demo journey in a browser", () => {
     expect(after.at(-1)?.author).toBe("BoBB");
     await chat.locator("#typing").waitFor({ state: "hidden" });
     // Tall enough to show the whole exchange, from the person's request to the governor's notice.
-    await chat.setViewportSize({ width: 1280, height: 1000 });
-    await chat.locator(`.message[data-id="${asked}"]`).scrollIntoViewIfNeeded();
+    await chat.setViewportSize({ width: 1280, height: 1100 });
+    await notice.scrollIntoViewIfNeeded();
     await chat.screenshot({ path: screenshotPath("journey-chat.png") });
     await chat.setViewportSize({ width: 1280, height: 800 });
   }, 180_000);
