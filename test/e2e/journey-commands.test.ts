@@ -192,6 +192,11 @@ describe.skipIf(!availability.path)("the demo journey with slash commands and th
     await expectAvatar(botId, "Chef Bot");
     await shot(chat, "journey-online.png");
     await expect.poll(() => app.registry.snapshot.agents["chef-bot"], { timeout: 60_000 }).toMatchObject({ status: "active", discord_user_id: botId });
+
+    await send(chat, me, [{ mention: "Chef Bot" }, "what's for dinner?"]);
+    const reply = messagesBy(chat, "Chef Bot").filter({ hasText: "what's for dinner?" }).first();
+    await reply.waitFor();
+    expect(await reply.textContent()).toContain("only cooks Italian");
   }, 180_000);
 
   it("on a phone: /bobb create without a persona, then /bobb token opens the form; Pirate Bot is online", async () => {
