@@ -72,6 +72,9 @@ const TYPING_MAX_MS = 40_000;
 
 type StartResult = { kind: "online"; botUserId: string } | { kind: "failed"; reason: string } | { kind: "timeout" } | { kind: "closed" };
 
+/** The answers that say how to give the token again: by DM, or through the form (never "send it here" in a channel). */
+const words = (source: { via: "dm" | "form" }) => (source.via === "form" ? INTAKE_TEXT.viaForm : INTAKE_TEXT);
+
 /**
  * Token intake, in code, before any model sees the message: a token in a DM to BoBB is
  * validated, stored and the bot started; a token in a channel is deleted and never stored.
@@ -190,13 +193,13 @@ export class TokenIntake {
     }
     if (!discordShaped && this.options.tokenShapes === "discord") {
       this.#log.info({ user, via: source.via }, "credential-shaped DM refused: not a Discord token; not stored");
-      return source.say(INTAKE_TEXT.notForThisServer);
+      return source.say(words(source).notForThisServer);
     }
     const check = await (this.options.validate ?? validateToken)(this.options.apiUrl, token, { version: this.options.apiVersion ?? 10 });
     if (!check.ok) {
       this.#log.info({ user, via: source.via, reason: check.reason }, "token refused");
-      const rejected = discordShaped ? INTAKE_TEXT.rejected : INTAKE_TEXT.notForThisServer;
-      const text = check.reason === "rejected" ? rejected : check.reason === "not-a-bot" ? INTAKE_TEXT.notABot : INTAKE_TEXT.unreachable;
+      const rejected = discordShaped ? words(source).rejected : words(source).notForThisServer;
+      const text = check.reason === "rejected" ? rejected : check.reason === "not-a-bot" ? words(source).notABot : INTAKE_TEXT.unreachable;
       return source.say(text);
     }
     const registry = this.options.registry.snapshot;
@@ -291,7 +294,7 @@ export class TokenIntake {
     const reminder = source.via === "dm" ? `\n${INTAKE_TEXT.dmKeepsToken}` : "";
     if (outcome.kind === "online") return source.say(INTAKE_TEXT.activated(name, this.options.inviteUrl(outcome.botUserId || owner.id)) + reminder);
     const reason = outcome.kind === "failed" ? redactTokens(outcome.reason.replace(/^bot \S+ could not log in: /, "")) : INTAKE_TEXT.startTimeout;
-    await source.say(INTAKE_TEXT.startFailed(name, reason) + reminder);
+    await source.say(words(source).startFailed(name, reason) + reminder);
   }
 
   /** The next start outcome for an agent, from the activation events (or a time-out). */

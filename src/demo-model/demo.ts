@@ -31,11 +31,12 @@ const PERSONA_REQUEST = /Write the persona for a new Discord bot named "([^"\n]{
 
 function personaReply(view: RequestView): Reply {
   const name = PERSONA_REQUEST.exec(view.lastUser)?.[1] ?? "New Bot";
-  const topic = name.replace(/\b(bot|robot|assistant)\b/gi, "").trim() || "everything";
-  return (
-    `${name} is a cheerful ${topic.toLowerCase()} enthusiast who loves talking about ${topic.toLowerCase()}. ` +
-    `It answers with warmth and a little humour, keeps replies short and always stays in character.`
-  );
+  const topic = name
+    .replace(/\b(bot|robot|assistant)\b/gi, "")
+    .trim()
+    .toLowerCase();
+  const who = topic ? `a cheerful ${topic} enthusiast who loves talking about all things ${topic}` : "a cheerful bot who loves talking about everything";
+  return `${name} is ${who}. ` + `It answers with warmth and a little humour, keeps replies short and always stays in character.`;
 }
 
 function childTurn(view: RequestView): Reply {

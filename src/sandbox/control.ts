@@ -94,6 +94,8 @@ export interface SandboxControl {
   openDm(userId: string, recipientId: string): { channel_id: string };
   /** Posts as a human and dispatches it like any message; returns the message object. */
   postMessage(channelId: string, authorId: string, content: string, options?: HumanMessageOptions): Record<string, unknown>;
+  /** A person deletes a message: their own, or another's with Manage Messages (Discord's rules; MESSAGE_DELETE goes out). */
+  deleteMessage(channelId: string, messageId: string, authorId: string): void;
   /** A person starts a thread: from `message_id` (public), else standalone (`type` 11 public or 12 private, default 11 here). */
   createThread(channelId: string, authorId: string, input: ThreadInput & { message_id?: string | undefined }): Record<string, unknown>;
   /** A person archives/unarchives, locks or renames a thread (their permissions apply). */
@@ -229,6 +231,7 @@ export function createControl(deps: {
       });
       return messages.payload(message);
     },
+    deleteMessage: (channelId, messageId, authorId) => messages.delete(human(authorId).id, channelId, messageId),
     createThread: (channelId, authorId, { message_id, ...input }) => {
       human(authorId);
       const thread = message_id ? threads.fromMessage(authorId, channelId, message_id, input) : threads.standalone(authorId, channelId, { type: 11, ...input });

@@ -122,11 +122,13 @@ export class Messages {
     if (input.embeds !== undefined) message.embeds = input.embeds ?? [];
     if (input.components !== undefined) message.components = parseMessageComponents(input.components);
     if (message.content.trim() === "" && message.embeds.length === 0 && message.components.length === 0) throw discordErrors.emptyMessage();
-    message.flags &= ~LOADING; // editing a deferred response ends its "is thinking…" state
+    // Editing a deferred response ends its "is thinking…" state; that first content is not an edit (no "(edited)").
+    const filling = (message.flags & LOADING) !== 0;
+    message.flags &= ~LOADING;
     const pinged = message.repliedUserPinged;
     this.#applyMentions(message, channel, input.allowed_mentions, false);
     message.repliedUserPinged = pinged; // an edit never adds or removes the reply ping
-    message.editedTimestamp = new Date(this.ctx.now()).toISOString();
+    if (!filling) message.editedTimestamp = new Date(this.ctx.now()).toISOString();
     this.ctx.store.touch();
     this.#dispatchMessage("MESSAGE_UPDATE", channel, message);
     return message;

@@ -126,6 +126,10 @@ export function registerPortal(app: FastifyInstance, control: SandboxControl, lo
     }
     return reply.code(201).send(control.postMessage(param(request, "id"), author_id, content, { ...options, files }));
   });
+  app.delete("/control/channels/:id/messages/:message_id", async (request, reply) => {
+    control.deleteMessage(param(request, "id"), param(request, "message_id"), parse(z.object({ user_id: id }), request.query).user_id);
+    return reply.code(204).send();
+  });
   app.get("/control/channels/:id/threads", async (request) =>
     control.threads(param(request, "id"), parse(z.object({ user_id: id.optional() }), request.query).user_id),
   );

@@ -88,18 +88,21 @@ async function openForm(messageId: string, userId: string, agentId: string): Pro
 }
 
 describe("the token form", () => {
-  it("a malformed or dead token gets the DM's answers, ephemerally, and nothing is stored", async () => {
+  it("a malformed or dead token gets the form's answers (paste it into the form again, never 'send it here'), ephemerally, and nothing is stored", async () => {
     const agent = await pending("Chef Bot", h.humanId);
     const steps = await stepsFor([agent.id]);
     const first = await openForm(steps, h.humanId, agent.id);
     const malformed = h.sandbox.control.submitModal(first, { token: "not-a-token-at-all-but-long-enough" }).interaction_id;
-    expect(await answers(malformed)).toMatchObject([{ content: INTAKE_TEXT.notForThisServer, ephemeral: true }]);
+    const said = await answers(malformed);
+    expect(said).toMatchObject([{ content: INTAKE_TEXT.viaForm.notForThisServer, ephemeral: true }]);
+    // An answer shown in a channel must never invite the person to post the token there.
+    expect(said[0]!.content).not.toMatch(/send it to me here|send me/i);
 
     const app = h.sandbox.control.createApplication("Chef Bot");
     h.sandbox.control.resetToken(app.application_id); // the first token is dead now
     const second = await openForm(steps, h.humanId, agent.id);
     const dead = h.sandbox.control.submitModal(second, { token: app.token }).interaction_id;
-    expect(await answers(dead)).toMatchObject([{ content: INTAKE_TEXT.rejected, ephemeral: true }]);
+    expect(await answers(dead)).toMatchObject([{ content: INTAKE_TEXT.viaForm.rejected, ephemeral: true }]);
     expect(registry.snapshot.agents[agent.id]).toMatchObject({ status: "pending_token", token: null });
     expect(prompts).toEqual([]);
     for (const line of h.logs) expect(line).not.toContain(app.token);
@@ -167,6 +170,7 @@ describe("the token form", () => {
     await waitFor(() => registry.snapshot.agents[agent.id]?.token === app.token || undefined, 10_000, "the token stored");
     activations.emit("activation", { agentId: agent.id, ok: false, reason: `bot ${agent.id} could not log in: it broke` });
     const answered = await answers(submit);
-    expect(answered).toMatchObject([{ ephemeral: true, content: INTAKE_TEXT.startFailed("Chef Bot", "it broke") }]);
+    expect(answered).toMatchObject([{ ephemeral: true, content: INTAKE_TEXT.viaForm.startFailed("Chef Bot", "it broke") }]);
+    expect(answered[0]!.content).toContain("/bobb token bot:Chef Bot");
   });
 });

@@ -33,7 +33,11 @@ describe("/bobb", () => {
     expect(view.acknowledged).toBe(4);
     expect(answer.ephemeral).toBe(true);
     expect(answer.flags & MessageFlags.Ephemeral).toBe(MessageFlags.Ephemeral);
-    for (const step of ["I created **Chef Bot**", "New Application", "Reset Token", "/bobb token", "direct message"]) expect(answer.content).toContain(step);
+    for (const step of ["I created **Chef Bot**", "New Application", "Reset Token", "Submit token", "/bobb token", "direct message"])
+      expect(answer.content).toContain(step);
+    // BoBB switches the intent on itself (the portal step comes back only when Discord refuses), and the form is one click away.
+    expect(answer.content).not.toContain("MESSAGE CONTENT");
+    expect(buttonsOf(answer)).toEqual(["bobb:token:open:chef-bot"]);
     expect(agents().find((a) => a.id === "chef-bot")).toMatchObject({
       name: "Chef Bot",
       created_by: chris,

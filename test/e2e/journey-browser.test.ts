@@ -128,7 +128,7 @@ async function messagesAfter(page: Page, id: string): Promise<{ author: string; 
 }
 
 /** Asks BoBB for a bot in #general, makes it in the portal, DMs the token, follows the invite; returns the bot's user id. */
-async function createBot(description: string, name: string, screenshot?: string): Promise<string> {
+async function createBot(description: string, name: string): Promise<string> {
   await openChannel(chat, "general");
   const before = await messagesBy(chat, "BoBB").count();
   await send(chat, [{ mention: "BoBB" }, description]);
@@ -156,23 +156,13 @@ async function createBot(description: string, name: string, screenshot?: string)
   await p.getByRole("button", { name: "Create" }).click();
   await p.getByRole("heading", { name: "General Information" }).waitFor();
   await p.getByRole("navigation", { name: "Portal" }).getByRole("link", { name: "Bot" }).click();
-  await p.getByRole("switch", { name: "MESSAGE CONTENT INTENT" }).click();
-  await p.getByRole("button", { name: "Save Changes" }).click();
-  await p.getByText("Careful — you have unsaved changes!").waitFor({ state: "hidden" });
+  // No intent step: BoBB switches MESSAGE CONTENT on itself once it has the token.
   await p.getByRole("button", { name: "Reset Token" }).click();
   await p.getByRole("button", { name: "Yes, do it!" }).click();
   const token = ((await p.getByTestId("token").textContent()) ?? "").trim();
   expect(token.split(".")).toHaveLength(3);
   tokens.push(token);
   await p.getByTestId("token-section").getByRole("button", { name: "Copy" }).click();
-  if (screenshot) {
-    // The token is a throwaway sandbox token; blurred anyway, as a README should show one.
-    await expect.poll(() => p.locator(".toast").count(), { timeout: 10_000 }).toBe(0);
-    await p.getByTestId("token").evaluate((node) => ((node as HTMLElement).style.filter = "blur(5px)"));
-    await p.evaluate(() => window.scrollTo(0, 0));
-    await p.screenshot({ path: screenshotPath(screenshot), fullPage: true });
-    await p.getByTestId("token").evaluate((node) => ((node as HTMLElement).style.filter = ""));
-  }
 
   // The token goes to BoBB in a direct message, never in a channel.
   await chat.bringToFront();
@@ -187,6 +177,16 @@ async function createBot(description: string, name: string, screenshot?: string)
   await confirmation.waitFor();
   // One message, once the bot is logged in: "Chef Bot is online: invite it with <link>".
   expect(await confirmation.textContent()).toContain(`${name} is online: invite it with`);
+  // The DM keeps the token, so BoBB says how to delete it (and points to the form for next time); the person does.
+  await chat.locator(".message", { hasText: "This DM still holds your token" }).first().waitFor();
+  const mine = chat.locator(`.message[data-author-id="${app.discord.sandbox!.human!.id}"]`, { hasText: token });
+  await mine.hover();
+  await mine.getByRole("button", { name: "Delete Message" }).click();
+  await chat.getByRole("alertdialog", { name: "Delete Message" }).getByRole("button", { name: "Delete" }).click();
+  await mine.waitFor({ state: "detached" });
+  const dm = (await chat.locator(".channel.active").getAttribute("data-channel-id")) ?? "";
+  const control = app.discord.sandbox!.control;
+  expect(JSON.stringify(control.listMessages(dm))).not.toContain(token);
   const invite = confirmation.locator('a[href*="/oauth2/authorize?client_id="]');
   const botId = new URL((await invite.getAttribute("href"))!).searchParams.get("client_id")!;
 
@@ -219,7 +219,7 @@ describe.skipIf(!availability.path)("the demo journey in a browser", () => {
     await chat.getByText("Replies come from the offline demo model").waitFor();
     await chat.locator(".channel.active", { hasText: "general" }).waitFor();
 
-    await createBot("create a chef bot that only cooks Italian", "Chef Bot", "journey-portal.png");
+    await createBot("create a chef bot that only cooks Italian", "Chef Bot");
     // The bot's login and its OpenCode server start together; "active" is recorded once both are up.
     await expect
       .poll(() => app.registry.snapshot.agents["chef-bot"], { timeout: 60_000 })
@@ -264,8 +264,8 @@ describe.skipIf(!availability.path)("the demo journey in a browser", () => {
     expect(after.at(-1)?.author).toBe("BoBB");
     await chat.locator("#typing").waitFor({ state: "hidden" });
     // Tall enough to show the whole exchange, from the person's request to the governor's notice.
-    await chat.setViewportSize({ width: 1280, height: 1000 });
-    await chat.locator(`.message[data-id="${asked}"]`).scrollIntoViewIfNeeded();
+    await chat.setViewportSize({ width: 1280, height: 1100 });
+    await notice.scrollIntoViewIfNeeded();
     await chat.screenshot({ path: screenshotPath("journey-chat.png") });
     await chat.setViewportSize({ width: 1280, height: 800 });
   }, 180_000);

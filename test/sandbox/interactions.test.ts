@@ -200,6 +200,11 @@ describe("sandbox interactions: slash commands", () => {
       ["and a tip", true],
     ]);
     expect(Number(responses[0]!["flags"]) & MessageFlags.Loading).toBe(0);
+    // Filling the "is thinking…" message is its first content, not an edit: Discord shows no "(edited)".
+    expect(edited.editedTimestamp).toBeNull();
+    expect(responses[0]!["edited_timestamp"]).toBeNull();
+    const again = await command.editReply({ content: "here is your bot, renamed" });
+    expect(again.editedTimestamp).not.toBeNull();
     await command.deleteReply();
     expect(view(id).responses.map((r) => r["content"])).toEqual(["and a tip"]);
   });

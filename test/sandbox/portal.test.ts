@@ -58,6 +58,15 @@ describe("sandbox portal and control HTTP API", () => {
     await call("POST", `/control/channels/${dm.channel_id}/messages`, { author_id: human.id, content: "in private" });
     const list = (await call("GET", `/control/channels/${dm.channel_id}/messages`)).json as Json[];
     expect(list.map((m) => m["content"])).toEqual(["in private"]);
+    // A person deletes their own message (a token sent by DM, say); another's needs Manage Messages.
+    const mine = await call("POST", `/control/channels/${general}/messages`, { author_id: human.id, content: "oops, a secret" });
+    const mineId = (mine.json as { id: string }).id;
+    const other = (await call("POST", "/control/users", { username: "eve" })).json as { id: string };
+    expect(await call("DELETE", `/control/channels/${general}/messages/${mineId}?user_id=${other.id}`)).toMatchObject({ status: 403 });
+    expect((await call("DELETE", `/control/channels/${general}/messages/${mineId}`)).status).toBe(400); // who deletes it
+    expect((await call("DELETE", `/control/channels/${general}/messages/${mineId}?user_id=${human.id}`)).status).toBe(204);
+    const after = (await call("GET", `/control/channels/${general}/messages`)).json as Json[];
+    expect(after.some((m) => m["id"] === mineId)).toBe(false);
 
     // The bot's REST view agrees, with the reset token only.
     const rest = await fetch(`${sandbox.url}/api/v10/users/@me`, { headers: { authorization: `Bot ${reset.token}` } });

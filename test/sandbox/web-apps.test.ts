@@ -275,4 +275,28 @@ describe.skipIf(!availability.path)("web chat with apps: commands, buttons, moda
     await input.press("Escape");
     await input.fill("");
   });
+
+  it("a deferred answer filled in with a long text keeps the chat at the bottom, and shows no (edited)", async () => {
+    for (let n = 0; n < 20; n++) h.sandbox.control.postMessage(general, humanId, `filler ${n}`);
+    await page.locator(".message", { hasText: "filler 19" }).waitFor();
+    const input = page.getByRole("textbox", { name: "Message" });
+    await input.pressSequentially("/recipe cr");
+    await input.press("Enter");
+    await page.locator("#command-option-name").fill("Long");
+    const steps = Array.from({ length: 12 }, (_, n) => `${n + 1}. step number ${n + 1}`).join("\n");
+    const ran = next(bot, isCommand, async (i) => {
+      await i.deferReply({ flags: MessageFlags.Ephemeral });
+      await page.locator(".message .content.thinking").waitFor();
+      await i.editReply({ content: `Steps:\n${steps}` });
+    });
+    await page.locator("#command-option-name").press("Enter");
+    await ran;
+    const answer = page.locator(".message.ephemeral", { hasText: "step number 12" });
+    await answer.waitFor();
+    expect(await answer.locator(".edited").count()).toBe(0);
+    // The whole answer, down to "Only you can see this", is in view above the composer.
+    const note = await answer.locator(".ephemeral-note").boundingBox();
+    const scroller = await page.locator("#messages").evaluate((list) => list.parentElement!.getBoundingClientRect().bottom);
+    expect((note?.y ?? Infinity) + (note?.height ?? 0)).toBeLessThanOrEqual(scroller + 1);
+  });
 });

@@ -1,7 +1,20 @@
 // The web chat and the Developer Portal at phone width (390×844): nothing overflows sideways, the
-// channel and member lists collapse into drawers, the composer fits. With BOBB_SCREENSHOTS=1 the
+// channel and member lists collapse into drawers, the composer, the command picker and its option
+// fields, and an app's modal fit. With BOBB_SCREENSHOTS=1 the
 // screenshots refresh docs/screenshots/phone-chat.png and phone-portal.png.
-import { ActionRowBuilder, ApplicationCommandOptionType, ButtonBuilder, ButtonStyle, Events, MessageFlags, type Interaction } from "discord.js";
+import {
+  ActionRowBuilder,
+  ApplicationCommandOptionType,
+  ButtonBuilder,
+  ButtonStyle,
+  Events,
+  LabelBuilder,
+  MessageFlags,
+  ModalBuilder,
+  TextInputBuilder,
+  TextInputStyle,
+  type Interaction,
+} from "discord.js";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { browserAvailability, launchBrowser, screenshotPath, type BrowserSession } from "../helpers/browser.js";
@@ -38,6 +51,20 @@ describe.skipIf(!availability.path)("web chat and portal at phone width", () => 
       h.sandbox.control.guildId(),
     );
     bot.client.on(Events.InteractionCreate, (i: Interaction) => {
+      if (i.isButton() && i.customId === "more") {
+        const input = new TextInputBuilder().setCustomId("wish").setStyle(TextInputStyle.Short).setRequired(true).setPlaceholder("Gold, rum, a map…");
+        void i.showModal(
+          new ModalBuilder()
+            .setCustomId("wish-form")
+            .setTitle("What be yer wish?")
+            .addLabelComponents(new LabelBuilder().setLabel("Your wish").setDescription("The pirate reads it aloud.").setTextInputComponent(input)),
+        );
+        return;
+      }
+      if (i.isModalSubmit()) {
+        void i.reply({ content: `Arr, ${i.fields.getTextInputValue("wish")} it be!`, flags: MessageFlags.Ephemeral });
+        return;
+      }
       if (!i.isChatInputCommand()) return;
       void i.reply({
         content: `Arr, ${i.options.getString("topic", true)} be a fine topic! Shall I tell ye more?`,
@@ -101,6 +128,9 @@ describe.skipIf(!availability.path)("web chat and portal at phone width", () => 
     await page.locator(".command-item", { hasText: "/pirate" }).waitFor();
     expect(await overflow(page).then((s) => s.scrollWidth <= s.innerWidth)).toBe(true);
     await input.press("Enter");
+    // The option fields take the composer: the upload button does not sit on top of them.
+    await page.getByLabel("topic").waitFor();
+    expect(await page.locator("#upload-button").isVisible()).toBe(false);
     await page.getByLabel("topic").fill("treasure");
     await page.getByLabel("topic").press("Enter");
     await page.locator(".message.ephemeral", { hasText: "treasure be a fine topic" }).waitFor();
@@ -111,6 +141,23 @@ describe.skipIf(!availability.path)("web chat and portal at phone width", () => 
     expect(after.scrollWidth).toBeLessThanOrEqual(after.innerWidth);
     await page.mouse.move(PHONE.width / 2, 20); // no hover toolbar in the picture
     await page.screenshot({ path: screenshotPath("phone-chat.png") });
+
+    // A button that opens a modal: the dialog fits the phone, its field and buttons inside it.
+    await page.locator(".message.ephemeral").getByRole("button", { name: "Tell me more" }).click();
+    const dialog = page.getByRole("dialog", { name: "What be yer wish?" });
+    await dialog.waitFor();
+    const box = await dialog.boundingBox();
+    expect(box?.x ?? -1).toBeGreaterThanOrEqual(0);
+    expect((box?.x ?? 0) + (box?.width ?? 0)).toBeLessThanOrEqual(PHONE.width);
+    for (const part of [dialog.getByLabel("Your wish"), dialog.getByRole("button", { name: "Submit" })]) {
+      const inner = await part.boundingBox();
+      expect((inner?.x ?? 0) + (inner?.width ?? 0)).toBeLessThanOrEqual((box?.x ?? 0) + (box?.width ?? 0));
+    }
+    expect(await overflow(page).then((s) => s.scrollWidth <= s.innerWidth)).toBe(true);
+    await dialog.getByLabel("Your wish").fill("a map");
+    await dialog.getByRole("button", { name: "Submit" }).click();
+    await page.locator(".message.ephemeral", { hasText: "Arr, a map it be!" }).waitFor();
+    expect(await page.locator("#upload-button").isVisible()).toBe(true);
   });
 
   it("the portal reflows at 390 px: the menu becomes a strip and no page overflows", async () => {

@@ -5,7 +5,7 @@ import { actorOf, botsOf, findBot, personOf } from "./people.js";
 import { answerWithin, CommandError, type Answer } from "./reply.js";
 import type { InteractionRouter } from "./router.js";
 import { botLine, createdText, HELP_TEXT } from "./text.js";
-import { showTokenForm } from "./token-form.js";
+import { showTokenForm, tokenButtons } from "./token-form.js";
 
 /** custom_id prefix of the remove confirmation's buttons: `bobb-remove:yes:<agent id>` / `bobb-remove:no:<agent id>`. */
 export const REMOVE_PREFIX = "bobb-remove:";
@@ -26,7 +26,9 @@ export function registerBobbCommands(router: InteractionRouter, deps: CommandDep
       deps.writes.checkNewName(name);
       const persona = given || (await writePersona(deps, name, i));
       const agent = await deps.writes.create({ name, persona }, actorOf(i));
-      return { content: createdText({ id: String(agent.id), name: String(agent.name), persona }, !given, deps.portalUrl) };
+      const created = { id: String(agent.id), name: String(agent.name), persona };
+      // The token form is one click away: the same "Submit token" button as under BoBB's @mention steps.
+      return { content: createdText(created, !given, deps.portalUrl), components: tokenButtons([created]) };
     }),
   );
 

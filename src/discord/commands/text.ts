@@ -8,11 +8,9 @@ export function createdText(agent: { id: string; name: string; persona: string }
     "",
     "Now give it a Discord identity:",
     `1. Open the Developer Portal (${portalUrl}) → **New Application**, name it "${agent.name}".`,
-    "2. Open **Bot** in the left menu.",
-    "3. Under *Privileged Gateway Intents*, turn on **MESSAGE CONTENT INTENT** and save.",
-    "4. Click **Reset Token** and copy the token.",
-    `5. Run \`/bobb token bot:${agent.name}\` and paste it into the form, or send it to me in a **direct message** (never in a channel).`,
-    "6. I answer with the invite link for your server.",
+    "2. Open **Bot** in the left menu, click **Reset Token** and copy the token.",
+    `3. Press **Submit token** below (or run \`/bobb token bot:${agent.name}\`) and paste it into the form: only you see it and no message keeps it. No form? Send it to me in a **direct message**, never in a channel.`,
+    "I switch on what the bot needs, give it a description and an avatar, and answer with the invite link for your server.",
   ]
     .filter((line, i, all) => line !== "" || all[i - 1] !== "")
     .join("\n");

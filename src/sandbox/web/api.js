@@ -28,3 +28,4 @@ async function request(method, path, body) {
 export const getJson = (path) => request("GET", path);
 export const postJson = (path, body = {}) => request("POST", path, body);
 export const patchJson = (path, body) => request("PATCH", path, body);
+export const deleteJson = (path) => request("DELETE", path);

@@ -4,6 +4,7 @@
 // the control routes as this person (interactions.js).
 import { getJson, postJson } from "./api.js";
 import { createCommandPicker, flattenCommands } from "./commands.js";
+import { deleteMessage } from "./delete-message.js";
 import { createComposer } from "./composer.js";
 import { createInteractions } from "./interactions.js";
 import { createLayout } from "./layout.js";
@@ -60,6 +61,7 @@ const renderCtx = {
   onProfile: (user, node) => openProfile(user, node, profileCtx()),
   onClick: (message, customId, node) => interactions.click(message, customId, node),
   onDismiss: (message) => timeline.dismiss(message),
+  onDelete: (message) => deleteMessage(message, state.me.id).catch((error) => toast(error.message)),
   isThread: (id) => threads.isThread(id),
   onCreateThread: (message) => threads.fromMessage(message),
   onOpenThread: (id) => select(id).catch((error) => toast(error.message)),

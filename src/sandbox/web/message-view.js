@@ -82,6 +82,15 @@ export function messageElement(message, previous, ctx) {
     start.addEventListener("click", () => ctx.onCreateThread(message));
     actions.append(start);
   }
+  // One's own message can be deleted (a token DM'd to BoBB, say); Discord asks first.
+  if (message.author.id === ctx.meId && !isEphemeral(message)) {
+    const remove = el("button", "action danger", "Delete");
+    remove.type = "button";
+    remove.title = "Delete Message";
+    remove.setAttribute("aria-label", "Delete Message");
+    remove.addEventListener("click", () => ctx.onDelete(message));
+    actions.append(remove);
+  }
   item.append(gutter, body, actions);
   return item;
 }

@@ -147,3 +147,32 @@ export function alertDialog(heading, text) {
   okay.focus();
   return close;
 }
+
+/** Discord's confirmation: a title, a line of text, Cancel and a red button; resolves true when confirmed. */
+export function confirmDialog(heading, text, confirmLabel) {
+  return new Promise((resolve) => {
+    let confirmed = false;
+    const box = el("div", "dialog alert");
+    box.setAttribute("role", "alertdialog");
+    box.setAttribute("aria-modal", "true");
+    box.setAttribute("aria-labelledby", "confirm-title");
+    const body = el("div", "body");
+    const title = el("h2", "", heading);
+    title.id = "confirm-title";
+    body.append(title, el("p", "", text));
+    const actions = el("div", "actions");
+    const cancel = el("button", "button link", "Cancel");
+    cancel.type = "button";
+    const confirm = el("button", "button danger", confirmLabel);
+    confirm.type = "button";
+    actions.append(cancel, confirm);
+    box.append(body, actions);
+    const close = overlayWith(box, () => resolve(confirmed));
+    cancel.addEventListener("click", close);
+    confirm.addEventListener("click", () => {
+      confirmed = true;
+      close();
+    });
+    confirm.focus();
+  });
+}

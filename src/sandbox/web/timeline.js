@@ -96,9 +96,12 @@ export function createTimeline(state, ctx, view) {
       messages[index] = message;
       const node = list.querySelector(`.message[data-id="${CSS.escape(update.id)}"]`);
       if (!node) return;
+      const atBottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 80;
       const fresh = element(message, messages[index - 1]);
       if (node.classList.contains("grouped") && fresh.classList.contains("grouped")) fresh.className = node.className;
       node.replaceWith(fresh);
+      // A message that grew (a deferred answer filled in) stays in view when the person was at the bottom.
+      if (atBottom) scroller.scrollTop = scroller.scrollHeight;
     },
 
     /** A reaction added or removed (MESSAGE_REACTION_ADD / _REMOVE): the message's chips are drawn again. */
