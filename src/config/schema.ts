@@ -45,7 +45,7 @@ export const envSchema = z.object({
     .enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"], { error: "one of trace, debug, info, warn, error, fatal, silent" })
     .default("info"),
   // OpenCode
-  BOBB_OPENCODE_MODE: z.enum(["isolated", "shared"], { error: "isolated or shared" }).default("isolated"),
+  BOBB_OPENCODE_MODE: z.enum(["project", "isolated", "shared"], { error: "project, isolated or shared" }).default("project"),
   BOBB_MODEL: optionalText.pipe(
     z
       .string()
@@ -65,7 +65,8 @@ export const envSchema = z.object({
   // Discord
   DISCORD_API_URL: optionalUrl,
   SANDBOX_PORT: port(3457),
-  BOBB_LOGIN_SPACING: ms(250),
+  // Each bot is its own application with its own identify budget: no spacing between different bots' logins.
+  BOBB_LOGIN_SPACING: ms(0),
   BOBB_REPLY_RETRY_WINDOW: ms(600_000),
   BOBB_TOKEN_CHECKS_PER_MINUTE: count(5),
   // Loop governor

@@ -50,6 +50,9 @@ export function textOf(content: ChatMessage["content"]): string {
   return content.map((p) => p.text ?? "").join("");
 }
 
+/** The marker a shared system prompt starts with to name its bot: `<!-- bobb-agent: chef -->`. */
+const PROJECT_AGENT = /<!-- bobb-agent: ([A-Za-z0-9_-]+) -->/;
+
 /** Builds the view rules match on. */
 export function viewOf(request: ChatRequest, agent: string | undefined): RequestView {
   const messages = request.messages;
@@ -74,7 +77,9 @@ export function viewOf(request: ChatRequest, agent: string | undefined): Request
     }
   }
   const tools = (request.tools ?? []).flatMap((t) => (t.function ? [t.function.name] : []));
-  return { system, lastUser, toolResults, tools, agent, model: request.model };
+  // One project for many bots (BoBB's project mode): the header names the project, the system prompt the bot.
+  const named = PROJECT_AGENT.exec(system)?.[1];
+  return { system, lastUser, toolResults, tools, agent: named ?? agent, model: request.model };
 }
 
 /** A finished answer: text, tool calls, or both. */
