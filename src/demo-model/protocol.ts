@@ -38,7 +38,7 @@ export interface RequestView {
   toolResults: ToolResultSeen[];
   /** Names of the tools the request offers. */
   tools: string[];
-  /** The agent id sent in the X-Bobb-Agent header, when the provider config sets it. */
+  /** The agent id: from a `<!-- bobb-agent: id -->` marker in the system prompt (one project for many bots), else the X-Bobb-Agent header. */
   agent: string | undefined;
   model: string;
 }

@@ -8,7 +8,7 @@ import { waitFor } from "../helpers/wait.js";
 /** The agent lifecycle end to end: create by chat, token by DM, activation, restore, operator edits. */
 let s: Supervisor;
 beforeAll(async () => {
-  s = await startSupervisor({ mode: "isolated" });
+  s = await startSupervisor();
 }, 180_000);
 afterAll(async () => {
   await s?.close();

@@ -9,7 +9,7 @@ type Child = { id: string; userId: string };
 /** Matches the message itself (the end of the context), not the history above it. */
 const said = (text: string) => new RegExp(`${text}[?!.]*$`, "i");
 
-describe.each(["shared", "isolated"] as const)("kill -9 of OpenCode during an answer (%s mode)", (mode) => {
+describe.each(["project", "shared", "isolated"] as const)("kill -9 of OpenCode during an answer (%s mode)", (mode) => {
   let s: Supervisor;
   let chef: Child;
   let pirate: Child;
