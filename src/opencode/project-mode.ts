@@ -84,7 +84,8 @@ export class ProjectMode implements ServerMode {
     const env = serverEnv({ dataDir: settings.dataDir, stateKey: PROJECT, model: settings.model, apiUrl: settings.apiUrl, keysFile: this.keysFile });
     const slot = pool.newSlot(PROJECT, settings.basePort, cwd, env);
     // The tools read the key file at each call: it exists before any prompt can run.
-    slot.ready = this.#writeKeys().then(() => slot.ready);
+    const started = slot.ready;
+    slot.ready = Promise.all([this.#writeKeys(), started]).then(() => undefined);
     slot.ready.catch(() => undefined);
     return slot;
   }
