@@ -1,4 +1,4 @@
-import { realpathSync } from "node:fs";
+import { mkdirSync, realpathSync } from "node:fs";
 import path from "node:path";
 import type { OpencodeClient } from "@opencode-ai/sdk";
 import PQueue from "p-queue";
@@ -81,6 +81,8 @@ export class ProjectMode implements ServerMode {
     if (existing && !existing.failed) return existing;
     if (existing) pool.forget(PROJECT);
     const cwd = path.resolve(settings.agentsDir, BOTS_DIR);
+    // BoBB may come first: the server's working directory must exist before it starts.
+    mkdirSync(cwd, { recursive: true });
     const env = serverEnv({ dataDir: settings.dataDir, stateKey: PROJECT, model: settings.model, apiUrl: settings.apiUrl, keysFile: this.keysFile });
     const slot = pool.newSlot(PROJECT, settings.basePort, cwd, env);
     // The tools read the key file at each call: it exists before any prompt can run.
