@@ -48,7 +48,10 @@ export class LoginBackoff {
     r.identifies = r.identifies.filter((t) => t > now - DAY_MS);
     if (r.identifies.length >= this.#o.dailyIdentifies) {
       const waitMs = r.identifies[0]! + DAY_MS - now;
-      return { waitMs, reason: `it logged in ${r.identifies.length} times in 24 h (Discord resets a token beyond 1,000); next try in ${Math.ceil(waitMs / 60_000)} min` };
+      return {
+        waitMs,
+        reason: `it logged in ${r.identifies.length} times in 24 h (Discord resets a token beyond 1,000); next try in ${Math.ceil(waitMs / 60_000)} min`,
+      };
     }
     return undefined;
   }
