@@ -7,6 +7,8 @@
  *   npm run bench -- --quick                 smaller N and counts (under 4 min)
  *   npm run bench -- --modes=project,shared  any of project, isolated, shared
  *   npm run bench -- --max=200               project N only up to 200 (a loaded machine)
+ *   npm run bench -- --ns=0,100,1000,20      exactly these project N (the last one runs restart, replies, loop, activation)
+ *   npm run bench -- --isolated-ns=0,1,5     exactly these isolated N
  *
  * Writes bench/results/<date>[-quick].json and docs/benchmarks.md.
  */
@@ -27,6 +29,8 @@ const { values: args } = parseArgs({
     quick: { type: "boolean", default: false },
     n1000: { type: "boolean", default: false },
     max: { type: "string", default: "" },
+    ns: { type: "string", default: "" },
+    "isolated-ns": { type: "string", default: "" },
     modes: { type: "string", default: "project,isolated" },
   },
 });
@@ -35,7 +39,7 @@ const modes = (args.modes.split(",") as Mode[]).filter((m) => m === "project" ||
 const maxProject = args.max ? Number(args.max) : args.n1000 ? 1000 : 500;
 const large = [50, 100, 200, 500, 1000].filter((n) => n <= maxProject);
 const profile = quick
-  ? { ns: { project: [0, 1, 5, 50, 20], shared: [0, 1, 5], isolated: [0, 1, 3] }, replies: 50, atScaleReplies: 0, activations: 3, settleMs: 1500 }
+  ? { ns: { project: [0, 5, 20], shared: [0, 1, 5], isolated: [0, 3] }, replies: 30, atScaleReplies: 0, activations: 3, settleMs: 1000 }
   : // Large N run before 20 so the scenarios after the memory figures run with 20 bots.
     {
       ns: { project: [0, 1, 5, 10, ...large, 20], shared: [0, 1, 5, 10, 50, 20], isolated: [0, 1, 5, 10] },
@@ -44,6 +48,9 @@ const profile = quick
       activations: 5,
       settleMs: 3000,
     };
+const list = (text: string) => text.split(",").map(Number);
+if (args.ns) profile.ns.project = list(args.ns);
+if (args["isolated-ns"]) profile.ns.isolated = list(args["isolated-ns"]);
 const began = Date.now();
 const log = (s: string) => progress(began, s);
 
@@ -134,7 +141,7 @@ async function main(): Promise<void> {
       "Memory per bot in shared mode is OpenCode's, not BoBB's: the supervisor process stays ≈ 110–170 MB from N = 0 to 50 (`supervisorIdleMb` in the JSON) and idle bots add ≈ 1 MB each, but the first prompt a shared server runs for an agent directory costs ≈ 30–60 MB and ≈ 1.3 s of OpenCode CPU (per-directory instance state built lazily on the first prompt: provider, agent, system prompt, location services); later prompts cost ≈ 0.2 s. Warming a directory with OpenCode's v1 tool route or the v2 /api/location route does not build that state (checked: the prompt boots its location services again).",
       "Restart: SIGTERM → exit and → all online are BoBB's (shared server cold start ≈ 3 s, then logins spaced by BOBB_LOGIN_SPACING); → all answering is dominated by that per-directory first prompt: 20 fresh directories × ≈ 1.3 s of single-threaded OpenCode CPU, which BoBB cannot start ahead of a real message without spending a model call per bot.",
       "Reply overhead: the bridge no longer asks OpenCode for the session's messages after each answer when the caller does not need the tools the turn used (the Discord side never does); that request took ≈ 20–30 ms of OpenCode time per reply.",
-      ...(quick ? ["QUICK profile: N only up to 5, 50 messages, 3 activations, restart with 5 bots; run `npm run bench` for the published figures."] : []),
+      ...(quick ? ["QUICK profile: project N = 0, 5, 20, isolated N = 0, 3, 30 messages, 3 activations; run `npm run bench` for the published figures."] : []),
     ],
     modes: {},
   };

@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { loadavg } from "node:os";
 import path from "node:path";
 import getPort from "get-port";
 import { TemplateAgentFiles } from "../../src/agents/index.js";
@@ -16,6 +17,7 @@ export interface FloorFigures {
   /** `session.prompt` through the SDK, straight to OpenCode. */
   prompt: Percentiles;
   serverStartMs: number;
+  load1: number;
 }
 
 const NO_BUILTINS = Object.fromEntries(BUILTIN_TOOLS.map((t) => [t, false]));
@@ -81,7 +83,7 @@ export async function opencodeFloor(world: World, dir: string, mode: Mode, bots:
         if (i > 0) times.push(ms);
       }
     }
-    return { prompts: times.length, prompt: percentiles(times), serverStartMs };
+    return { prompts: times.length, prompt: percentiles(times), serverStartMs, load1: round(loadavg()[0]!, 1) };
   } finally {
     await runtime.close();
   }

@@ -149,15 +149,15 @@ export function markdown(r: BenchResult): string {
     "",
   );
   lines.push(
-    "| mode | bots connected | messages | p50 | p95 | p99 | OpenCode's own p50 | p95 | p99 | ratio p50 | ratio p95 | load |",
-    "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    "| mode | bots connected | messages | p50 | p95 | p99 | OpenCode's own p50 | p95 | p99 | ratio p50 | ratio p95 | load | load (OpenCode's own) |",
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
   );
   for (const mo of modes) {
     const x = get(mo);
     const f = x.floor.prompt;
     for (const [reply, ratio] of [[x.reply, x.ratio], ...(x.atScale ? [[x.atScale, x.atScale.ratio] as const] : [])] as const) {
       lines.push(
-        `| ${mo} | ${cell(reply.connected)} | ${reply.messages} | ${reply.total.p50} | ${reply.total.p95} | ${reply.total.p99} | ${f.p50} | ${f.p95} | ${f.p99} | ${ratio.p50}× | ${ratio.p95}× | ${cell(reply.load1)} |`,
+        `| ${mo} | ${cell(reply.connected)} | ${reply.messages} | ${reply.total.p50} | ${reply.total.p95} | ${reply.total.p99} | ${f.p50} | ${f.p95} | ${f.p99} | ${ratio.p50}× | ${ratio.p95}× | ${cell(reply.load1)} | ${cell(x.floor.load1)} |`,
       );
     }
   }
