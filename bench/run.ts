@@ -17,6 +17,8 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { opencodeFloor } from "./lib/floor.js";
 import { machine } from "./lib/machine.js";
+import { ANALYSIS } from "./lib/analysis.js";
+import { notes } from "./lib/notes.js";
 import { evaluateTargets, markdown, type BenchResult, type ModeResult } from "./lib/report.js";
 import { activation, load1, loopBound, makeRunDirs, marginal, memory, newDir, replyOverhead, restart, type Mode, type ReplyFigures } from "./lib/scenarios.js";
 import { opencodeProcessesUnder } from "../test/helpers/proc.js";
@@ -135,14 +137,8 @@ async function main(): Promise<void> {
     command: quick ? "npm run bench -- --quick" : "npm run bench",
     durationS: 0,
     machine: info,
-    notes: [
-      "Memory: RSS counts shared pages (libraries, the opencode binary) once per process, so isolated mode's figures overstate what the kernel really holds; they are what `ps` shows.",
-      "The supervisor runs with its defaults (BOBB_LOGIN_SPACING 0, LOG_LEVEL info) except OPENCODE_HEALTH_TIMEOUT=180000, so that isolated servers starting together on 2 cores are not declared dead.",
-      "Memory per bot in shared mode is OpenCode's, not BoBB's: the supervisor process stays ≈ 110–170 MB from N = 0 to 50 (`supervisorIdleMb` in the JSON) and idle bots add ≈ 1 MB each, but the first prompt a shared server runs for an agent directory costs ≈ 30–60 MB and ≈ 1.3 s of OpenCode CPU (per-directory instance state built lazily on the first prompt: provider, agent, system prompt, location services); later prompts cost ≈ 0.2 s. Warming a directory with OpenCode's v1 tool route or the v2 /api/location route does not build that state (checked: the prompt boots its location services again).",
-      "Restart: SIGTERM → exit and → all online are BoBB's (shared server cold start ≈ 3 s, then logins spaced by BOBB_LOGIN_SPACING); → all answering is dominated by that per-directory first prompt: 20 fresh directories × ≈ 1.3 s of single-threaded OpenCode CPU, which BoBB cannot start ahead of a real message without spending a model call per bot.",
-      "Reply overhead: the bridge no longer asks OpenCode for the session's messages after each answer when the caller does not need the tools the turn used (the Discord side never does); that request took ≈ 20–30 ms of OpenCode time per reply.",
-      ...(quick ? ["QUICK profile: project N = 0, 5, 20, isolated N = 0, 3, 30 messages, 3 activations; run `npm run bench` for the published figures."] : []),
-    ],
+    notes: notes(quick),
+    analysis: [...ANALYSIS],
     modes: {},
   };
   try {
