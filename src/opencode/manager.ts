@@ -122,9 +122,11 @@ export class ServerManager {
         return writeAgentConfig({ id, role, dir, model: this.#o.model });
       });
     this.#configWrites.set(dir, run);
-    void run.finally(() => {
-      if (this.#configWrites.get(dir) === run) this.#configWrites.delete(dir);
-    }).catch(() => undefined);
+    void run
+      .finally(() => {
+        if (this.#configWrites.get(dir) === run) this.#configWrites.delete(dir);
+      })
+      .catch(() => undefined);
     return run;
   }
 
