@@ -101,8 +101,9 @@ async function buildApi(anySession = false, sessionAgent?: (sessionId: string) =
 export const bearer = (key: string) => ({ authorization: `Bearer ${key}`, [SESSION_HEADER]: HARNESS_SESSION });
 
 /** The real tool API over a temp registry, ready for `app.inject`, with an admin and a BoBB key. */
-export async function startApiHarness(): Promise<ApiHarness> {
-  const api = await buildApi();
+/** `sessionAgent`: project mode's lookup of the bot whose prompt runs in a session. */
+export async function startApiHarness(options: { sessionAgent?: (sessionId: string) => string | undefined } = {}): Promise<ApiHarness> {
+  const api = await buildApi(false, options.sessionAgent);
   const adminKey = api.keys.register("admin-key-for-tests-0123456789", "admin", "admin");
   const bobbKey = api.keys.issue("bobb", "bobb");
   await api.app.ready();
