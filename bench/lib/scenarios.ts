@@ -241,10 +241,11 @@ export async function restart(world: World, sup: SupervisorProcess, bots: BenchB
     for (let attempt = 0; ; attempt++) {
       const asked = world.post(world.general, `<@${bot.userId}> are you back?`);
       try {
-        await next.alive(world.replyTo(asked.id, 10_000));
+        // Long enough for the first answer of a cold server, so the figure is that answer, not a re-ask.
+        await next.alive(world.replyTo(asked.id, 30_000));
         return since();
       } catch (err) {
-        if (attempt >= 5) throw err;
+        if (attempt >= 3) throw err;
       }
     }
   });
