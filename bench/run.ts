@@ -61,12 +61,21 @@ async function runMode(world: World, dirs: { root: string }, mode: Mode): Promis
   const restartN = ns.at(-1)!;
   log(`${mode}: memory with N = ${[...ns].sort((a, b) => a - b).join(", ")} (fresh supervisor per N)`);
   let atScale: ReplyFigures | undefined;
-  const mem = await memory(world, dirs, mode, ns, profile.settleMs, log, async (sup, n) => {
-    if (!profile.atScaleReplies) return;
-    log(`${mode}: reply overhead with all ${n} bots connected, ${profile.atScaleReplies} messages over 5 bots`);
-    atScale = await replyOverhead(world, sup, world.bots.slice(0, 5), profile.atScaleReplies, log, n);
-    log(`${mode}: at N=${n}: reply p50 ${atScale.total.p50} / p95 ${atScale.total.p95} ms; load ${load1()}`);
-  });
+  const mem = await memory(
+    world,
+    dirs,
+    mode,
+    ns,
+    profile.settleMs,
+    log,
+    async (sup, n) => {
+      if (!profile.atScaleReplies) return;
+      log(`${mode}: reply overhead with all ${n} bots connected, ${profile.atScaleReplies} messages over 5 bots`);
+      atScale = await replyOverhead(world, sup, world.bots.slice(0, 5), profile.atScaleReplies, log, n);
+      log(`${mode}: at N=${n}: reply p50 ${atScale.total.p50} / p95 ${atScale.total.p95} ms; load ${load1()}`);
+    },
+    (points) => void writePartial(mode, points),
+  );
   const bots = world.bots.slice(0, restartN);
   log(`${mode}: restart with ${restartN} bots (SIGTERM → new supervisor → all answering)`);
   const restarted = await restart(world, mem.last, bots);
@@ -114,6 +123,15 @@ async function runMode(world: World, dirs: { root: string }, mode: Mode): Promis
   } finally {
     if (SupervisorProcess.live.has(sup)) await sup.stop().catch(() => undefined);
   }
+}
+
+const partialFile = path.join(ROOT, "bench", "results", `${new Date().toISOString().slice(0, 19).replace(/:/g, "-")}-partial.json`);
+const partial: Record<string, unknown> = {};
+/** Memory points so far, per mode: an interrupted run keeps them (`npx tsx bench/render.ts <full> --merge=<partial>`). */
+async function writePartial(mode: Mode, points: unknown): Promise<void> {
+  partial[mode] = points;
+  await mkdir(path.dirname(partialFile), { recursive: true });
+  await writeFile(partialFile, JSON.stringify(partial, null, 2) + "\n");
 }
 
 function withoutPrompts(r: ReplyFigures): Omit<ReplyFigures, "prompts"> {

@@ -35,10 +35,11 @@ export async function startWith(world: World, mode: Mode, bots: BenchBot[], dir:
   return { sup, readyMs: round(performance.now() - sup.startedAt, 0) };
 }
 
-/** Mentions every given user once in #general (all at once) and waits for all replies. */
-export async function promptAll(world: World, userIds: string[], timeoutMs = Math.max(120_000, userIds.length * 500)): Promise<void> {
+/** Mentions every given user once in #general (all at once) and waits for the replies; returns how many came. */
+export async function promptAll(world: World, userIds: string[], timeoutMs = Math.max(300_000, userIds.length * 1500)): Promise<number> {
   const asked = userIds.map((id) => world.post(world.general, `<@${id}> hello, one prompt for the memory figure`));
-  await Promise.all(asked.map((m) => world.replyTo(m.id, timeoutMs)));
+  const got = await Promise.allSettled(asked.map((m) => world.replyTo(m.id, timeoutMs)));
+  return got.filter((g) => g.status === "fulfilled").length;
 }
 
 export interface MemoryPoint {
@@ -52,6 +53,8 @@ export interface MemoryPoint {
   supervisorAfterPromptMb: number;
   /** One prompt to every bot at once (all mentions posted together) → the last reply. */
   promptAllMs: number;
+  /** Replies that came within the wait (BoBB and every child were asked). */
+  answered?: number;
   /** 1-minute load average when the figure was taken. */
   load1: number;
 }
@@ -70,6 +73,8 @@ export async function memory(
   log: (s: string) => void,
   /** Runs with the supervisor of the largest N before it stops (figures at scale). */
   atMax?: (sup: SupervisorProcess, n: number) => Promise<void>,
+  /** After each point (the run writes them, so an interrupted run keeps them). */
+  onPoint?: (points: MemoryPoint[]) => void,
 ): Promise<{ points: MemoryPoint[]; last: SupervisorProcess }> {
   const maxN = Math.max(...ns);
   const points: MemoryPoint[] = [];
@@ -81,7 +86,7 @@ export async function memory(
     const idle = await sup.rss();
     const processes = sup.processCount();
     const asked = performance.now();
-    await sup.alive(promptAll(world, [world.bobb.userId, ...bots.map((b) => b.userId)]));
+    const answered = await sup.alive(promptAll(world, [world.bobb.userId, ...bots.map((b) => b.userId)]));
     const promptAllMs = round(performance.now() - asked, 0);
     await sleep(settleMs);
     const after = await sup.rss();
@@ -94,10 +99,12 @@ export async function memory(
       supervisorIdleMb: mb(idle.supervisor),
       supervisorAfterPromptMb: mb(after.supervisor),
       promptAllMs,
+      answered,
       load1: load1(),
     });
+    onPoint?.(points);
     log(
-      `${mode} N=${n}: ready in ${readyMs} ms, ${processes} processes, idle ${mb(idle.total)} MB (supervisor ${mb(idle.supervisor)}), after one prompt each ${mb(after.total)} MB (supervisor ${mb(after.supervisor)}), all answered in ${promptAllMs} ms; load ${load1()}`,
+      `${mode} N=${n}: ready in ${readyMs} ms, ${processes} processes, idle ${mb(idle.total)} MB (supervisor ${mb(idle.supervisor)}), after one prompt each ${mb(after.total)} MB (supervisor ${mb(after.supervisor)}), ${answered}/${n + 1} answered in ${promptAllMs} ms; load ${load1()}`,
     );
     if (n === maxN && atMax && n > 20) await atMax(sup, n);
     if (i === ns.length - 1) last = sup;
