@@ -19,7 +19,16 @@ const extra = args.filter((a) => !a.startsWith("--merge="));
 for (const arg of args.filter((a) => a.startsWith("--merge="))) {
   const more = JSON.parse(await readFile(arg.slice("--merge=".length), "utf8")) as Record<string, MemoryPoint[]>;
   for (const [mode, points] of Object.entries(more)) {
+    const atScale = more[`${mode}-atScale`] as unknown as NonNullable<BenchResult["modes"]["project"]>["atScale"];
     const target = raw.modes[mode as Mode];
+    if (target && atScale) {
+      const floor = target.floor.prompt;
+      target.atScale = {
+        ...atScale,
+        ratio: { p50: Math.round((atScale.total.p50 / floor.p50) * 100) / 100, p95: Math.round((atScale.total.p95 / floor.p95) * 100) / 100 },
+      };
+    }
+    if (mode.endsWith("-atScale")) continue;
     if (!target) continue;
     const have = new Set(target.memory.points.map((p) => p.n));
     target.memory.points = [...target.memory.points, ...points.filter((p) => !have.has(p.n))].sort((a, b) => a.n - b.n);

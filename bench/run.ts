@@ -73,6 +73,7 @@ async function runMode(world: World, dirs: { root: string }, mode: Mode): Promis
       log(`${mode}: reply overhead with all ${n} bots connected, ${profile.atScaleReplies} messages over 5 bots`);
       atScale = await replyOverhead(world, sup, world.bots.slice(0, 5), profile.atScaleReplies, log, n);
       log(`${mode}: at N=${n}: reply p50 ${atScale.total.p50} / p95 ${atScale.total.p95} ms; load ${load1()}`);
+      await writePartial(`${mode}-atScale`, withoutPrompts(atScale));
     },
     (points) => void writePartial(mode, points),
   );
@@ -128,8 +129,8 @@ async function runMode(world: World, dirs: { root: string }, mode: Mode): Promis
 const partialFile = path.join(ROOT, "bench", "results", `${new Date().toISOString().slice(0, 19).replace(/:/g, "-")}-partial.json`);
 const partial: Record<string, unknown> = {};
 /** Memory points so far, per mode: an interrupted run keeps them (`npx tsx bench/render.ts <full> --merge=<partial>`). */
-async function writePartial(mode: Mode, points: unknown): Promise<void> {
-  partial[mode] = points;
+async function writePartial(key: string, value: unknown): Promise<void> {
+  partial[key] = value;
   await mkdir(path.dirname(partialFile), { recursive: true });
   await writeFile(partialFile, JSON.stringify(partial, null, 2) + "\n");
 }
