@@ -41,7 +41,8 @@ const modes = (args.modes.split(",") as Mode[]).filter((m) => m === "project" ||
 const maxProject = args.max ? Number(args.max) : args.n1000 ? 1000 : 500;
 const large = [50, 100, 200, 500, 1000].filter((n) => n <= maxProject);
 const profile = quick
-  ? { ns: { project: [0, 5, 20], shared: [0, 1, 5], isolated: [0, 3] }, replies: 30, atScaleReplies: 0, activations: 3, settleMs: 1000 }
+  ? // The loop bound needs 4 bots: the last N of each mode is at least 4.
+    { ns: { project: [0, 5, 10], shared: [0, 1, 5], isolated: [0, 4] }, replies: 20, atScaleReplies: 0, activations: 2, settleMs: 1000 }
   : // Large N run before 20 so the scenarios after the memory figures run with 20 bots.
     {
       ns: { project: [0, 1, 5, 10, ...large, 20], shared: [0, 1, 5, 10, 50, 20], isolated: [0, 1, 5, 10] },

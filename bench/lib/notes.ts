@@ -6,6 +6,10 @@ export function notes(quick: boolean): string[] {
     "The supervisor runs with its defaults (BOBB_OPENCODE_MODE project, BOBB_LOGIN_SPACING 0, LOG_LEVEL info) except OPENCODE_HEALTH_TIMEOUT=180000, so that isolated servers starting together on 2 cores are not declared dead.",
     '"One prompt to all → all answered": BoBB and every child are mentioned at once in #general; every prompt runs in the one OpenCode server, whose prompts share one thread: the time grows with N (≈ 0.2–0.7 s of OpenCode CPU per prompt, more under load).',
     "Bots per GB: 1024 / the least-squares slope of total RSS after one prompt each over N.",
-    ...(quick ? ["QUICK profile: project N = 0, 5, 20, isolated N = 0, 3, 30 messages, 3 activations; run `npm run bench` for the published figures."] : []),
+    ...(quick
+      ? [
+          "QUICK profile: project N = 0, 5, 10, isolated N = 0, 4, 20 messages, 2 activations, restart with 10 bots; run `npm run bench` for the published figures.",
+        ]
+      : []),
   ];
 }
