@@ -6,7 +6,7 @@
  * (messages in #general, which every client sees).
  */
 import { spawn } from "node:child_process";
-import { writeFile } from "node:fs/promises";
+import { rm, writeFile } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
@@ -114,6 +114,7 @@ async function main(): Promise<void> {
   proc.stdin.write("exit\n");
   await new Promise((r) => proc.once("exit", r));
   await sandbox.close();
+  await rm(file, { force: true });
   const [before, idle, after] = samples;
   const per = (a: Sample, b: Sample, k: "rssMb" | "heapMb") => Math.round(((b[k] - a[k]) / n) * 100) / 100;
   console.log(
