@@ -1,10 +1,14 @@
 /**
  * `npm run bench` — memory per bot, reply overhead, activation, restart and loop bound of the
- * real supervisor, in shared and isolated OpenCode mode (issue 9).
+ * real supervisor, in project (the default) and isolated OpenCode mode (issues 9 and 18).
  *
- *   npm run bench                      full profile (≈ 10–15 min on 2 cores)
- *   npm run bench -- --quick           smaller N and counts (≈ 3–4 min)
- *   npm run bench -- --modes=shared    one mode only
+ *   npm run bench                            full profile: project N up to 500, isolated up to 10
+ *   npm run bench -- --n1000                 also N = 1,000 in project mode (start, memory, replies at scale)
+ *   npm run bench -- --quick                 smaller N and counts (under 4 min)
+ *   npm run bench -- --modes=project,shared  any of project, isolated, shared
+ *   npm run bench -- --max=200               project N only up to 200 (a loaded machine)
+ *   npm run bench -- --ns=0,100,1000,20      exactly these project N (the last one runs restart, replies, loop, activation)
+ *   npm run bench -- --isolated-ns=0,1,5     exactly these isolated N
  *
  * Writes bench/results/<date>[-quick].json and docs/benchmarks.md.
  */
@@ -13,20 +17,43 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { opencodeFloor } from "./lib/floor.js";
 import { machine } from "./lib/machine.js";
+import { ANALYSIS } from "./lib/analysis.js";
+import { notes } from "./lib/notes.js";
 import { evaluateTargets, markdown, type BenchResult, type ModeResult } from "./lib/report.js";
-import { activation, loopBound, makeRunDirs, marginal, memory, newDir, replyOverhead, restart, type Mode } from "./lib/scenarios.js";
+import { activation, load1, loopBound, makeRunDirs, marginal, memory, newDir, replyOverhead, restart, type Mode, type ReplyFigures } from "./lib/scenarios.js";
 import { opencodeProcessesUnder } from "../test/helpers/proc.js";
 import { progress, round } from "./lib/stats.js";
 import { ROOT, SupervisorProcess } from "./lib/supervisor.js";
 import { World } from "./lib/world.js";
 
-const { values: args } = parseArgs({ options: { quick: { type: "boolean", default: false }, modes: { type: "string", default: "shared,isolated" } } });
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: "boolean", default: false },
+    n1000: { type: "boolean", default: false },
+    max: { type: "string", default: "" },
+    ns: { type: "string", default: "" },
+    "isolated-ns": { type: "string", default: "" },
+    modes: { type: "string", default: "project,isolated" },
+  },
+});
 const quick = args.quick;
-const modes = (args.modes.split(",") as Mode[]).filter((m) => m === "shared" || m === "isolated");
+const modes = (args.modes.split(",") as Mode[]).filter((m) => m === "project" || m === "shared" || m === "isolated");
+const maxProject = args.max ? Number(args.max) : args.n1000 ? 1000 : 500;
+const large = [50, 100, 200, 500, 1000].filter((n) => n <= maxProject);
 const profile = quick
-  ? { ns: { shared: [0, 1, 5], isolated: [0, 1, 5] }, replies: 50, activations: 3, settleMs: 1500 }
-  : // N = 50 runs before 20 so the scenarios after the memory figures run with 20 bots.
-    { ns: { shared: [0, 1, 5, 10, 50, 20], isolated: [0, 1, 5, 10, 20] }, replies: 200, activations: 5, settleMs: 3000 };
+  ? // The loop bound needs 4 bots: the last N of each mode is at least 4.
+    { ns: { project: [0, 5, 10], shared: [0, 1, 5], isolated: [0, 4] }, replies: 20, atScaleReplies: 0, activations: 2, settleMs: 1000 }
+  : // Large N run before 20 so the scenarios after the memory figures run with 20 bots.
+    {
+      ns: { project: [0, 1, 5, 10, ...large, 20], shared: [0, 1, 5, 10, 50, 20], isolated: [0, 1, 5, 10] },
+      replies: 200,
+      atScaleReplies: 50,
+      activations: 5,
+      settleMs: 3000,
+    };
+const list = (text: string) => text.split(",").map(Number);
+if (args.ns) profile.ns.project = list(args.ns);
+if (args["isolated-ns"]) profile.ns.isolated = list(args["isolated-ns"]);
 const began = Date.now();
 const log = (s: string) => progress(began, s);
 
@@ -34,7 +61,23 @@ async function runMode(world: World, dirs: { root: string }, mode: Mode): Promis
   const ns = profile.ns[mode];
   const restartN = ns.at(-1)!;
   log(`${mode}: memory with N = ${[...ns].sort((a, b) => a - b).join(", ")} (fresh supervisor per N)`);
-  const mem = await memory(world, dirs, mode, ns, profile.settleMs, log);
+  let atScale: ReplyFigures | undefined;
+  const mem = await memory(
+    world,
+    dirs,
+    mode,
+    ns,
+    profile.settleMs,
+    log,
+    async (sup, n) => {
+      if (!profile.atScaleReplies) return;
+      log(`${mode}: reply overhead with all ${n} bots connected, ${profile.atScaleReplies} messages over 5 bots`);
+      atScale = await replyOverhead(world, sup, world.bots.slice(0, 5), profile.atScaleReplies, log, n);
+      log(`${mode}: at N=${n}: reply p50 ${atScale.total.p50} / p95 ${atScale.total.p95} ms; load ${load1()}`);
+      await writePartial(`${mode}-atScale`, withoutPrompts(atScale));
+    },
+    (points) => void writePartial(mode, points),
+  );
   const bots = world.bots.slice(0, restartN);
   log(`${mode}: restart with ${restartN} bots (SIGTERM → new supervisor → all answering)`);
   const restarted = await restart(world, mem.last, bots);
@@ -44,7 +87,7 @@ async function runMode(world: World, dirs: { root: string }, mode: Mode): Promis
   );
   try {
     log(`${mode}: reply overhead, ${profile.replies} messages over 5 bots`);
-    const reply = await replyOverhead(world, sup, bots.slice(0, 5), profile.replies, log);
+    const reply = await replyOverhead(world, sup, bots.slice(0, 5), profile.replies, log, bots.length);
     log(`${mode}: reply p50 ${reply.total.p50} / p95 ${reply.total.p95} / p99 ${reply.total.p99} ms (bridge p50 ${reply.breakdown.opencodeMs.p50} ms)`);
     log(`${mode}: loop bound`);
     const loop = await loopBound(world, sup, bots);
@@ -56,6 +99,10 @@ async function runMode(world: World, dirs: { root: string }, mode: Mode): Promis
     const floor = await opencodeFloor(world, await newDir(dirs, `floor-${mode}-`), mode, bots.slice(0, 5), reply.prompts);
     log(`${mode}: OpenCode's own p50 ${floor.prompt.p50} / p95 ${floor.prompt.p95} ms`);
     const { prompts: _prompts, ...replyFigures } = reply;
+    const scale = atScale && {
+      ...withoutPrompts(atScale),
+      ratio: { p50: round(atScale.total.p50 / floor.prompt.p50, 2), p95: round(atScale.total.p95 / floor.prompt.p95, 2) },
+    };
     return {
       mode,
       memory: {
@@ -73,10 +120,25 @@ async function runMode(world: World, dirs: { root: string }, mode: Mode): Promis
       },
       loop,
       activation: act,
+      ...(scale ? { atScale: scale } : {}),
     };
   } finally {
     if (SupervisorProcess.live.has(sup)) await sup.stop().catch(() => undefined);
   }
+}
+
+const partialFile = path.join(ROOT, "bench", "results", `${new Date().toISOString().slice(0, 19).replace(/:/g, "-")}-partial.json`);
+const partial: Record<string, unknown> = {};
+/** Memory points so far, per mode: an interrupted run keeps them (`npx tsx bench/render.ts <full> --merge=<partial>`). */
+async function writePartial(key: string, value: unknown): Promise<void> {
+  partial[key] = value;
+  await mkdir(path.dirname(partialFile), { recursive: true });
+  await writeFile(partialFile, JSON.stringify(partial, null, 2) + "\n");
+}
+
+function withoutPrompts(r: ReplyFigures): Omit<ReplyFigures, "prompts"> {
+  const { prompts: _prompts, ...rest } = r;
+  return rest;
 }
 
 async function main(): Promise<void> {
@@ -95,14 +157,8 @@ async function main(): Promise<void> {
     command: quick ? "npm run bench -- --quick" : "npm run bench",
     durationS: 0,
     machine: info,
-    notes: [
-      "Memory: RSS counts shared pages (libraries, the opencode binary) once per process, so isolated mode's figures overstate what the kernel really holds; they are what `ps` shows.",
-      "The supervisor runs with its defaults (BOBB_LOGIN_SPACING 250 ms, LOG_LEVEL info) except OPENCODE_HEALTH_TIMEOUT=180000, so that 20 isolated servers starting together on 2 cores are not declared dead.",
-      "Memory per bot in shared mode is OpenCode's, not BoBB's: the supervisor process stays ≈ 110–170 MB from N = 0 to 50 (`supervisorIdleMb` in the JSON) and idle bots add ≈ 1 MB each, but the first prompt a shared server runs for an agent directory costs ≈ 30–60 MB and ≈ 1.3 s of OpenCode CPU (per-directory instance state built lazily on the first prompt: provider, agent, system prompt, location services); later prompts cost ≈ 0.2 s. Warming a directory with OpenCode's v1 tool route or the v2 /api/location route does not build that state (checked: the prompt boots its location services again).",
-      "Restart: SIGTERM → exit and → all online are BoBB's (shared server cold start ≈ 3 s, then logins spaced by BOBB_LOGIN_SPACING); → all answering is dominated by that per-directory first prompt: 20 fresh directories × ≈ 1.3 s of single-threaded OpenCode CPU, which BoBB cannot start ahead of a real message without spending a model call per bot.",
-      "Reply overhead: the bridge no longer asks OpenCode for the session's messages after each answer when the caller does not need the tools the turn used (the Discord side never does); that request took ≈ 20–30 ms of OpenCode time per reply.",
-      ...(quick ? ["QUICK profile: N only up to 5, 50 messages, 3 activations, restart with 5 bots; run `npm run bench` for the published figures."] : []),
-    ],
+    notes: notes(quick),
+    analysis: [...ANALYSIS],
     modes: {},
   };
   try {

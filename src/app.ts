@@ -87,7 +87,9 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
     const model = await startAgentModel(config, root, overrides.modelBaseUrl);
     track(() => model.close());
 
-    const runtime = createRuntime(config, root, { apiUrl, model: model.settings });
+    // Project mode: the child bots' shared tools hold this key; the API finds the bot by session.
+    const projectKey = keys.issue("_bots", "project");
+    const runtime = createRuntime(config, root, { apiUrl, model: model.settings, projectKey });
     overrides.lastResort?.(() => runtime.killNow());
     track(() => runtime.close());
 
@@ -212,6 +214,7 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
         const turn = turnId ? turns.byId(turnId) : undefined;
         return turn?.agentId === agentId ? turn : undefined;
       },
+      sessionAgent: (sessionId) => runtime.agentOfSession(sessionId),
       removals: () => reconciler,
       changesPerHour: config.env.BOBB_CHANGE_LIMIT,
       reservedPorts,

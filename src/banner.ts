@@ -10,7 +10,7 @@ export interface BannerInput {
   /** Real Discord: BoBB's tag and the link that invites it to a server. */
   discord?: { tag: string; inviteUrl: string } | undefined;
   model: string;
-  mode: "isolated" | "shared";
+  mode: "project" | "isolated" | "shared";
   /** Child bots online besides BoBB. */
   bots: number;
   apiUrl: string;

@@ -9,6 +9,8 @@ export interface RuntimeWiring {
   apiUrl: string;
   /** The model every agent talks to. */
   model: ModelSettings;
+  /** Project mode: the key the child bots' shared tools present (the API finds the bot by session). */
+  projectKey?: string;
 }
 
 /** The OpenCode runtime configured from the environment. */
@@ -26,6 +28,7 @@ export function createRuntime(config: Config, root: RootLogger, wiring: RuntimeW
     sessionIdleMs: config.env.BOBB_SESSION_IDLE,
     model: wiring.model,
     apiUrl: wiring.apiUrl,
+    projectKey: wiring.projectKey,
     logger: root.logger,
     secrets: root.secrets,
     // The project's root opencode.json is the base config every agent inherits, on purpose.

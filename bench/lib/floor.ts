@@ -1,3 +1,5 @@
+import { readFile } from "node:fs/promises";
+import { loadavg } from "node:os";
 import path from "node:path";
 import getPort from "get-port";
 import { TemplateAgentFiles } from "../../src/agents/index.js";
@@ -15,6 +17,7 @@ export interface FloorFigures {
   /** `session.prompt` through the SDK, straight to OpenCode. */
   prompt: Percentiles;
   serverStartMs: number;
+  load1: number;
 }
 
 const NO_BUILTINS = Object.fromEntries(BUILTIN_TOOLS.map((t) => [t, false]));
@@ -42,6 +45,7 @@ export async function opencodeFloor(world: World, dir: string, mode: Mode, bots:
     // Plain-text answers call no tool; the tool API is never reached.
     apiUrl: "http://127.0.0.1:9",
     logger,
+    ...(mode === "project" ? { projectKey: "floor-project-key-0123456789" } : {}),
   });
   try {
     const began = performance.now();
@@ -56,10 +60,14 @@ export async function opencodeFloor(world: World, dir: string, mode: Mode, bots:
     const serverStartMs = round(performance.now() - began, 0);
     const sessions = [];
     for (const bot of bots) {
-      const client = runtime.diagnostics.serverOf(bot.agentId)!.client(mode === "shared" ? path.resolve(agentsDir, bot.agentId) : undefined);
+      const directory = mode === "shared" ? path.resolve(agentsDir, bot.agentId) : mode === "project" ? path.resolve(agentsDir, "_bots") : undefined;
+      const client = runtime.diagnostics.serverOf(bot.agentId)!.client(directory);
       const created = await client.session.create({ body: { title: `floor ${bot.agentId}` } });
       if (!created.data) throw new Error(`floor: could not create a session for ${bot.agentId}`);
-      sessions.push({ client, id: created.data.id, texts: prompts[bot.name] ?? [] });
+      // Project mode: the persona goes with each prompt as the system prompt, as the bridge sends it.
+      const system =
+        mode === "project" ? `<!-- bobb-agent: ${bot.agentId} -->\n${await readFile(path.join(agentsDir, bot.agentId, "AGENTS.md"), "utf8")}` : undefined;
+      sessions.push({ client, id: created.data.id, texts: prompts[bot.name] ?? [], system });
     }
     const times: number[] = [];
     const rounds = Math.max(...sessions.map((s) => s.texts.length));
@@ -68,13 +76,14 @@ export async function opencodeFloor(world: World, dir: string, mode: Mode, bots:
         const text = s.texts[i];
         if (text === undefined) continue;
         const t0 = performance.now();
-        const res = await s.client.session.prompt({ path: { id: s.id }, body: { parts: [{ type: "text", text }], tools: NO_BUILTINS } });
+        const body = { parts: [{ type: "text" as const, text }], tools: NO_BUILTINS, ...(s.system ? { system: s.system } : {}) };
+        const res = await s.client.session.prompt({ path: { id: s.id }, body });
         const ms = performance.now() - t0;
         if (!res.data || res.data.info.error) throw new Error(`floor: prompt failed: ${JSON.stringify(res.error ?? res.data?.info.error)}`);
         if (i > 0) times.push(ms);
       }
     }
-    return { prompts: times.length, prompt: percentiles(times), serverStartMs };
+    return { prompts: times.length, prompt: percentiles(times), serverStartMs, load1: round(loadavg()[0]!, 1) };
   } finally {
     await runtime.close();
   }

@@ -1,5 +1,5 @@
 import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import type { RequestView, Rule } from "../../src/demo-model/index.js";
 import { prepareFiles, SupervisorProcess, type ReplyTiming } from "./supervisor.js";
@@ -7,7 +7,10 @@ import { waitFor } from "../../test/helpers/wait.js";
 import { mb, percentiles, round, sleep, type Percentiles } from "./stats.js";
 import { PLAIN_RULES, type BenchBot, type World } from "./world.js";
 
-export type Mode = "isolated" | "shared";
+export type Mode = "project" | "isolated" | "shared";
+
+/** The machine's 1-minute load average now (the machine is shared: every figure carries it). */
+export const load1 = () => round(loadavg()[0]!, 1);
 
 export interface RunDirs {
   /** Every temp dir of the run lives under this root (cleanup and orphan checks). */
@@ -32,10 +35,11 @@ export async function startWith(world: World, mode: Mode, bots: BenchBot[], dir:
   return { sup, readyMs: round(performance.now() - sup.startedAt, 0) };
 }
 
-/** Mentions every given user once in #general (all at once) and waits for all replies. */
-export async function promptAll(world: World, userIds: string[], timeoutMs = 120_000): Promise<void> {
+/** Mentions every given user once in #general (all at once) and waits for the replies; returns how many came. */
+export async function promptAll(world: World, userIds: string[], timeoutMs = Math.max(300_000, userIds.length * 1500)): Promise<number> {
   const asked = userIds.map((id) => world.post(world.general, `<@${id}> hello, one prompt for the memory figure`));
-  await Promise.all(asked.map((m) => world.replyTo(m.id, timeoutMs)));
+  const got = await Promise.allSettled(asked.map((m) => world.replyTo(m.id, timeoutMs)));
+  return got.filter((g) => g.status === "fulfilled").length;
 }
 
 export interface MemoryPoint {
@@ -47,6 +51,12 @@ export interface MemoryPoint {
   /** The supervisor process alone (discord.js clients, API, bridge), without OpenCode. */
   supervisorIdleMb: number;
   supervisorAfterPromptMb: number;
+  /** One prompt to every bot at once (all mentions posted together) → the last reply. */
+  promptAllMs: number;
+  /** Replies that came within the wait (BoBB and every child were asked). */
+  answered?: number;
+  /** 1-minute load average when the figure was taken. */
+  load1: number;
 }
 
 /**
@@ -61,7 +71,12 @@ export async function memory(
   ns: number[],
   settleMs: number,
   log: (s: string) => void,
+  /** Runs with the supervisor of the largest N before it stops (figures at scale). */
+  atMax?: (sup: SupervisorProcess, n: number) => Promise<void>,
+  /** After each point (the run writes them, so an interrupted run keeps them). */
+  onPoint?: (points: MemoryPoint[]) => void,
 ): Promise<{ points: MemoryPoint[]; last: SupervisorProcess }> {
+  const maxN = Math.max(...ns);
   const points: MemoryPoint[] = [];
   let last: SupervisorProcess | undefined;
   for (const [i, n] of ns.entries()) {
@@ -70,7 +85,9 @@ export async function memory(
     await sleep(settleMs);
     const idle = await sup.rss();
     const processes = sup.processCount();
-    await sup.alive(promptAll(world, [world.bobb.userId, ...bots.map((b) => b.userId)]));
+    const asked = performance.now();
+    const answered = await sup.alive(promptAll(world, [world.bobb.userId, ...bots.map((b) => b.userId)]));
+    const promptAllMs = round(performance.now() - asked, 0);
     await sleep(settleMs);
     const after = await sup.rss();
     points.push({
@@ -81,10 +98,15 @@ export async function memory(
       afterPromptMb: mb(after.total),
       supervisorIdleMb: mb(idle.supervisor),
       supervisorAfterPromptMb: mb(after.supervisor),
+      promptAllMs,
+      answered,
+      load1: load1(),
     });
+    onPoint?.(points);
     log(
-      `${mode} N=${n}: ready in ${readyMs} ms, ${processes} processes, idle ${mb(idle.total)} MB (supervisor ${mb(idle.supervisor)}), after one prompt each ${mb(after.total)} MB (supervisor ${mb(after.supervisor)})`,
+      `${mode} N=${n}: ready in ${readyMs} ms, ${processes} processes, idle ${mb(idle.total)} MB (supervisor ${mb(idle.supervisor)}), after one prompt each ${mb(after.total)} MB (supervisor ${mb(after.supervisor)}), ${answered}/${n + 1} answered in ${promptAllMs} ms; load ${load1()}`,
     );
+    if (n === maxN && atMax && n > 20) await atMax(sup, n);
     if (i === ns.length - 1) last = sup;
     else await sup.stop();
   }
@@ -110,6 +132,9 @@ export interface ReplyFigures {
   breakdown: Record<"gatewayMs" | "routeMs" | "contextMs" | "opencodeMs" | "postMs", Percentiles>;
   /** The prompt texts OpenCode received, per bot, in order (replayed for the floor). */
   prompts: Record<string, string[]>;
+  /** Child bots connected while it ran. */
+  connected: number;
+  load1: number;
 }
 
 /**
@@ -117,7 +142,14 @@ export interface ReplyFigures {
  * being stored in the sandbox to the bot's reply being stored. The first message per bot
  * (session creation, first history fetch) is a warm-up and not counted.
  */
-export async function replyOverhead(world: World, sup: SupervisorProcess, bots: BenchBot[], count: number, log: (s: string) => void): Promise<ReplyFigures> {
+export async function replyOverhead(
+  world: World,
+  sup: SupervisorProcess,
+  bots: BenchBot[],
+  count: number,
+  log: (s: string) => void,
+  connected = bots.length,
+): Promise<ReplyFigures> {
   world.model.clearRequests();
   const totals: number[] = [];
   const ids: string[] = [];
@@ -150,6 +182,8 @@ export async function replyOverhead(world: World, sup: SupervisorProcess, bots: 
     total: percentiles(totals),
     breakdown: { gatewayMs: pick("gatewayMs"), routeMs: pick("routeMs"), contextMs: pick("contextMs"), opencodeMs: pick("opencodeMs"), postMs: pick("postMs") },
     prompts,
+    connected,
+    load1: load1(),
   };
 }
 
@@ -161,6 +195,7 @@ export interface ActivationFigures {
   acceptedMs: number[];
   p50: number;
   acceptedP50: number;
+  load1: number;
 }
 
 /** Activation through the real intake path: an agent waits for its token, a human DMs it to BoBB. */
@@ -183,7 +218,7 @@ export async function activation(world: World, sup: SupervisorProcess, runs: num
     acceptedMs.push(round(accepted.at - posted.at, 0));
     log(`  activation ${i + 1}/${runs}: accepted after ${round(accepted.at - posted.at, 0)} ms, online after ${round(online, 0)} ms`);
   }
-  return { runs, onlineMs, acceptedMs, p50: percentiles(onlineMs).p50, acceptedP50: percentiles(acceptedMs).p50 };
+  return { runs, onlineMs, acceptedMs, p50: percentiles(onlineMs).p50, acceptedP50: percentiles(acceptedMs).p50, load1: load1() };
 }
 
 export interface RestartFigures {
@@ -196,6 +231,7 @@ export interface RestartFigures {
   allOnlineMs: number;
   /** SIGTERM → every child bot has answered a mention. */
   allAnsweringMs: number;
+  load1: number;
 }
 
 /** SIGTERM the supervisor, start a new one on the same files, and wait until every bot answers again. */
@@ -212,10 +248,11 @@ export async function restart(world: World, sup: SupervisorProcess, bots: BenchB
     for (let attempt = 0; ; attempt++) {
       const asked = world.post(world.general, `<@${bot.userId}> are you back?`);
       try {
-        await next.alive(world.replyTo(asked.id, 10_000));
+        // Long enough for the first answer of a cold server, so the figure is that answer, not a re-ask.
+        await next.alive(world.replyTo(asked.id, 30_000));
         return since();
       } catch (err) {
-        if (attempt >= 5) throw err;
+        if (attempt >= 3) throw err;
       }
     }
   });
@@ -227,6 +264,7 @@ export async function restart(world: World, sup: SupervisorProcess, bots: BenchB
       bobbOnlineMs: await bobb,
       allOnlineMs: Math.max(...onlineAt),
       allAnsweringMs: Math.max(...answered),
+      load1: load1(),
     },
     sup: next,
   };

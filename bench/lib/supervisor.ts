@@ -42,7 +42,7 @@ export interface SupervisorFiles {
 }
 
 /** Writes a registry with the given bots active (tokens stored, as after activation) and their AGENTS.md. */
-export async function prepareFiles(dir: string, mode: "isolated" | "shared", world: World, bots: BenchBot[]): Promise<SupervisorFiles> {
+export async function prepareFiles(dir: string, mode: "project" | "isolated" | "shared", world: World, bots: BenchBot[]): Promise<SupervisorFiles> {
   const agentsDir = path.join(dir, "agents");
   await mkdir(agentsDir, { recursive: true });
   const files = new TemplateAgentFiles(agentsDir, createLogger({ level: "silent" }).logger, path.join(ROOT, "agents"));

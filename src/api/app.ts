@@ -9,6 +9,7 @@ import healthRoutes from "./routes/health.js";
 import registryRoutes from "./routes/registry.js";
 import discordRoutes from "./routes/discord.js";
 import { bindTurn } from "./turn-binding.js";
+import { resolveProjectCaller } from "./project-caller.js";
 
 /** Builds the tool API: bearer auth with scoped keys, zod-validated input, one error handler. */
 export function createApi(given: ApiDeps): FastifyInstance {
@@ -21,7 +22,8 @@ export function createApi(given: ApiDeps): FastifyInstance {
     if (config.public) return;
     const header = req.headers.authorization ?? "";
     const match = /^Bearer\s+(\S+)$/i.exec(header);
-    const identity = match ? deps.keys.resolve(match[1]!) : undefined;
+    const presented = match ? deps.keys.resolve(match[1]!) : undefined;
+    const identity = presented?.role === "project" ? resolveProjectCaller(req, deps.keys, deps.sessionAgent) : presented;
     if (!identity) {
       throw new ApiError("UNAUTHORIZED", match ? "unknown API key" : "missing Authorization: Bearer <key> header");
     }

@@ -29,6 +29,8 @@ export interface ApiDeps {
   bodyLimit?: number;
   /** Finds the live turn of an agent's call; every agent call needs one. */
   turns: TurnLookup;
+  /** Project mode: the agent whose prompt runs in an OpenCode session now (the project key's caller). */
+  sessionAgent?: (sessionId: string) => string | undefined;
   /** The removal of an agent the registry dropped (the activation side); none = the answer has no folder. */
   removals?: () => AgentRemovals | undefined;
   /** Renames and persona changes per bot and hour through BoBB (BOBB_CHANGE_LIMIT); default 5. */

@@ -1,7 +1,11 @@
 import { createHash, randomBytes } from "node:crypto";
 
-/** admin: operators and scripts; bobb: BoBB's agent; child: a created bot's agent. */
-export type KeyRole = "admin" | "bobb" | "child";
+/**
+ * admin: operators and scripts; bobb: BoBB's agent; child: a created bot's agent; project: the
+ * tools of the one project every child bot runs in (project mode), which act as the bot whose
+ * prompt runs in the calling session, and as no one outside a live turn.
+ */
+export type KeyRole = "admin" | "bobb" | "child" | "project";
 export interface KeyIdentity {
   agentId: string;
   role: KeyRole;
@@ -45,6 +49,11 @@ export class KeyStore {
     const h = this.#hashBySlot.get(slot(role, agentId));
     if (h) this.#byHash.delete(h);
     this.#hashBySlot.delete(slot(role, agentId));
+  }
+
+  /** True while the holder has a key in this role (not revoked). */
+  holds(agentId: string, role: KeyRole): boolean {
+    return this.#hashBySlot.has(slot(role, agentId));
   }
 
   /** Who a presented key belongs to, if anyone. */

@@ -12,7 +12,7 @@ describe("loadConfig", () => {
       OPENCODE_HEALTH_TIMEOUT: 30000,
       BOBB_API_HOST: "127.0.0.1",
       BOBB_API_PORT: 3456,
-      BOBB_OPENCODE_MODE: "isolated",
+      BOBB_OPENCODE_MODE: "project",
       SANDBOX_PORT: 3457,
       DISCORD_API_VERSION: 10,
     });
@@ -37,7 +37,7 @@ describe("loadConfig", () => {
     ["BOBB_CHILD_PORT_START", "1.5", /port/],
     ["OPENCODE_HEALTH_TIMEOUT", "soon", /milliseconds/],
     ["OPENCODE_HEALTH_TIMEOUT", "10", /at least 1000/],
-    ["BOBB_OPENCODE_MODE", "cluster", /isolated or shared/],
+    ["BOBB_OPENCODE_MODE", "cluster", /project, isolated or shared/],
     ["LOG_LEVEL", "loud", /one of trace/],
     ["BOBB_API_ALLOW_REMOTE", "maybe", /true or false/],
     ["BOBB_MODEL_BASE_URL", "localhost:11434", /URL/],

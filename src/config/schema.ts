@@ -45,7 +45,7 @@ export const envSchema = z.object({
     .enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"], { error: "one of trace, debug, info, warn, error, fatal, silent" })
     .default("info"),
   // OpenCode
-  BOBB_OPENCODE_MODE: z.enum(["isolated", "shared"], { error: "isolated or shared" }).default("isolated"),
+  BOBB_OPENCODE_MODE: z.enum(["project", "isolated", "shared"], { error: "project, isolated or shared" }).default("project"),
   BOBB_MODEL: optionalText.pipe(
     z
       .string()
@@ -76,7 +76,8 @@ export const envSchema = z.object({
   ),
   DISCORD_WEB_URL: optionalUrl,
   SANDBOX_PORT: port(3457),
-  BOBB_LOGIN_SPACING: ms(250),
+  // Each bot is its own application with its own identify budget: no spacing between different bots' logins.
+  BOBB_LOGIN_SPACING: ms(0),
   BOBB_REPLY_RETRY_WINDOW: ms(600_000),
   BOBB_TOKEN_CHECKS_PER_MINUTE: count(5),
   // A bot whose client crashed inside discord.js is restarted with backoff; past this many crashes in 10 minutes it is reported failed.

@@ -38,7 +38,7 @@ export interface RequestView {
   toolResults: ToolResultSeen[];
   /** Names of the tools the request offers. */
   tools: string[];
-  /** The agent id sent in the X-Bobb-Agent header, when the provider config sets it. */
+  /** The agent id: from a `<!-- bobb-agent: id -->` marker in the system prompt (one project for many bots), else the X-Bobb-Agent header. */
   agent: string | undefined;
   model: string;
   /** Files in the last user message: image parts counted, text files as OpenCode inlines them (name and text). */
@@ -92,6 +92,9 @@ export function textOf(content: ChatMessage["content"]): string {
   return content.map((p) => p.text ?? "").join("");
 }
 
+/** The marker a shared system prompt starts with to name its bot: `<!-- bobb-agent: chef -->`. */
+const PROJECT_AGENT = /<!-- bobb-agent: ([A-Za-z0-9_-]+) -->/;
+
 /** Builds the view rules match on. */
 export function viewOf(request: ChatRequest, agent: string | undefined): RequestView {
   const messages = request.messages;
@@ -116,7 +119,9 @@ export function viewOf(request: ChatRequest, agent: string | undefined): Request
     }
   }
   const tools = (request.tools ?? []).flatMap((t) => (t.function ? [t.function.name] : []));
-  return { system, lastUser, toolResults, tools, agent, model: request.model, received };
+  // One project for many bots (BoBB's project mode): the header names the project, the system prompt the bot.
+  const named = PROJECT_AGENT.exec(system)?.[1];
+  return { system, lastUser, toolResults, tools, agent: named ?? agent, model: request.model, received };
 }
 
 /** A finished answer: text, tool calls, or both. */

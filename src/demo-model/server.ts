@@ -111,8 +111,8 @@ export async function createScriptedModel(options: ScriptedModelOptions = {}): P
     const parsed = chatRequestSchema.safeParse(json);
     if (!parsed.success) return openAiError(reply, 400, parsed.error.message, "invalid_request_error");
     const agentHeader = request.headers["x-bobb-agent"];
-    const agent = typeof agentHeader === "string" ? agentHeader : undefined;
-    const view = viewOf(parsed.data, agent);
+    const view = viewOf(parsed.data, typeof agentHeader === "string" ? agentHeader : undefined);
+    const agent = view.agent;
     const decision = choose(view);
     const apiKey = /^Bearer (.+)$/.exec(request.headers.authorization ?? "")?.[1];
     const entry: RecordedRequest = { at: Date.now(), agent, view, raw, stream: parsed.data.stream === true, rule: decision.rule, aborted: false, apiKey };

@@ -15,6 +15,8 @@ import {
 import type { Logger } from "../log/index.js";
 import { ClientCrash, ClientRestarts, guardClient, type RestartOptions } from "./client-guard.js";
 import { BotLoginError, type BotLoginErrorCode } from "./errors.js";
+import { clientCache } from "./client-cache.js";
+import { LoginBackoff } from "./login-backoff.js";
 
 /** One bot the manager runs: BoBB or a child agent. */
 export interface BotSpec {
@@ -35,8 +37,10 @@ export interface BotManagerOptions {
   apiUrl?: string | undefined;
   /** Discord API version for REST and the gateway (DISCORD_API_VERSION); default 10. */
   apiVersion?: number | undefined;
-  /** Spacing between logins, so a restart with many bots stays under login limits. */
+  /** Spacing between logins of different bots (default 0: each bot is its own application with its own identify budget). */
   loginSpacingMs: number;
+  /** Waits after repeated login failures and counts identifies per bot (default: a LoginBackoff with its defaults). */
+  loginBackoff?: LoginBackoff;
   onMessage: (bot: RunningBot, message: Message) => Promise<void>;
   /** A bot logged in and is ready (it may read what it missed meanwhile). */
   onReady?: (bot: RunningBot) => Promise<void>;
@@ -69,11 +73,13 @@ export class BotManager extends EventEmitter<BotManagerEvents> {
   readonly #log: Logger;
   readonly #restarts: ClientRestarts;
   #closed = false;
+  readonly #backoff: LoginBackoff;
 
   constructor(options: BotManagerOptions) {
     super();
     this.#options = options;
     this.#restarts = new ClientRestarts(options.restarts);
+    this.#backoff = options.loginBackoff ?? new LoginBackoff();
     this.#log = options.logger.child({ component: "bots" });
     this.#logins = new PQueue(options.loginSpacingMs > 0 ? { intervalCap: 1, interval: options.loginSpacingMs, strict: true } : {});
   }
@@ -102,7 +108,10 @@ export class BotManager extends EventEmitter<BotManagerEvents> {
   async #start(spec: BotSpec): Promise<RunningBot> {
     await this.#logout(spec.agentId);
     const log = this.#log.child({ agent: spec.agentId });
+    const blocked = this.#backoff.check(spec.agentId, spec.token);
+    if (blocked) throw new BotLoginError("LOGIN_BACKOFF", `bot ${spec.agentId} did not try to log in: ${blocked.reason}`);
     const client = new Client({
+      ...clientCache(),
       intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent, GatewayIntentBits.DirectMessages],
       partials: [Partials.Channel],
       rest: { ...(this.#options.apiUrl ? { api: this.#options.apiUrl } : {}), version: String(this.#options.apiVersion ?? 10) },
@@ -132,14 +141,18 @@ export class BotManager extends EventEmitter<BotManagerEvents> {
       }
     });
     client.on(Events.ShardResume, () => log.info("gateway session resumed"));
+    // Every READY is an identify (a login, or discord.js starting a new session): count it against the day's budget.
+    client.on(Events.ShardReady, () => this.#backoff.identified(spec.agentId, spec.token));
     const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
     try {
       await Promise.race([this.#logins.add(() => client.login(spec.token)).then(() => ready), crashedEarly]);
     } catch (err) {
       await client.destroy();
+      this.#backoff.failed(spec.agentId, spec.token);
       const failure = describeLoginError(err);
       throw new BotLoginError(failure.code, `bot ${spec.agentId} could not log in: ${failure.reason}`, { cause: err });
     }
+    this.#backoff.succeeded(spec.agentId, spec.token);
     this.#bots.set(spec.agentId, bot);
     log.info({ tag: bot.client.user.tag }, `bot online as ${bot.client.user.tag}`);
     this.#options.onReady?.(bot).catch((err: unknown) => log.error({ err }, "ready handler failed"));

@@ -47,7 +47,8 @@ export interface PromptFile {
 
 /** Where the bridge finds an agent's server; `exited` settles when that server's process ends. */
 export interface ServerLookup {
-  target(agentId: string): Promise<{ client: OpencodeClient; directory: string; exited?: Promise<void> }>;
+  /** `system`: the agent's persona sent with each prompt (project mode; otherwise its directory's AGENTS.md serves). */
+  target(agentId: string): Promise<{ client: OpencodeClient; directory: string; exited?: Promise<void>; system?: string }>;
 }
 
 export interface BridgeOptions {
@@ -188,6 +189,14 @@ export class Bridge {
     return undefined;
   }
 
+  /** The agent whose prompt runs in this OpenCode session right now, if any (project mode's tool key names no bot). */
+  agentOfSession(sessionId: string): string | undefined {
+    for (const [key, lane] of this.#lanes) {
+      if (lane.running?.session?.id === sessionId) return key.slice(0, key.indexOf("\u0000"));
+    }
+    return undefined;
+  }
+
   /** The conversation's lane; dropped again once its queue is idle. */
   #lane(agentId: string, conversation: string): Lane {
     const key = laneKey(agentId, conversation);
@@ -241,20 +250,20 @@ export class Bridge {
   async #run(agentId: string, conversation: string, job: Job): Promise<PromptResult> {
     const began = Date.now();
     const signal = job.controller.signal;
-    const { client, exited } = await this.#o.servers.target(agentId);
+    const { client, exited, system } = await this.#o.servers.target(agentId);
     job.exited = exited;
     signal.throwIfAborted();
     let sessionId = await this.#session(client, agentId, conversation, signal);
     job.session = { client, id: sessionId };
     signal.throwIfAborted();
-    let res = await this.#send(client, sessionId, job, signal);
+    let res = await this.#send(client, sessionId, job, system, signal);
     if (res.notFound) {
       // The server lost the session (deleted, or a fresh database): start a new one transparently.
       this.#log.info({ agent: agentId, conversation, session: sessionId }, "session unknown to the server; starting a new one");
       await this.#o.store.delete(agentId, conversation);
       sessionId = await this.#session(client, agentId, conversation, signal);
       job.session = { client, id: sessionId };
-      res = await this.#send(client, sessionId, job, signal);
+      res = await this.#send(client, sessionId, job, system, signal);
     }
     if (!res.data) throw new BridgeError("PROMPT_FAILED", `agent "${agentId}" could not answer: ${res.error ?? "no response"}`);
     const { info, parts } = res.data;
@@ -286,10 +295,11 @@ export class Bridge {
     return died && !job.controller.signal.aborted && job.canRetry();
   }
 
-  async #send(client: OpencodeClient, sessionId: string, job: Job, signal: AbortSignal) {
+  async #send(client: OpencodeClient, sessionId: string, job: Job, system: string | undefined, signal: AbortSignal) {
     const files = job.files.map((f) => ({ type: "file" as const, mime: f.mime, url: f.url, filename: f.filename }));
     const parts = [{ type: "text" as const, text: job.text }, ...files];
-    const res = await client.session.prompt({ path: { id: sessionId }, body: { parts, tools: NO_BUILTINS }, signal });
+    const body = { parts, tools: NO_BUILTINS, ...(system ? { system } : {}) };
+    const res = await client.session.prompt({ path: { id: sessionId }, body, signal });
     const status = res.response?.status;
     if (status === 404) return { notFound: true as const, data: undefined, error: undefined };
     return { notFound: false as const, data: res.data, error: res.error ? describe(res.error) : status && status >= 400 ? `HTTP ${status}` : undefined };

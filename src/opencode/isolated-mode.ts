@@ -1,3 +1,4 @@
+import path from "node:path";
 import type { OpencodeClient } from "@opencode-ai/sdk";
 import { serverEnv } from "./env.js";
 import type { AgentEntry, ModeContext, RuntimeAgent, ServerMode } from "./server-mode.js";
@@ -5,6 +6,10 @@ import type { AgentEntry, ModeContext, RuntimeAgent, ServerMode } from "./server
 /** One `opencode serve` per agent, on the agent's registry port, with the agent's key in its environment. */
 export class IsolatedMode implements ServerMode {
   constructor(private readonly ctx: ModeContext) {}
+
+  configDir(agent: RuntimeAgent): { dir: string; configId: string } {
+    return { dir: path.resolve(this.ctx.settings.agentsDir, agent.id), configId: agent.id };
+  }
 
   async ensure(agent: RuntimeAgent, dir: string, apiKey: string, changed: boolean, existing: AgentEntry | undefined): Promise<void> {
     const { pool, agents, settings } = this.ctx;

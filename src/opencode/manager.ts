@@ -1,4 +1,4 @@
-import { mkdir, rm } from "node:fs/promises";
+import { mkdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import type { OpencodeClient } from "@opencode-ai/sdk";
 import type { Logger } from "pino";
@@ -13,17 +13,20 @@ import type { AgentEntry, ModeContext, RuntimeAgent, ServerMode } from "./server
 import { ServerPool, type RestartPolicy, type ServerStats } from "./server-pool.js";
 import { checkOfferedTools } from "./tool-check.js";
 import { SharedMode } from "./shared-mode.js";
+import { ProjectMode } from "./project-mode.js";
 
 export type { RuntimeAgent } from "./server-mode.js";
 export type { RestartPolicy, ServerStats } from "./server-pool.js";
 
 export interface ManagerOptions {
-  mode: "isolated" | "shared";
+  mode: "isolated" | "shared" | "project";
   command: string;
   dataDir: string;
   agentsDir: string;
-  /** The shared server's port (shared mode). */
+  /** The shared server's port (shared and project mode). */
   basePort: number;
+  /** Project mode: the key the child bots' tools present; the tool API resolves the bot from the session. */
+  projectKey?: string | undefined;
   healthTimeoutMs: number;
   model: ModelSettings;
   apiUrl: string;
@@ -48,6 +51,8 @@ export class ServerManager {
   #prepared: Promise<void> | undefined;
   /** ensureAgent calls in progress, so a prompt that arrives first can wait for them. */
   readonly #ensuring = new Map<string, Promise<void>>();
+  /** Config writes per directory, one at a time (in project mode every bot shares one). */
+  readonly #configWrites = new Map<string, Promise<boolean>>();
 
   constructor(options: ManagerOptions) {
     this.#o = options;
@@ -65,7 +70,12 @@ export class ServerManager {
       onFailure: options.onFailure,
     });
     const ctx: ModeContext = { pool: this.#pool, agents: this.#agents, settings: options, stopAgent: (agentId) => this.stopAgent(agentId) };
-    this.#mode = options.mode === "shared" ? new SharedMode(ctx, this.#keysFile) : new IsolatedMode(ctx);
+    this.#mode =
+      options.mode === "project"
+        ? new ProjectMode(ctx, this.#keysFile)
+        : options.mode === "shared"
+          ? new SharedMode(ctx, this.#keysFile)
+          : new IsolatedMode(ctx);
   }
 
   /** Writes the agent's config and makes its server ready; idempotent, restarts when something changed. */
@@ -85,9 +95,8 @@ export class ServerManager {
     // Servers a crashed earlier run left behind hold ports and memory: stop them before starting any.
     this.#prepared ??= Promise.all([prepareOpencodeHome(this.#o.dataDir), this.#pids.reclaim()]).then(() => undefined);
     await this.#prepared;
-    const dir = path.resolve(this.#o.agentsDir, agent.id);
-    await mkdir(dir, { recursive: true });
-    const changed = await writeAgentConfig({ id: agent.id, role: agent.role, dir, model: this.#o.model });
+    const { dir, configId } = this.#mode.configDir(agent);
+    const changed = await this.#writeConfig(configId, agent.role, dir);
     const expected = new Set((this.#o.expectedParentFiles ?? []).map((f) => path.resolve(f)));
     const inherited = inheritedFiles(dir).filter((f) => !expected.has(path.resolve(f)));
     if (inherited.length) this.#log.warn({ agent: agent.id, files: inherited }, "OpenCode also loads these files above the agent directory");
@@ -103,6 +112,24 @@ export class ServerManager {
     }
   }
 
+  /** Writes a config directory; writes of the same directory run one after another. */
+  #writeConfig(id: string, role: RuntimeAgent["role"], dir: string): Promise<boolean> {
+    const before = this.#configWrites.get(dir) ?? Promise.resolve(false);
+    const run = before
+      .catch(() => false)
+      .then(async () => {
+        await mkdir(dir, { recursive: true });
+        return writeAgentConfig({ id, role, dir, model: this.#o.model });
+      });
+    this.#configWrites.set(dir, run);
+    void run
+      .finally(() => {
+        if (this.#configWrites.get(dir) === run) this.#configWrites.delete(dir);
+      })
+      .catch(() => undefined);
+    return run;
+  }
+
   /** Stops the agent's server (isolated) or unloads its directory from the shared server. */
   async stopAgent(agentId: string): Promise<void> {
     const entry = this.#agents.get(agentId);
@@ -113,7 +140,7 @@ export class ServerManager {
   }
 
   /** A client for the agent's server (waits while it restarts). */
-  async target(agentId: string): Promise<{ client: OpencodeClient; directory: string; exited: Promise<void> }> {
+  async target(agentId: string): Promise<{ client: OpencodeClient; directory: string; exited: Promise<void>; system?: string }> {
     // The bot's Discord login runs alongside ensureAgent: a prompt may come before it registered.
     const pending = this.#ensuring.get(agentId);
     if (pending && !this.#agents.has(agentId)) await pending.catch(() => undefined);
@@ -121,7 +148,8 @@ export class ServerManager {
     if (!entry) throw new BridgeError("AGENT_UNAVAILABLE", `agent "${agentId}" has no running OpenCode server`);
     if (entry.slot.failed) throw new BridgeError("AGENT_UNAVAILABLE", entry.slot.failed);
     await entry.slot.ready;
-    return { client: this.#mode.client(entry), directory: entry.dir, exited: entry.slot.server.exited };
+    const system = entry.personaFile ? await personaPrompt(agentId, entry.personaFile) : undefined;
+    return { client: this.#mode.client(entry), directory: entry.dir, exited: entry.slot.server.exited, ...(system ? { system } : {}) };
   }
 
   /** The server an agent runs on (for tests and benchmarks). */
@@ -147,4 +175,14 @@ export class ServerManager {
   killNow(): void {
     this.#pool.killNow();
   }
+}
+
+/**
+ * A project-mode bot's system prompt: its AGENTS.md (read at each prompt, so an edit applies at
+ * the next one), after a marker naming the bot (no secret; the scripted model reads it in tests).
+ */
+async function personaPrompt(agentId: string, file: string): Promise<string> {
+  const text = await readFile(file, "utf8").catch(() => undefined);
+  if (text === undefined) throw new BridgeError("AGENT_UNAVAILABLE", `agent "${agentId}" has no AGENTS.md (its persona)`);
+  return `<!-- bobb-agent: ${agentId} -->\n${text}`;
 }

@@ -51,6 +51,8 @@ export interface OpencodeRuntime extends EventEmitter<OpencodeRuntimeEvents> {
   abort(agentId: string, conversationKey: string): Promise<void>;
   /** The turn tag of the prompt running in this agent's session right now (the tool API's turn binding). */
   turnOf(agentId: string, sessionId: string): string | undefined;
+  /** The agent whose prompt runs in this OpenCode session right now (project mode: the tool API's caller). */
+  agentOfSession(sessionId: string): string | undefined;
   /** An agent was removed: aborts its prompts, deletes its sessions (stored ids, and on its server if reachable), stops its server. */
   removeAgent(agentId: string): Promise<{ sessions: number }>;
   /** Deletes sessions idle longer than the idle time (also run hourly on its own); returns how many. */
@@ -123,6 +125,10 @@ class Runtime extends EventEmitter<OpencodeRuntimeEvents> implements OpencodeRun
 
   turnOf(agentId: string, sessionId: string): string | undefined {
     return this.#bridge.turnOf(agentId, sessionId);
+  }
+
+  agentOfSession(sessionId: string): string | undefined {
+    return this.#bridge.agentOfSession(sessionId);
   }
 
   async removeAgent(agentId: string): Promise<{ sessions: number }> {

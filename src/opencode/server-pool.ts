@@ -116,6 +116,7 @@ export class ServerPool {
 
   /** Unloads one directory's instance from a server (its config is read again on next use). */
   async dispose(slot: Slot, dir: string): Promise<void> {
+    this.#log.info({ agent: slot.name, directory: dir }, "unloading an OpenCode directory (its config is read again on next use)");
     await slot.server.client().instance.dispose({ query: { directory: dir } });
   }
 
@@ -189,10 +190,13 @@ export class ServerPool {
         () => {
           release();
           // Tools load lazily per directory: load them now, not on the next user's prompt.
+          // Project mode: every child bot shares one directory, warmed once.
+          const dirs = new Map<string, string>();
           for (const agent of slot.agents) {
             const dir = this.#o.dirOf(agent);
-            if (dir) void this.warmUp(slot, dir, agent).catch(() => undefined);
+            if (dir && !dirs.has(dir)) dirs.set(dir, agent);
           }
+          for (const [dir, agent] of dirs) void this.warmUp(slot, dir, agent).catch(() => undefined);
         },
         (error: unknown) => {
           fail(error);

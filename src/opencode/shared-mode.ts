@@ -22,6 +22,10 @@ export class SharedMode implements ServerMode {
     private readonly keysFile: string,
   ) {}
 
+  configDir(agent: RuntimeAgent): { dir: string; configId: string } {
+    return { dir: path.resolve(this.ctx.settings.agentsDir, agent.id), configId: agent.id };
+  }
+
   async ensure(agent: RuntimeAgent, dir: string, apiKey: string, changed: boolean, existing: AgentEntry | undefined): Promise<void> {
     const { pool, agents } = this.ctx;
     const slot = this.#slot();

@@ -16,7 +16,7 @@ export interface World {
 }
 
 export async function startWorld(env: Record<string, string> = {}): Promise<World> {
-  const s = await startSupervisor({ mode: "shared", env });
+  const s = await startSupervisor({ env });
   s.model.prependRules(...obeyRules());
   const mallory = s.sandbox.control.createUser("mallory").id;
   const manager = s.sandbox.control.guilds()[0]!.members.find((m) => m.username === "sandbox-owner")!.id;
@@ -37,10 +37,14 @@ export async function ask(s: Supervisor, channel: string, author: string, botUse
   return reply.content;
 }
 
-/** The tool API key the runtime gave an agent (shared mode keeps them in a 0600 file for the tools). */
+/**
+ * The tool API key an agent's tools hold (a 0600 file for the tools): its own in shared mode, the
+ * project's (`_bots`) in project mode, where the API tells the bot from the session.
+ */
 export async function agentKey(s: Supervisor, agentId: string): Promise<string> {
   const keys = JSON.parse(await readFile(path.join(s.dir, "data", "opencode", "agent-keys.json"), "utf8")) as Record<string, string>;
-  const key = Object.entries(keys).find(([dir]) => path.basename(dir) === agentId)?.[1];
+  const of = (id: string) => Object.entries(keys).find(([dir]) => path.basename(dir) === id)?.[1];
+  const key = of(agentId) ?? of("_bots");
   if (!key) throw new Error(`no key for ${agentId}`);
   return key;
 }

@@ -3,6 +3,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { INTAKE_TEXT } from "../../src/agents/index.js";
 import { waitFor } from "../helpers/wait.js";
+import { testMode } from "../helpers/supervisor.js";
 import { ask, call, portalApp, startWorld, type World } from "./helpers.js";
 
 /**
@@ -106,7 +107,7 @@ describe("changing someone else's bot", () => {
 
 describe("removing", () => {
   it("the creator removes the bot through BoBB: bot stopped, token gone, sessions deleted, folder kept under agents/.removed", async () => {
-    const sessionsFile = path.join(w.s.dir, "data", "opencode", "sessions-shared.json");
+    const sessionsFile = path.join(w.s.dir, "data", "opencode", `sessions-${testMode()}.json`);
     await ask(w.s, w.s.general, w.chris, chefUser, `<@${chefUser}> one last dinner?`);
     expect(await readFile(sessionsFile, "utf8")).toContain("chef-bot");
     const token = agent("chef-bot")!.token!;

@@ -16,7 +16,7 @@ const said = (text: string) => new RegExp(`${text.replace(/[.*+?^${}()|[\]\\]/g,
 const byAuthor = (id: string) => (m: { author: { id: string } }) => m.author.id === id;
 
 beforeAll(async () => {
-  s = await startSupervisor({ mode: "shared" });
+  s = await startSupervisor();
   chef = await s.addChild("Chef Bot", "Only cooks Italian food, loves basil.");
   pirate = await s.addChild("Pirate Bot", "Talks like a pirate, loves the sea.");
 }, 180_000);

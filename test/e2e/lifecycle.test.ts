@@ -2,14 +2,14 @@ import { readdir, readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { INTAKE_TEXT, writeSignal } from "../../src/agents/index.js";
-import { startSupervisor, type Supervisor } from "../helpers/supervisor.js";
+import { startSupervisor, testMode, type Supervisor } from "../helpers/supervisor.js";
 import { filesHolding } from "../helpers/temp.js";
 import { waitFor } from "../helpers/wait.js";
 
 /** The agent lifecycle end to end: create by chat, token by DM, activation, restore, operator edits. */
 let s: Supervisor;
 beforeAll(async () => {
-  s = await startSupervisor({ mode: "isolated" });
+  s = await startSupervisor();
 }, 180_000);
 afterAll(async () => {
   await s?.close();
@@ -187,7 +187,7 @@ describe("more operator edits", () => {
     // A hand edit removes like the API: sessions forgotten, folder kept under agents/.removed/.
     const removedDir = path.join(s.dir, "agents", ".removed");
     await waitFor(async () => (await readdir(removedDir).catch(() => [] as string[])).some((d) => d.startsWith(`${other.id}-`)), 30_000, "folder kept aside");
-    expect(await readFile(path.join(s.dir, "data", "opencode", "sessions-isolated.json"), "utf8")).not.toContain(`"${other.id}"`);
+    expect(await readFile(path.join(s.dir, "data", "opencode", `sessions-${testMode()}.json`), "utf8")).not.toContain(`"${other.id}"`);
     await waitFor(() => !s.sandbox.control.isOnline(other.userId) && !s.app.bots.get(other.id), 30_000, "removed agent stopped");
     expect(s.app.runtime.diagnostics.stats().some((st) => st.agents.includes(other.id))).toBe(false);
   }, 180_000);
@@ -198,7 +198,7 @@ describe("restart", () => {
     s.model.setRules([{ agent: "chef-bot", user: /remember\?*$/i, reply: (v) => `I remember ${v.lastUser.length > 0 ? "everything" : "nothing"}.` }]);
     s.sandbox.control.postMessage(s.general, s.humanId, `<@${chef.userId}> first words before the restart`);
     await waitFor(() => s.messages(s.general).find((m) => m.author.id === chef.userId && m.content.includes("first words")), 30_000, "answer before restart");
-    const sessionsFile = path.join(s.dir, "data", "opencode", "sessions-isolated.json");
+    const sessionsFile = path.join(s.dir, "data", "opencode", `sessions-${testMode()}.json`);
     const sessionsBefore = JSON.parse(await readFile(sessionsFile, "utf8")) as { sessions: Record<string, Record<string, string>> };
     await s.stopApp();
     await waitFor(() => !s.sandbox.control.isOnline(chef.userId), 10_000, "chef offline");

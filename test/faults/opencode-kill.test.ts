@@ -9,7 +9,7 @@ type Child = { id: string; userId: string };
 /** Matches the message itself (the end of the context), not the history above it. */
 const said = (text: string) => new RegExp(`${text}[?!.]*$`, "i");
 
-describe.each(["shared", "isolated"] as const)("kill -9 of OpenCode during an answer (%s mode)", (mode) => {
+describe.each(["project", "shared", "isolated"] as const)("kill -9 of OpenCode during an answer (%s mode)", (mode) => {
   let s: Supervisor;
   let chef: Child;
   let pirate: Child;
@@ -51,8 +51,8 @@ describe.each(["shared", "isolated"] as const)("kill -9 of OpenCode during an an
     expect(replies(chef).map((m) => m.content)).toEqual(["Basil, slowly."]);
     expect(replies(pirate).map((m) => m.content)).toEqual(["Arr, slowly."]);
     expect(s.messages(s.general).some((m) => /something went wrong/.test(m.content))).toBe(false);
-    // Sent again once per prompt the dead server was running: both in shared mode, Chef's only in isolated mode.
+    // Sent again once per prompt the dead server was running: both in shared and project mode, Chef's only in isolated mode.
     const retries = s.logs.filter((l) => l.includes("sending the prompt again") && l.includes(asked));
-    expect(retries).toHaveLength(mode === "shared" ? 2 : 1);
+    expect(retries).toHaveLength(mode === "isolated" ? 1 : 2);
   }, 180_000);
 });

@@ -41,7 +41,7 @@ const defaultTurn = (agentId: string): LiveTurn => ({
 
 /** A real registry in a temp dir and a real Fastify tool API over it (not ready yet, so hooks can be added). */
 /** `anySession`: every call with a session id binds to a default turn (real OpenCode tools send real session ids). */
-async function buildApi(anySession = false): Promise<Omit<ApiHarness, "adminKey" | "bobbKey">> {
+async function buildApi(anySession = false, sessionAgent?: (sessionId: string) => string | undefined): Promise<Omit<ApiHarness, "adminKey" | "bobbKey">> {
   const { dir, cleanup } = await tempDir();
   const root = captureLogs();
   const registry = new RegistryStore({ file: path.join(dir, "registry.json"), firstPort: 4097, logger: root.logger });
@@ -74,6 +74,7 @@ async function buildApi(anySession = false): Promise<Omit<ApiHarness, "adminKey"
     reservedPorts: new Set([3456, 4096]),
     turns: (agentId, sessionId) => (sessionId === HARNESS_SESSION || anySession ? defaultTurn(agentId) : turns.get(sessionId)),
     removals: () => ({ whenRemoved: (id) => removals.get(id) }),
+    ...(sessionAgent ? { sessionAgent } : {}),
   });
   return {
     app,
@@ -100,8 +101,9 @@ async function buildApi(anySession = false): Promise<Omit<ApiHarness, "adminKey"
 export const bearer = (key: string) => ({ authorization: `Bearer ${key}`, [SESSION_HEADER]: HARNESS_SESSION });
 
 /** The real tool API over a temp registry, ready for `app.inject`, with an admin and a BoBB key. */
-export async function startApiHarness(): Promise<ApiHarness> {
-  const api = await buildApi();
+/** `sessionAgent`: project mode's lookup of the bot whose prompt runs in a session. */
+export async function startApiHarness(options: { sessionAgent?: (sessionId: string) => string | undefined } = {}): Promise<ApiHarness> {
+  const api = await buildApi(false, options.sessionAgent);
   const adminKey = api.keys.register("admin-key-for-tests-0123456789", "admin", "admin");
   const bobbKey = api.keys.issue("bobb", "bobb");
   await api.app.ready();
@@ -126,8 +128,10 @@ export interface ToolApiCall {
 export interface ToolApi {
   url: string;
   calls: ToolApiCall[];
-  /** A key for an agent, as the runtime issues them. */
-  issue(agentId: string, role: "bobb" | "child"): string;
+  /** A key for an agent, as the runtime issues them ("project": the key of project mode's shared tools). */
+  issue(agentId: string, role: "bobb" | "child" | "project"): string;
+  /** Project mode: who runs in a session (the runtime's `agentOfSession`, once the runtime exists). */
+  setSessionAgent(lookup: (sessionId: string) => string | undefined): void;
   /** What the Discord side was asked to post. */
   sent: Array<{ agentId: string; request: SendRequest }>;
   close(): Promise<void>;
@@ -135,7 +139,8 @@ export interface ToolApi {
 
 /** Starts the real tool API (temp registry, a recording Discord side) on a free loopback port. */
 export async function startToolApi(): Promise<ToolApi> {
-  const api = await buildApi(true);
+  let lookup: (sessionId: string) => string | undefined = () => undefined;
+  const api = await buildApi(true, (sessionId) => lookup(sessionId));
   const calls: ToolApiCall[] = [];
   const sent: ToolApi["sent"] = [];
   let n = 0;
@@ -149,7 +154,7 @@ export async function startToolApi(): Promise<ToolApi> {
   // onSend runs for every answer, refusals included, so a call the scopes refused is recorded too.
   api.app.addHook("onSend", async (req, reply, payload) => {
     const key = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "")?.[1];
-    const who = key ? api.keys.resolve(key) : undefined;
+    const who = req.identity ?? (key ? api.keys.resolve(key) : undefined);
     const session = req.headers[SESSION_HEADER];
     calls.push({
       method: req.method,
@@ -170,6 +175,7 @@ export async function startToolApi(): Promise<ToolApi> {
     calls,
     sent,
     issue: (agentId, role) => api.keys.issue(agentId, role),
+    setSessionAgent: (fn) => void (lookup = fn),
     close: api.close,
   };
 }

@@ -48,8 +48,16 @@ export async function localEnv(dir: string): Promise<Record<string, string>> {
   };
 }
 
+export type OpencodeMode = "project" | "isolated" | "shared";
+
+/** The mode suites run in unless they pin one: BOBB_OPENCODE_MODE (e.g. `BOBB_OPENCODE_MODE=isolated npx vitest run test/e2e`), else the default, project. */
+export function testMode(): OpencodeMode {
+  const mode = process.env.BOBB_OPENCODE_MODE;
+  return mode === "isolated" || mode === "shared" ? mode : "project";
+}
+
 export interface SupervisorOptions {
-  mode?: "isolated" | "shared";
+  mode?: OpencodeMode;
   env?: Record<string, string>;
   /** Options of the test's sandbox (e.g. `tokenStyle: "jwt"` for a server whose tokens are JWTs). */
   sandbox?: SandboxOptions;
@@ -69,7 +77,7 @@ export async function startSupervisor(options: SupervisorOptions = {}): Promise<
     DISCORD_API_URL: `${sandbox.url}/api`,
     BOBB_API_KEY: adminKey,
     ...(await localEnv(dir)),
-    BOBB_OPENCODE_MODE: options.mode ?? "shared",
+    BOBB_OPENCODE_MODE: options.mode ?? testMode(),
     BOBB_LOGIN_SPACING: "0",
     LOG_LEVEL: "debug",
     ...options.env,

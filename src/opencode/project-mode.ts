@@ -1,0 +1,112 @@
+import { mkdirSync, realpathSync } from "node:fs";
+import path from "node:path";
+import type { OpencodeClient } from "@opencode-ai/sdk";
+import PQueue from "p-queue";
+import { writeFileAtomic } from "../fs/atomic-write.js";
+import { BridgeError } from "./errors.js";
+import { serverEnv } from "./env.js";
+import type { Slot } from "./server-pool.js";
+import type { AgentEntry, ModeContext, RuntimeAgent, ServerMode } from "./server-mode.js";
+
+const PROJECT = "project";
+/** The one directory every child bot runs in (a reserved id in the registry schema). */
+export const BOTS_DIR = "_bots";
+
+/**
+ * One `opencode serve` and one project directory (`agents/_bots`) for every child bot: one
+ * chat agent config, our tools and deny-by-default permissions, loaded once. Each bot's persona
+ * (its AGENTS.md) travels with each prompt as the system prompt, so adding, editing or removing
+ * a bot reloads nothing. The tools in `_bots` hold the project key; the tool API tells which bot
+ * calls from the OpenCode session id the bridge is running for it (never from the model).
+ * BoBB keeps its own directory on the same server, with its own key.
+ */
+export class ProjectMode implements ServerMode {
+  readonly #keysWrite = new PQueue({ concurrency: 1 });
+  /** The tool check of the project directory, once per server start. */
+  #warm: { slot: Slot; done: Promise<void> } | undefined;
+
+  constructor(
+    private readonly ctx: ModeContext,
+    private readonly keysFile: string,
+  ) {
+    if (!ctx.settings.projectKey) throw new BridgeError("AGENT_UNAVAILABLE", "project mode needs a project key for the bots' tools");
+  }
+
+  configDir(agent: RuntimeAgent): { dir: string; configId: string } {
+    const id = agent.role === "bobb" ? agent.id : BOTS_DIR;
+    return { dir: path.resolve(this.ctx.settings.agentsDir, id), configId: id };
+  }
+
+  async ensure(agent: RuntimeAgent, dir: string, apiKey: string, changed: boolean, existing: AgentEntry | undefined): Promise<void> {
+    const { pool, agents, settings } = this.ctx;
+    const slot = this.#slot();
+    const personaFile = agent.role === "bobb" ? undefined : path.resolve(settings.agentsDir, agent.id, "AGENTS.md");
+    agents.set(agent.id, { dir, key: apiKey, slot, ...(personaFile ? { personaFile } : {}) });
+    slot.agents.add(agent.id);
+    if (agent.role === "bobb") {
+      await this.#writeKeys();
+      await slot.ready;
+      if (existing && (changed || existing.key !== apiKey)) await pool.dispose(slot, dir);
+      await pool.warmUp(slot, dir, agent.id);
+      return;
+    }
+    await slot.ready;
+    // A changed project config (a new OpenCode model setting) reloads the project once; a bot's own change never does.
+    if (changed) await pool.dispose(slot, dir);
+    if (!this.#warm || this.#warm.slot !== slot || changed) {
+      const done = pool.warmUp(slot, dir, agent.id);
+      this.#warm = { slot, done };
+      done.catch(() => (this.#warm = undefined));
+    }
+    await this.#warm.done;
+  }
+
+  async stop(entry: AgentEntry): Promise<void> {
+    // A child bot shares the project: nothing to unload (its sessions are deleted by removeAgent).
+    if (entry.personaFile) return;
+    if (entry.slot.server.running) await this.ctx.pool.dispose(entry.slot, entry.dir).catch(() => undefined);
+  }
+
+  client(entry: AgentEntry): OpencodeClient {
+    return entry.slot.server.client(entry.dir);
+  }
+
+  async close(): Promise<void> {
+    await this.#keysWrite.onIdle();
+  }
+
+  #slot(): Slot {
+    const { pool, settings } = this.ctx;
+    const existing = pool.get(PROJECT);
+    if (existing && !existing.failed) return existing;
+    if (existing) pool.forget(PROJECT);
+    const cwd = path.resolve(settings.agentsDir, BOTS_DIR);
+    // BoBB may come first: the server's working directory must exist before it starts.
+    mkdirSync(cwd, { recursive: true });
+    const env = serverEnv({ dataDir: settings.dataDir, stateKey: PROJECT, model: settings.model, apiUrl: settings.apiUrl, keysFile: this.keysFile });
+    const slot = pool.newSlot(PROJECT, settings.basePort, cwd, env);
+    // The tools read the key file at each call: it exists before any prompt can run.
+    const started = slot.ready;
+    slot.ready = Promise.all([this.#writeKeys(), started]).then(() => undefined);
+    slot.ready.catch(() => undefined);
+    return slot;
+  }
+
+  /** Directory → key: BoBB's directory → BoBB's key, the project directory → the project key. */
+  #writeKeys(): Promise<void> {
+    return this.#keysWrite.add(async () => {
+      const keys: Record<string, string> = {};
+      const put = (dir: string, key: string) => {
+        keys[dir] = key;
+        try {
+          keys[realpathSync(dir)] = key;
+        } catch {
+          // directory not there yet; the resolved path is enough
+        }
+      };
+      put(path.resolve(this.ctx.settings.agentsDir, BOTS_DIR), this.ctx.settings.projectKey!);
+      for (const entry of this.ctx.agents.values()) if (!entry.personaFile) put(entry.dir, entry.key);
+      await writeFileAtomic(this.keysFile, JSON.stringify(keys), 0o600);
+    });
+  }
+}
