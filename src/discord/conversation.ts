@@ -145,7 +145,7 @@ export class Conversations {
     if (this.#firstSighting(message.id) && message.guildId) {
       governor.observe({
         channelId: message.channelId,
-        authorId: message.author.id,
+        authorId: governedAuthor(message),
         isBot: fromBot,
         mentionedBotIds: mentionedBotIds(message.content, directory),
         isStopCommand: stop,
@@ -166,7 +166,7 @@ export class Conversations {
       isDm: message.guildId === null,
       content: message.content,
       allowBotTurn: () => {
-        const verdict = governor.allowBotTurn({ channelId: message.channelId, fromBotId: message.author.id, toBotId: bot.client.user.id });
+        const verdict = governor.allowBotTurn({ channelId: message.channelId, fromBotId: governedAuthor(message), toBotId: bot.client.user.id });
         if (!verdict.allowed) notice = verdict.notice;
         return verdict.allowed;
       },
@@ -336,6 +336,14 @@ export class Conversations {
       key,
     });
   }
+}
+
+/**
+ * Who the governor counts a message as: its author, or for a webhook (one webhook posts for every outside
+ * agent of a room) the webhook and the name it posted under, so each outside agent is its own bot.
+ */
+export function governedAuthor(message: Pick<Message, "webhookId" | "author">): string {
+  return message.webhookId !== null ? `webhook:${message.webhookId}:${message.author.username}` : message.author.id;
 }
 
 /** What a person reads when a prompt failed; codes without their own text get the general one. */
