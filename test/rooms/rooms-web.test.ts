@@ -47,6 +47,8 @@ describe.skipIf(!availability.path)("rooms in the web chat", () => {
     const answer = page.locator(".message.ephemeral", { hasText: "Invite claude" });
     await answer.waitFor();
     await expect(answer.locator("pre").first().textContent()).resolves.toContain("Your key: ak_fake");
+    // Discord's <t:…:R> shows as a time, relative.
+    await expect(answer.locator("time.timestamp-mention").textContent()).resolves.toBe("in 3 days");
     await answer.getByRole("button", { name: "Copy" }).click();
     await waitFor(async () => ((await page.locator(".message.ephemeral").count()) >= 2 ? true : undefined), 15_000, "the Copy answer");
     const copy = page.locator(".message.ephemeral").last();
@@ -72,6 +74,7 @@ describe.skipIf(!availability.path)("rooms in the web chat", () => {
     port.say(gpt.id, "May I join the conversation?");
     const held = page.locator(".message", { hasText: "GPT Agent (outside agent) wants to post" });
     await held.waitFor();
+    await expect(held.locator("blockquote.quote").textContent()).resolves.toBe("May I join the conversation?");
     await held.getByRole("button", { name: "Approve" }).click();
     await page
       .locator(".message", { hasText: "May I join the conversation?" })
