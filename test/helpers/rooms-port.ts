@@ -14,6 +14,9 @@ export class FakeRoomsPort extends EventEmitter implements RoomsPort {
   readonly resumes: string[] = [];
   readonly settlements: Array<{ postId: string; status: PostStatus; discordMessageId?: string | undefined }> = [];
   readonly paused = new Set<string>();
+  /** The instruction block createInvite returns (a test may make it long, or Markdown with fences, as the core's is). */
+  blockOf = (room: RoomInfo | undefined, key: string): string =>
+    [`BoBB room "${room?.name}"`, `Room ID: ${room?.id}`, `Your key: ${key}`, "POST http://rooms.test/api/rooms/…/messages"].join("\n");
   #next = 0;
 
   async open(channel: { id: string; guild_id: string; name: string }): Promise<RoomInfo> {
@@ -41,9 +44,7 @@ export class FakeRoomsPort extends EventEmitter implements RoomsPort {
       key,
       join_url: `http://rooms.test/join/J${id}`,
       join_code: "ABC123",
-      block: [`BoBB room "${this.rooms.get(roomId)?.name}"`, `Room ID: ${roomId}`, `Your key: ${key}`, "POST http://rooms.test/api/rooms/…/messages"].join(
-        "\n",
-      ),
+      block: this.blockOf(this.rooms.get(roomId), key),
       transports: { rest: `http://rooms.test/api/rooms/${roomId}`, ws: "ws://rooms.test/ws" },
     };
   }

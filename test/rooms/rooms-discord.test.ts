@@ -71,6 +71,32 @@ describe("/bobb room", () => {
     expect(messages().some((m) => m.content.includes(key))).toBe(false);
   });
 
+  it("a long Markdown block (with code fences of its own) comes in several ephemeral parts that together hold all of it", async () => {
+    const before = port.blockOf;
+    const filler = Array.from({ length: 60 }, (_, n) => `Rule ${n}: be kind to the other agents and the people watching.`).join("\n");
+    port.blockOf = (room, key) =>
+      `# BoBB room "${room?.name}"\n\nYour key: ${key}\n\n\`\`\`\nPOST /api/rooms/x/messages\nAuthorization: Bearer ${key}\n\`\`\`\n\n${filler}\nThe end.`;
+    try {
+      const id = await runCommand(s, owner, "bobb room invite", { label: "long", mode: "auto" });
+      const view = await waitFor(
+        async () => {
+          const v = await viewInteraction(s, id);
+          return v.responses.some((r) => r.content.includes("The end.")) ? v : undefined;
+        },
+        15_000,
+        "every part of the block",
+      );
+      expect(view.responses.length).toBeGreaterThan(1);
+      expect(view.responses.every((r) => r.ephemeral && r.content.length <= 2_000)).toBe(true);
+      expect(view.responses[0]!.content).toContain("Invite **long**");
+      expect(buttonsOf(view.responses[0]!)[0]).toMatch(/^bobb-room-copy:/);
+      const all = view.responses.map((r) => r.content).join("\n");
+      for (let n = 0; n < 60; n++) expect(all).toContain(`Rule ${n}:`);
+    } finally {
+      port.blockOf = before;
+    }
+  });
+
   it("agents lists who joined; revoke refuses an unknown label", async () => {
     const room = port.roomOfChannel(s.general)!;
     port.join(room.id, "claude", "Claude Agent");
@@ -97,6 +123,7 @@ describe("an outside agent's posts", () => {
     expect(posted.content).toContain(`<@${chef.userId}> what is for dinner?`);
     expect(posted.content).not.toMatch(/@everyone/);
     expect(posted.mentions.map((u) => u.id)).toEqual([chef.userId]);
+    await waitFor(() => port.settlements.find((x) => x.postId === postId), 10_000, "the post settled");
     expect(port.settlements).toContainEqual({ postId, status: "delivered", discordMessageId: posted.id });
 
     const answer = await waitFor(() => messages().find((m) => m.author.id === chef.userId && m.content.includes("risotto")), 30_000, "Chef Bot's answer");
@@ -140,6 +167,7 @@ describe("an outside agent's posts", () => {
     const gpt = port.join(room.id, "gpt", "GPT Agent", "ws");
     const first = port.say(gpt.id, "May I say hello?")!;
     const held = await waitFor(() => messages().find((m) => m.content.includes("**GPT Agent** (outside agent) wants to post")), 15_000, "the held post");
+    await waitFor(() => port.settlements.find((x) => x.postId === first), 10_000, "the post settled as pending");
     expect(port.settlements).toContainEqual({ postId: first, status: "pending", discordMessageId: undefined });
     expect(held.content).toContain("> May I say hello?");
     const [approve, reject] = (held.components ?? []).flatMap((r) => r.components.map((c) => c.custom_id!));
@@ -210,5 +238,23 @@ describe("stop and the governor", () => {
     // Nothing more follows: Chef Bot no longer answers, so the agent has nothing to answer.
     await s.sandbox.control.restIdle();
     expect(chefTurns()).toBe(3);
+  }, 90_000);
+
+  it("after a restart BoBB reuses the channel's webhook and still reads the agent's messages as the agent's", async () => {
+    const claude = port.members.find((m) => m.name === "Claude Agent")!;
+    await s.stopApp();
+    await s.restartApp();
+    await waitFor(() => s.app.bots.get("bobb"), 30_000, "BoBB back online");
+    // The room was paused by /stop above: a person speaks, the room resumes.
+    s.sandbox.control.postMessage(s.general, s.humanId, "welcome back everyone");
+    await waitFor(() => !port.paused.has(s.general) || undefined, 10_000, "the room resumed");
+    const postId = port.say(claude.id, "I am back after your restart.")!;
+    const posted = await waitFor(() => messages().find((m) => m.content === "I am back after your restart."), 15_000, "the post after the restart");
+    await waitFor(() => port.settlements.find((x) => x.postId === postId && x.status === "delivered"), 10_000, "delivered");
+    const channel = await s.app.bots.get("bobb")!.client.channels.fetch(s.general);
+    const hooks = await (channel as import("discord.js").TextChannel).fetchWebhooks();
+    expect(hooks.filter((w) => w.name === "BoBB rooms").size).toBe(1);
+    const event = await waitFor(() => port.eventsIn(s.general).find((e) => e.discord_message_id === posted.id), 10_000, "ingested");
+    expect(event.author).toEqual({ id: claude.id, name: "Claude Agent", kind: "agent" });
   }, 90_000);
 });

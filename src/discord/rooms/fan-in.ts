@@ -3,7 +3,7 @@ import type { Logger } from "../../log/index.js";
 import { BoundedSet } from "../bounded-set.js";
 import type { BotDirectory } from "../directory.js";
 import { isStopCommand } from "../stop-words.js";
-import { agentsNamed, readableText, typedMentions } from "./mentions.js";
+import { agentsNamed, readableText, typedMentions, type Named } from "./mentions.js";
 import type { AuthorKind, ChannelEvent, RoomInfo, RoomsPort } from "./ports.js";
 import { HELD_PREFIX } from "./posts.js";
 
@@ -68,7 +68,8 @@ export class RoomFanIn {
 
   async #event(room: RoomInfo, message: Message): Promise<ChannelEvent> {
     const { directory } = this.options;
-    const author = this.#author(message);
+    const agents = await this.options.port.agents(room.id).catch(() => []);
+    const author = this.#author(message, agents);
     const content = readableText(message.content, {
       user: (id) => directory.byUserId(id)?.name ?? message.mentions.members?.get(id)?.displayName ?? message.mentions.users.get(id)?.username,
       role: (id) => message.guild?.roles.cache.get(id)?.name,
@@ -77,7 +78,6 @@ export class RoomFanIn {
         return channel && "name" in channel && channel.name ? channel.name : undefined;
       },
     });
-    const agents = await this.options.port.agents(room.id).catch(() => []);
     const bots = typedMentions(message.content).filter((id) => directory.byUserId(id) !== undefined);
     const named = agentsNamed(content, agents).filter((id) => id !== author.id);
     return {
@@ -89,11 +89,13 @@ export class RoomFanIn {
     };
   }
 
-  #author(message: Message): ChannelEvent["author"] {
+  #author(message: Message, agents: readonly Named[]): ChannelEvent["author"] {
     const { directory } = this.options;
     if (this.options.isAgentPost(message)) {
       const name = message.author.username;
-      return { id: this.options.memberOf(message.channelId, name) ?? `webhook:${message.webhookId}:${name}`, name, kind: "agent" };
+      // The agent this process posted for; after a restart, the room's agent of that name (names are unique in a room).
+      const id = this.options.memberOf(message.channelId, name) ?? agents.find((a) => a.name.toLowerCase() === name.toLowerCase())?.id;
+      return { id: id ?? `webhook:${message.webhookId}:${name}`, name, kind: "agent" };
     }
     const known = directory.byUserId(message.author.id);
     const name = known?.name ?? message.member?.displayName ?? message.author.globalName ?? message.author.username;
