@@ -2,7 +2,7 @@ import type { Message, SendableChannels } from "discord.js";
 import { hasCode } from "../errors.js";
 import type { Logger } from "../log/index.js";
 import { containsToken, redactCredentials } from "../log/index.js";
-import { conversationKey, loadHistory, mentionedBotIds, toContextUser } from "./message-reader.js";
+import { conversationKey, governedAuthor, loadHistory, mentionedBotIds, toContextUser } from "./message-reader.js";
 import type { RunningBot } from "./bot-manager.js";
 import { BoundedSet } from "./bounded-set.js";
 import { formatMessageContext } from "./context.js";
@@ -336,14 +336,6 @@ export class Conversations {
       key,
     });
   }
-}
-
-/**
- * Who the governor counts a message as: its author, or for a webhook (one webhook posts for every outside
- * agent of a room) the webhook and the name it posted under, so each outside agent is its own bot.
- */
-export function governedAuthor(message: Pick<Message, "webhookId" | "author">): string {
-  return message.webhookId !== null ? `webhook:${message.webhookId}:${message.author.username}` : message.author.id;
 }
 
 /** What a person reads when a prompt failed; codes without their own text get the general one. */

@@ -195,6 +195,16 @@ describe("an outside agent's posts", () => {
     expect(edited.components ?? []).toEqual([]);
     expect(messages().some((m) => m.author.username === "GPT Agent" && m.content.includes("crypto"))).toBe(false);
     expect(reject).toMatch(/^bobb-room-post:no:/);
+
+    // Revoked while a post waits: Approve no longer posts it ("never" wins).
+    const third = port.say(gpt.id, "One last thing")!;
+    const held3 = await waitFor(() => messages().find((m) => m.content.includes("> One last thing")), 15_000, "the third held post");
+    const revoked = await ask(s, owner, "bobb room revoke", { label: "gpt" });
+    expect(revoked.answer.content).toMatch(/Revoked \*\*gpt\*\*/);
+    await click(s, held3.id, owner, (held3.components ?? [])[0]!.components[0]!.custom_id!);
+    await waitFor(() => port.settlements.find((x) => x.postId === third && x.status === "rejected"), 10_000, "rejected after the revoke");
+    await waitFor(() => messages().find((m) => m.id === held3.id && m.content.includes("no longer in this room")), 10_000, "the held post says why");
+    expect(messages().some((m) => m.author.username === "GPT Agent" && m.content.includes("One last thing"))).toBe(false);
   });
 });
 

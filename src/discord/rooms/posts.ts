@@ -116,6 +116,15 @@ export class RoomPosts {
       await i.update({ content: `${heldText(post, `Rejected by ${who}: not posted.`)}`, components: [], allowedMentions: { parse: [] } });
       return;
     }
+    // Revoked or closed meanwhile: "never" wins over an approval.
+    const stillIn =
+      this.options.port.roomOfChannel(post.channel_id)?.id === post.room_id &&
+      (await this.options.port.agents(post.room_id)).some((a) => a.id === post.member_id);
+    if (!stillIn) {
+      this.options.port.settle(postId, "rejected");
+      await i.update({ content: heldText(post, `Not posted: ${post.name} is no longer in this room.`), components: [], allowedMentions: { parse: [] } });
+      return;
+    }
     await i.update({ content: heldText(post, `Approved by ${who}.`), components: [], allowedMentions: { parse: [] } });
     await this.#deliver(post).catch((err: unknown) => {
       this.options.logger.warn({ err, post: postId }, "could not post an approved message");
