@@ -67,8 +67,10 @@ describe("/bobb room", () => {
     expect(copy.ephemeral).toBe(true);
     expect(copy.content.startsWith("```\nBoBB room")).toBe(true);
     expect(copy.content).toContain(key);
-    // The key is in no message anyone else can see.
+    // The key is in no message anyone else can see, no log line and no model request.
     expect(messages().some((m) => m.content.includes(key))).toBe(false);
+    expect(s.logs.some((l) => l.includes(key))).toBe(false);
+    expect(JSON.stringify(s.model.requests)).not.toContain(key);
   });
 
   it("a long Markdown block (with code fences of its own) comes in several ephemeral parts that together hold all of it", async () => {
