@@ -4,9 +4,9 @@ import type { RoomCommandSide } from "../commands/ports.js";
 import type { InteractionRouter } from "../commands/router.js";
 import type { BotDirectory } from "../directory.js";
 import { RoomFanIn } from "./fan-in.js";
-import type { Named } from "./mentions.js";
 import type { RoomsPort } from "./ports.js";
 import { HELD_PREFIX, RoomPosts } from "./posts.js";
+import { ServerBots } from "./server-bots.js";
 import { RoomWebhooks } from "./webhooks.js";
 
 export type * from "./ports.js";
@@ -46,29 +46,8 @@ export function createRoomsDiscord(options: RoomsDiscordOptions): RoomsDiscord {
   const logger = options.logger.child({ component: "rooms-discord" });
   const webhooks = new RoomWebhooks(options.bobb, logger);
   const inviters = new Map<string, string>();
-  const members = new Map<string, Set<string>>(); // guild → bot user ids seen as its members
-  const botsIn = async (channelId: string): Promise<Named[]> => {
-    const channel = options.bobb()?.channels.cache.get(channelId);
-    const guild = channel && "guild" in channel ? channel.guild : undefined;
-    if (!guild) return [];
-    let known = members.get(guild.id);
-    if (!known) members.set(guild.id, (known = new Set()));
-    const out: Named[] = [];
-    for (const bot of directory.all()) {
-      const id = bot.userId!;
-      if (
-        !known.has(id) &&
-        (guild.members.cache.has(id) ||
-          (await guild.members.fetch(id).then(
-            () => true,
-            () => false,
-          )))
-      )
-        known.add(id);
-      if (known.has(id)) out.push({ id, name: bot.name });
-    }
-    return out;
-  };
+  const serverBots = new ServerBots(options.bobb, directory);
+  const botsIn = (channelId: string) => serverBots.in(channelId);
   const posts = new RoomPosts({
     port,
     webhooks,

@@ -31,7 +31,9 @@ export class RoomPosts {
   readonly #held = new Map<string, OutsidePost>();
   /** `channel:username` → member id, so the webhook's own message reads back as that agent's. */
   readonly #authors = new Map<string, string>();
-  readonly #listener = (post: OutsidePost) => void this.#take(post);
+  /** Per channel, the post being handled: the next waits for it, so an agent's messages keep their order. */
+  readonly #chains = new Map<string, Promise<void>>();
+  readonly #listener = (post: OutsidePost) => this.#queue(post);
 
   constructor(private readonly options: RoomPostsOptions) {}
 
@@ -46,6 +48,14 @@ export class RoomPosts {
   /** The member id of the agent that posted under `username` in a channel, if this process posted for it. */
   memberOf(channelId: string, username: string): string | undefined {
     return this.#authors.get(`${channelId}:${username.toLowerCase()}`);
+  }
+
+  #queue(post: OutsidePost): void {
+    const next = (this.#chains.get(post.channel_id) ?? Promise.resolve()).then(() => this.#take(post));
+    this.#chains.set(post.channel_id, next);
+    void next.finally(() => {
+      if (this.#chains.get(post.channel_id) === next) this.#chains.delete(post.channel_id);
+    });
   }
 
   async #take(post: OutsidePost): Promise<void> {
