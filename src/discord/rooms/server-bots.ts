@@ -30,7 +30,10 @@ export class ServerBots {
   async #isMember(guild: Guild, id: string): Promise<boolean> {
     let known = this.#members.get(guild.id);
     if (!known) this.#members.set(guild.id, (known = new Set()));
-    if (known.has(id) || guild.members.cache.has(id)) return Boolean(known.add(id));
+    if (known.has(id) || guild.members.cache.has(id)) {
+      known.add(id);
+      return true;
+    }
     const key = `${guild.id}:${id}`;
     if (Date.now() - (this.#absent.get(key) ?? -Infinity) < ABSENT_MS) return false;
     const found = await guild.members.fetch(id).then(
