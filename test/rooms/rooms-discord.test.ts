@@ -268,5 +268,14 @@ describe("stop and the governor", () => {
     expect(hooks.filter((w) => w.name === "BoBB rooms").size).toBe(1);
     const event = await waitFor(() => port.eventsIn(s.general).find((e) => e.discord_message_id === posted.id), 10_000, "ingested");
     expect(event.author).toEqual({ id: claude.id, name: "Claude Agent", kind: "agent" });
+
+    // Someone deletes the webhook: the next post makes a new one.
+    await hooks.first()!.delete();
+    port.say(claude.id, "Still here without the old webhook.");
+    await waitFor(() => messages().find((m) => m.content === "Still here without the old webhook."), 15_000, "the post through a new webhook");
+    const after = await (channel as import("discord.js").TextChannel).fetchWebhooks();
+    const ours = after.filter((w) => w.name === "BoBB rooms");
+    expect(ours.size).toBe(1);
+    expect(ours.first()!.id).not.toBe(hooks.first()!.id);
   }, 90_000);
 });

@@ -42,23 +42,17 @@ export class RoomWebhooks {
 
   /** Posts through the channel's webhook; resolves with the posted message's id. */
   async post(post: WebhookPost): Promise<string> {
-    const webhook = await this.#webhook(post.channelId);
-    const send = () =>
-      webhook.send({
-        content: post.content,
-        username: post.username,
-        ...(post.avatarUrl ? { avatarURL: post.avatarUrl } : {}),
-        allowedMentions: { parse: [], users: post.userIds },
-      });
-    const message = await send().catch(async (err: unknown) => {
+    const payload = {
+      content: post.content,
+      username: post.username,
+      ...(post.avatarUrl ? { avatarURL: post.avatarUrl } : {}),
+      allowedMentions: { parse: [], users: post.userIds },
+    };
+    const message = await (await this.#webhook(post.channelId)).send(payload).catch(async (err: unknown) => {
       // Someone deleted the webhook: make a new one once.
       if ((err as { code?: unknown }).code !== 10015) throw err;
       this.#byChannel.delete(post.channelId);
-      return (await this.#webhook(post.channelId)).send({
-        content: post.content,
-        username: post.username,
-        allowedMentions: { parse: [], users: post.userIds },
-      });
+      return (await this.#webhook(post.channelId)).send(payload);
     });
     return message.id;
   }
