@@ -25,6 +25,7 @@ import {
 } from "./discord/index.js";
 import type { Interaction } from "discord.js";
 import { createBobbCommands, personaPrompt } from "./discord/commands/index.js";
+import { createRoomsDiscord, type RoomsPort } from "./discord/rooms/index.js";
 import { discordTarget, type DiscordTarget } from "./discord-target.js";
 import { startAgentModel } from "./agent-model.js";
 import { createRuntime } from "./runtime.js";
@@ -53,6 +54,8 @@ export interface AppOverrides {
   modelBaseUrl?: string;
   /** Receives a synchronous kill of every OpenCode server, for the process's exit event (main.ts). */
   lastResort?: (killNow: () => void) => void;
+  /** The rooms core for outside agents (the Discord side is wired to it); tests may give a fake. */
+  rooms?: RoomsPort;
 }
 
 /** Composition root: wires the real implementations together and starts them in order. */
@@ -148,6 +151,11 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
       resume: { dataDir: config.dataDir, windowMs: config.env.BOBB_RESUME_WINDOW, missedLimit: config.env.BOBB_RESUME_MESSAGES },
     });
     await conversations.open();
+    // Outside agents in rooms: their posts through channel webhooks, every channel message back to them.
+    const rooms = overrides.rooms
+      ? createRoomsDiscord({ port: overrides.rooms, bobb: () => bots.get("bobb")?.client, directory, logger: root.logger })
+      : undefined;
+    if (rooms) track(async () => rooms.close());
     const reservedPorts = new Set([config.env.BOBB_API_PORT, config.env.BOBB_OPENCODE_PORT, config.env.SANDBOX_PORT]);
     // One code path for the tool API's writes and BoBB's slash commands (validation, owner rules, change limit).
     const writes = new AgentWrites({
@@ -166,7 +174,11 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
         (await runtime.prompt("bobb", `persona-${person.id}`, personaPrompt(name, person), { signal, usedTools: false })).text,
       inviteUrl: discord.inviteUrl,
       portalUrl: discord.sandbox ? `${discord.sandbox.url}/portal` : "https://discord.com/developers/applications",
-      stopChannel: (channelId, authorId) => conversations.stopChannel(channelId, authorId),
+      stopChannel: (channelId, authorId) => {
+        rooms?.stopped(channelId, { id: authorId, name: bots.get("bobb")?.client.users.cache.get(authorId)?.username ?? authorId });
+        return conversations.stopChannel(channelId, authorId);
+      },
+      rooms: rooms?.commands,
       tokenRefusal: (agentId, userId) => intake.formRefusal(agentId, userId),
       agentName: (agentId) => (agentId === "bobb" ? "BoBB" : (registry.snapshot.agents[agentId]?.name ?? agentId)),
       logger: root.logger,
@@ -176,6 +188,7 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
     const tokenInteraction = async (i: Interaction) => void (await handleTokenInteraction(i, tokenHandlers));
     commands.router.registerComponentHandler(TOKEN_BUTTON_PREFIX, tokenInteraction);
     commands.router.registerModalHandler(TOKEN_MODAL_PREFIX, tokenInteraction);
+    rooms?.register(commands.router);
     // Only BoBB registers and answers commands; child bots never clutter the command picker.
     const isBobb = (bot: { spec: { agentId: string } }) => bot.spec.agentId === "bobb";
     const bots: BotManager = new BotManager({
@@ -184,7 +197,10 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
       apiVersion: discord.endpoints.apiVersion,
       loginSpacingMs: config.env.BOBB_LOGIN_SPACING,
       restarts: { limit: config.env.BOBB_CLIENT_RESTART_LIMIT },
-      onMessage: (bot, message) => conversations.handle(bot, message),
+      onMessage: (bot, message) => {
+        rooms?.observe(message);
+        return conversations.handle(bot, message);
+      },
       onReady: async (bot) => {
         await Promise.all([conversations.resume(bot), isBobb(bot) ? commands.ready(bot.client) : undefined]);
       },
@@ -195,7 +211,7 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
     // the restart and abort the turns in flight; then give up (and log) replies still waiting for Discord.
     track(() => outbox.close());
     track(() => conversations.close());
-    const actions = new BotActions(bots, directory, turns);
+    const actions = new BotActions(bots, directory, turns, (channelId, name) => rooms?.agentNamed(channelId, name) ?? Promise.resolve(undefined));
 
     // Activation listens to the registry, the bots and the runtime itself; signal files are for outside writers.
     // The API's DELETE route waits on it for the removal's report.

@@ -12,6 +12,8 @@ export class BotActions implements DiscordActions {
     private readonly bots: BotManager,
     private readonly directory: BotDirectory,
     private readonly turns: TurnTracker,
+    /** Outside agents of a room, mentioned by name (they have no Discord user): the display name of the one meant, if any. */
+    private readonly roomAgent: (channelId: string, name: string) => Promise<string | undefined> = async () => undefined,
   ) {}
 
   /** With a turn (every agent's call): only into the turn's conversation, and within its post limit. */
@@ -35,8 +37,14 @@ export class BotActions implements DiscordActions {
     const selfId = bot.client.user.id;
     const warnings: string[] = [];
     const mentionIds: string[] = [];
+    const agentNames: string[] = [];
     for (const name of request.mention_bots ?? []) {
       const target = this.directory.byName(name);
+      const agent = target?.userId ? undefined : await this.roomAgent(channelId, name);
+      if (agent) {
+        if (!agentNames.includes(agent)) agentNames.push(agent);
+        continue;
+      }
       if (!target?.userId) {
         const known = this.directory
           .all()
@@ -52,7 +60,8 @@ export class BotActions implements DiscordActions {
     }
     // Defence in depth: nothing token-shaped is ever posted, whatever the model wrote.
     const body = outgoingText(request.content, this.directory.namesFor(bot.client), new Set(mentionIds));
-    const text = [...mentionIds.map((id) => `<@${id}>`), body].join(" ");
+    // An outside agent is mentioned by its name as text: the room tells it so.
+    const text = [...mentionIds.map((id) => `<@${id}>`), ...agentNames.map((name) => `@${name}`), body].join(" ");
     const maxParts = turn ? this.#reserve(turn, splitForDiscord(text).length, warnings) : undefined;
     const posted = await postText(channel as SendableChannels, text, {
       replyTo: request.reply_to,

@@ -2,7 +2,7 @@ import type { Message } from "discord.js";
 import { hasCode } from "../errors.js";
 import type { Logger } from "../log/index.js";
 import { containsToken, redactCredentials } from "../log/index.js";
-import { conversationKey, loadHistory, mentionedBotIds, toContextUser } from "./message-reader.js";
+import { conversationKey, governedAuthor, loadHistory, mentionedBotIds, toContextUser } from "./message-reader.js";
 import type { RunningBot } from "./bot-manager.js";
 import { BoundedSet } from "./bounded-set.js";
 import { AutoThreads, type Place } from "./auto-thread.js";
@@ -153,7 +153,7 @@ export class Conversations {
     if (this.#firstSighting(message.id) && message.guildId) {
       governor.observe({
         channelId: message.channelId,
-        authorId: message.author.id,
+        authorId: governedAuthor(message),
         isBot: fromBot,
         mentionedBotIds: mentionedBotIds(message.content, directory),
         isStopCommand: stop,
@@ -174,7 +174,7 @@ export class Conversations {
       isDm: message.guildId === null,
       content: message.content,
       allowBotTurn: () => {
-        const verdict = governor.allowBotTurn({ channelId: message.channelId, fromBotId: message.author.id, toBotId: bot.client.user.id });
+        const verdict = governor.allowBotTurn({ channelId: message.channelId, fromBotId: governedAuthor(message), toBotId: bot.client.user.id });
         if (!verdict.allowed) notice = verdict.notice;
         return verdict.allowed;
       },

@@ -55,3 +55,11 @@ export function mentionedBotIds(content: string, directory: BotDirectory): strin
   for (const match of content.matchAll(/<@!?(\d+)>/g)) if (directory.byUserId(match[1]!)) ids.add(match[1]!);
   return [...ids];
 }
+
+/**
+ * Who the loop governor counts a message as: its author, or for a webhook (one webhook posts for every
+ * outside agent of a room) the webhook and the name it posted under, so each outside agent is its own bot.
+ */
+export function governedAuthor(message: Pick<Message, "webhookId"> & { author: Pick<User, "id" | "username"> }): string {
+  return message.webhookId !== null ? `webhook:${message.webhookId}:${message.author.username}` : message.author.id;
+}

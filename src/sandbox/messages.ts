@@ -33,6 +33,8 @@ export interface WebhookAuthor {
   id: string;
   username: string;
   avatar: string | null;
+  /** The application that owns the webhook (one a bot created): its messages carry `application_id`, as on Discord. */
+  applicationId?: string | null | undefined;
 }
 
 /** Message create/edit/delete/list, typing and reactions, with Discord's checks and dispatches. */
@@ -68,7 +70,7 @@ export class Messages {
       id: this.ctx.ids.next(),
       channelId: channel.id,
       authorId: webhook ? webhook.id : actorId,
-      webhook: webhook ?? null,
+      webhook: webhook ? { id: webhook.id, username: webhook.username, avatar: webhook.avatar } : null,
       content,
       embeds,
       mentionIds: [],
@@ -84,7 +86,7 @@ export class Messages {
       reactions: [],
       components,
       flags: ((input.flags ?? 0) & SETTABLE_FLAGS) | (origin?.ephemeral ? EPHEMERAL : 0) | (origin?.loading ? LOADING : 0),
-      applicationId: origin?.applicationId ?? null,
+      applicationId: origin?.applicationId ?? webhook?.applicationId ?? null,
       interaction: origin ? { id: origin.id, type: origin.type, userId: origin.userId, name: origin.name } : null,
       ephemeralFor: origin?.ephemeral ? origin.userId : null,
       attachments: storeAttachments(this.ctx, channel.id, files),

@@ -217,8 +217,9 @@ export function messagePayload(store: SandboxStore, message: MessageRecord, view
     flags: thread ? message.flags | HAS_THREAD : message.flags,
     ...(thread ? { thread: channelPayload(store, thread, viewerId) } : {}),
     components: message.components,
-    ...(message.webhook ? { webhook_id: message.webhook.id } : {}),
+    // An interaction's answer carries its application's id as webhook_id; an app-owned webhook's message its own webhook id.
     ...(message.applicationId ? { webhook_id: message.applicationId, application_id: message.applicationId } : {}),
+    ...(message.webhook ? { webhook_id: message.webhook.id } : {}),
     ...(message.interaction ? interactionMetadata(store, message.interaction) : {}),
     ...(message.nonce !== null ? { nonce: message.nonce } : {}),
     ...(message.reactions.length > 0

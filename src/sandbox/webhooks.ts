@@ -60,6 +60,7 @@ export class Webhooks {
       id: webhook.id,
       username,
       avatar: input.avatar_url ?? webhook.avatar,
+      applicationId: webhook.applicationId,
     });
   }
 }

@@ -33,7 +33,10 @@ describe("slash command registration", () => {
       ["stop", bobbApp, "guild"],
     ]);
     const bobb = listed.find((c) => c.name === "bobb")!;
-    expect(bobb.options!.map((o) => o.name)).toEqual(["create", "list", "edit", "remove", "token", "invite", "help"]);
+    expect(bobb.options!.map((o) => o.name)).toEqual(["create", "list", "edit", "remove", "token", "invite", "help", "room"]);
+    const room = bobb.options!.find((o) => o.name === "room") as unknown as { type: number; options: Array<{ name: string }> };
+    expect(room.type).toBe(2); // a subcommand group
+    expect(room.options.map((o) => o.name)).toEqual(["open", "invite", "agents", "revoke", "close"]);
 
     const chef = await s.addChild("Chef Bot", "A chef who only cooks Italian.");
     expect(s.app.bots.get(chef.id)).toBeDefined();

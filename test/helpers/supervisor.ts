@@ -1,6 +1,7 @@
 import path from "node:path";
 import getPort from "get-port";
 import { startApp, type App } from "../../src/app.js";
+import type { RoomsPort } from "../../src/discord/rooms/ports.js";
 import { loadConfig } from "../../src/config/index.js";
 import { createScriptedModel, type ScriptedModel } from "../../src/demo-model/index.js";
 import { createSandbox, type Sandbox, type SandboxOptions } from "../../src/sandbox/index.js";
@@ -61,6 +62,8 @@ export interface SupervisorOptions {
   env?: Record<string, string>;
   /** Options of the test's sandbox (e.g. `tokenStyle: "jwt"` for a server whose tokens are JWTs). */
   sandbox?: SandboxOptions;
+  /** A rooms core for outside agents (e.g. test/helpers/rooms-port.ts's fake), given to startApp. */
+  rooms?: RoomsPort;
 }
 
 export async function startSupervisor(options: SupervisorOptions = {}): Promise<Supervisor> {
@@ -84,7 +87,7 @@ export async function startSupervisor(options: SupervisorOptions = {}): Promise<
   };
   const config = loadConfig(env, dir);
   root.secrets.add(adminKey);
-  let app: App | undefined = await startApp(config, root, { modelBaseUrl: model.url });
+  let app: App | undefined = await startApp(config, root, { modelBaseUrl: model.url, ...(options.rooms ? { rooms: options.rooms } : {}) });
   const apiUrl = app.apiUrl;
   const api: Supervisor["api"] = async (method, url, body) => {
     const res = await fetch(apiUrl + url, {
@@ -126,7 +129,7 @@ export async function startSupervisor(options: SupervisorOptions = {}): Promise<
       app = undefined;
     },
     restartApp: async () => {
-      app = await startApp(config, root, { modelBaseUrl: model.url });
+      app = await startApp(config, root, { modelBaseUrl: model.url, ...(options.rooms ? { rooms: options.rooms } : {}) });
     },
     close: async () => {
       await app?.close();

@@ -41,7 +41,34 @@ const bobb = new SlashCommandBuilder()
   .addSubcommand((s) => s.setName("remove").setDescription("Remove a bot (asks to confirm)").addStringOption(botOption("The bot's name or id")))
   .addSubcommand((s) => s.setName("token").setDescription("Give a bot its Discord token").addStringOption(botOption("The bot's name or id")))
   .addSubcommand((s) => s.setName("invite").setDescription("The link that adds a bot to a server").addStringOption(botOption("The bot's name or id")))
-  .addSubcommand((s) => s.setName("help").setDescription("What BoBB can do"));
+  .addSubcommand((s) => s.setName("help").setDescription("What BoBB can do"))
+  .addSubcommandGroup((g) =>
+    g
+      .setName("room")
+      .setDescription("Let outside AI agents into this channel")
+      .addSubcommand((s) => s.setName("open").setDescription("Open this channel as a room for outside agents (Manage Channels)"))
+      .addSubcommand((s) =>
+        s
+          .setName("invite")
+          .setDescription("Create an invite: the block an outside agent is pasted (Manage Channels)")
+          .addStringOption((o) => o.setName("label").setDescription('Who it is for, e.g. "alice-claude"').setRequired(true).setMaxLength(40))
+          .addStringOption((o) =>
+            o
+              .setName("mode")
+              .setDescription("auto: its messages post at once; ask: each waits for Approve")
+              .setRequired(true)
+              .addChoices({ name: "auto", value: "auto" }, { name: "ask", value: "ask" }),
+          ),
+      )
+      .addSubcommand((s) => s.setName("agents").setDescription("The outside agents of this room and whether they are here"))
+      .addSubcommand((s) =>
+        s
+          .setName("revoke")
+          .setDescription("Revoke an invite: its agent is disconnected and its key dies (Manage Channels)")
+          .addStringOption((o) => o.setName("label").setDescription("The invite's label").setRequired(true).setMaxLength(40)),
+      )
+      .addSubcommand((s) => s.setName("close").setDescription("Close the room: every outside agent leaves (Manage Channels)")),
+  );
 
 /** `/stop`: the stop words as a command, for every bot in the channel. */
 const stop = new SlashCommandBuilder()

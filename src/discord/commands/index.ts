@@ -4,6 +4,7 @@ import { commandDefinitions } from "./definitions.js";
 import type { CommandDeps } from "./ports.js";
 import { syncAllGuilds, syncGuildCommands } from "./register.js";
 import { registerRemoveButtons } from "./remove.js";
+import { registerRoomCommands } from "./room.js";
 import { InteractionRouter } from "./router.js";
 import { registerStopCommand } from "./stop.js";
 
@@ -12,7 +13,8 @@ export { InteractionRouter, commandKey, type CommandHandler, type ComponentHandl
 export { syncGuildCommands, sameCommands } from "./register.js";
 export { answerWithin, sayError, errorAnswer, CommandError, DEFER_AFTER_MS, type Answer } from "./reply.js";
 export { actorOf, personOf, findBot, botsOf } from "./people.js";
-export type { CommandDeps, CommandPerson } from "./ports.js";
+export type { CommandDeps, CommandPerson, RoomCommandSide } from "./ports.js";
+export { COPY_PREFIX } from "./room.js";
 export { personaPrompt } from "./text.js";
 
 /** BoBB's slash commands, buttons and modals: registration and handling, on BoBB's client only. */
@@ -30,6 +32,7 @@ export function createBobbCommands(deps: CommandDeps): BobbCommands {
   registerBobbCommands(router, { ...deps, logger: log });
   registerRemoveButtons(router, { ...deps, logger: log });
   registerStopCommand(router, { ...deps, logger: log });
+  registerRoomCommands(router, { ...deps, logger: log });
   const definitions = commandDefinitions();
   return {
     router,

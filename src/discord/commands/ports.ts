@@ -1,6 +1,7 @@
 import type { AgentWrites } from "../../api/index.js";
 import type { Logger } from "../../log/index.js";
 import type { Registry } from "../../registry/index.js";
+import type { RoomsPort } from "../rooms/ports.js";
 
 /** The person a command came from, as Discord told the supervisor. */
 export interface CommandPerson {
@@ -25,5 +26,18 @@ export interface CommandDeps {
   tokenRefusal?: (agentId: string, userId: string) => string | undefined;
   /** A registry agent's display name ("BoBB" for bobb). */
   agentName: (agentId: string) => string;
+  /** Rooms for outside agents (`/bobb room …`); without it those commands say rooms are not set up. */
+  rooms?: RoomCommandSide | undefined;
   logger: Logger;
+}
+
+/** What `/bobb room …` needs: the rooms core and the Discord side's own bookkeeping. */
+export interface RoomCommandSide {
+  port: RoomsPort;
+  /** Makes (or finds) the channel's webhook now, so a missing permission shows at open rather than at the first post. */
+  prepare(channelId: string): Promise<void>;
+  /** Who created an invite: that person may decide the held posts of the agent that joins with it. */
+  invited(roomId: string, label: string, userId: string): void;
+  /** The room closed: forget the channel's webhook and held posts. */
+  closed(channelId: string): void;
 }

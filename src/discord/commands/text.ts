@@ -39,6 +39,7 @@ export const HELP_TEXT = [
   "`/bobb token bot` gives a bot its Discord token.",
   "`/bobb invite bot` shows the link that adds a bot to a server.",
   "`/stop` stops every bot answering in this channel (so do the words stop, enough and quiet).",
+  "`/bobb room open`, `invite`, `agents`, `revoke`, `close` let outside AI agents into a channel (Manage Channels).",
   "",
   "Only a bot's creator or a member with Manage Server can change or remove it.",
   "You can also just mention me: `@BoBB create a chef bot that only cooks with what's in my fridge`.",

@@ -11,6 +11,7 @@ import { createLayout } from "./layout.js";
 import { avatar, el, toast } from "./people.js";
 import { closeProfile, openProfile } from "./profile.js";
 import { signIn } from "./signin.js";
+import { agentsIn, wireInviteButton } from "./rooms.js";
 import { renderChannels, renderMembers } from "./sidebar.js";
 import { createThreads } from "./threads.js";
 import { createTimeline } from "./timeline.js";
@@ -122,6 +123,8 @@ const picker = createCommandPicker({
   onClose: () => undefined,
 });
 
+const inviteButton = wireInviteButton($("invite-agent"), picker, (id) => state.channels.some((c) => c.id === id));
+
 const composer = createComposer({
   textarea: $("input"),
   popup: $("autocomplete"),
@@ -164,8 +167,13 @@ async function loadGuild() {
     .join("")
     .slice(0, 3);
   $("guild-icon").title = guild ? guild.name : "";
-  renderMembers($("members"), { members: state.members, meId: state.me.id, onOpen: (user, node) => openProfile(user, node, profileCtx()) });
+  renderMemberList();
   renderSidebar();
+}
+
+function renderMemberList() {
+  const agents = agentsIn(state.messages.get(state.current));
+  renderMembers($("members"), { members: state.members, agents, meId: state.me.id, onOpen: (user, node) => openProfile(user, node, profileCtx()) });
 }
 
 async function loadDms() {
@@ -219,9 +227,11 @@ async function select(id) {
   $("threads-panel").hidden = true;
   composer.setPlaceholder(title.placeholder);
   typing.show(id);
+  void inviteButton.refresh(id).catch(() => undefined);
   await timeline.load(id);
   if (state.current !== id) return;
   timeline.render();
+  renderMemberList();
   composer.focus();
 }
 
@@ -268,6 +278,7 @@ function connect() {
     typing.stop(message.channel_id, message.author.id);
     threads.onMessage(message);
     timeline.create(message);
+    if (message.channel_id === state.current && message.webhook_id) renderMemberList();
   });
   for (const type of ["THREAD_CREATE", "THREAD_UPDATE", "THREAD_DELETE"]) on(type, (thread) => threads.onEvent(type, thread));
   on("MESSAGE_UPDATE", (update) => timeline.update(update));
@@ -281,7 +292,10 @@ function connect() {
   });
   const refreshGuild = debounce(() => loadGuild().catch(() => undefined), 100);
   for (const type of ["PRESENCE_UPDATE", "GUILD_MEMBER_ADD", "GUILD_MEMBER_REMOVE", "GUILD_MEMBER_UPDATE", "USER_UPDATE"]) on(type, refreshGuild);
-  on("APPLICATION_COMMANDS_UPDATE", () => picker.invalidate());
+  on("APPLICATION_COMMANDS_UPDATE", () => {
+    picker.invalidate();
+    if (state.current) void inviteButton.refresh(state.current).catch(() => undefined);
+  });
   on("CHANNEL_CREATE", (d) => {
     if (d.type === 1) loadDms().catch(() => undefined);
   });

@@ -162,6 +162,18 @@ export function createCommandPicker(options) {
   return {
     update: () => void update(),
     close,
+    /** Whether a command with this path ("bobb room invite") is offered here. */
+    async has(path) {
+      if (!entries) entries = await options.load().catch(() => []);
+      return entries.some((e) => e.path === path);
+    },
+    /** Opens the command's option fields as if it were picked from the list; false when it is not offered. */
+    async open(path) {
+      if (!entries) entries = await options.load().catch(() => []);
+      const entry = entries.find((e) => e.path === path);
+      if (entry) choose(entry);
+      return entry !== undefined;
+    },
     invalidate: () => {
       entries = null;
       if (!popup.hidden && popup.classList.contains("commands")) void update();

@@ -3,7 +3,7 @@
 // ephemeral answers; consecutive messages of one author within minutes are grouped.
 import { attachmentsElement, threadLinkElement } from "./attachments.js";
 import { componentsElement } from "./components.js";
-import { avatar, botTag, colourOf, el, icon } from "./people.js";
+import { appTag, avatar, botTag, colourOf, el, icon } from "./people.js";
 import { renderContent, summarize } from "./render.js";
 
 const GROUP_WINDOW_MS = 7 * 60_000;
@@ -22,9 +22,15 @@ export function mentionsUser(message, meId) {
   return message.content.includes("<@" + meId + ">") || message.content.includes("<@!" + meId + ">");
 }
 
+/** A message posted through a channel webhook (not an app's answer to an interaction): Discord tags it APP. */
+export function isWebhookPost(message) {
+  return typeof message.webhook_id === "string" && !message.interaction_metadata && message.webhook_id !== message.application_id;
+}
+
 /** Whether `message` continues `previous` without a header. */
 export function continues(previous, message) {
   if (!previous || message.message_reference || message.interaction_metadata || previous.author.id !== message.author.id) return false;
+  if (previous.author.username !== message.author.username) return false; // one webhook posts under many names
   if (isEphemeral(message) !== isEphemeral(previous)) return false;
   return Date.parse(message.timestamp) - Date.parse(previous.timestamp) < GROUP_WINDOW_MS;
 }
@@ -52,6 +58,7 @@ export function messageElement(message, previous, ctx) {
     const name = profileLink(el("span", "author", message.author.global_name || message.author.username), message.author, ctx);
     header.append(name);
     if (message.author.system) header.append(el("span", "bot-tag", "✓ SYSTEM"));
+    else if (isWebhookPost(message)) header.append(appTag());
     else if (message.author.bot) header.append(botTag());
     const time = el("time", "timestamp", when(message.timestamp));
     time.dateTime = message.timestamp;

@@ -81,6 +81,16 @@ export function botTag() {
   return el("span", "bot-tag", "BOT");
 }
 
+/** The APP tag Discord shows after the name on a webhook's (an app's) message. */
+export function appTag() {
+  return el("span", "bot-tag", "APP");
+}
+
+/** The AGENT tag after an outside agent (the author of webhook messages) in the member list. */
+export function agentTag() {
+  return el("span", "bot-tag agent-tag", "AGENT");
+}
+
 /** Shows a short message at the bottom of the page. */
 export function toast(text, ms = 2500) {
   const node = el("div", "toast", text);

@@ -5,7 +5,7 @@ import { el } from "./people.js";
 const FENCE = /```(?:([\w#+.-]*)\n)?([\s\S]*?)```/g;
 const INLINE_CODE = /`([^`\n]+)`/g;
 const TOKEN =
-  /<@!?(\d{15,21})>|<@&(\d{15,21})>|<#(\d{15,21})>|@(everyone|here)\b|\*\*([^*\n]+)\*\*|\*([^*\s](?:[^*\n]*[^*\s])?)\*|(https?:\/\/[^\s<>]+[^\s<>.,;:!?)\]'"])/g;
+  /<@!?(\d{15,21})>|<@&(\d{15,21})>|<#(\d{15,21})>|@(everyone|here)\b|<t:(-?\d{1,13})(?::([tTdDfFR]))?>|\*\*([^*\n]+)\*\*|\*([^*\s](?:[^*\n]*[^*\s])?)\*|(https?:\/\/[^\s<>]+[^\s<>.,;:!?)\]'"])/g;
 
 /**
  * Builds the content of a message.
@@ -29,15 +29,15 @@ export function renderContent(text, ctx) {
   return fragment;
 }
 
-const SUBTEXT = /^-# (.*)$/gm;
+const LINE_STYLE = /^(-#|>) (.*)$/gm;
 
-/** Discord's subtext: a line that starts with "-# " is shown small and grey (the system's notes use it). */
+/** Discord's line styles: "-# " is subtext, small and grey (the system's notes use it); "> " a quote. */
 function renderText(text, parent, ctx) {
   let last = 0;
-  for (const match of text.matchAll(SUBTEXT)) {
+  for (const match of text.matchAll(LINE_STYLE)) {
     renderInline(text.slice(last, match.index), parent, ctx);
-    const small = el("span", "subtext");
-    renderInline(match[1], small, ctx);
+    const small = el(match[1] === ">" ? "blockquote" : "span", match[1] === ">" ? "quote" : "subtext");
+    renderInline(match[2], small, ctx);
     parent.append(small);
     last = match.index + match[0].length;
   }
@@ -65,7 +65,7 @@ function renderTokens(text, parent, ctx) {
 }
 
 function tokenNode(match, ctx) {
-  const [, userId, roleId, channelId, everyone, bold, italic, url] = match;
+  const [, userId, roleId, channelId, everyone, seconds, style, bold, italic, url] = match;
   if (userId) {
     const node = el("span", "mention" + (userId === ctx.meId ? " to-me" : ""), "@" + (ctx.nameOf(userId) ?? "unknown-user"));
     node.dataset.userId = userId;
@@ -74,6 +74,7 @@ function tokenNode(match, ctx) {
   if (roleId) return el("span", "mention", "@role");
   if (channelId) return el("span", "mention", "#" + (ctx.channelName(channelId) ?? "unknown"));
   if (everyone) return el("span", "mention to-me", "@" + everyone);
+  if (seconds) return timestampNode(Number(seconds), style ?? "f");
   if (bold) return el("strong", "", bold);
   if (italic) return el("em", "", italic);
   const link = el("a", "", url);
@@ -91,4 +92,29 @@ export function summarize(text, ctx, max = 100) {
     .replace(/\s+/g, " ")
     .trim();
   return plain.length > max ? plain.slice(0, max - 1) + "…" : plain || "(no text)";
+}
+
+/** Discord's `<t:seconds:style>`: a date in the reader's time zone ("in 3 days" for R). */
+function timestampNode(seconds, style) {
+  const date = new Date(seconds * 1000);
+  const node = el(
+    "time",
+    "timestamp-mention",
+    style === "R" ? relative(date) : style === "t" || style === "T" ? date.toLocaleTimeString() : date.toLocaleString(),
+  );
+  node.dateTime = date.toISOString();
+  node.title = date.toLocaleString();
+  return node;
+}
+
+function relative(date) {
+  const ms = date.getTime() - Date.now();
+  const units = [
+    ["day", 86_400_000],
+    ["hour", 3_600_000],
+    ["minute", 60_000],
+    ["second", 1000],
+  ];
+  const [unit, size] = units.find(([, size]) => Math.abs(ms) >= size) ?? units[3];
+  return new Intl.RelativeTimeFormat(undefined, { numeric: "auto" }).format(Math.round(ms / size), unit);
 }

@@ -1,5 +1,5 @@
 // The two side columns: channels and Direct Messages on the left, members on the right.
-import { avatar, botTag, el } from "./people.js";
+import { agentTag, avatar, botTag, el } from "./people.js";
 
 /** Renders the channel and DM lists. `view`: { channels, threadsOf(channelId), dms, current, unread: Set, onSelect(channelId) }. */
 export function renderChannels(channelList, dmList, view) {
@@ -46,7 +46,11 @@ function entry(channelId, view) {
   return item;
 }
 
-/** Renders the member list grouped Online / Offline. `view`: { members, meId, onOpen(user, node) } (opens the profile card). */
+/**
+ * Renders the member list grouped Online / Offline, then the outside agents seen in the channel (`view.agents`:
+ * { id, username, online, lastAt }, authors of its webhook messages, "online" when they posted in the last minutes).
+ * `view`: { members, agents?, meId, onOpen(user, node) } (opens the profile card).
+ */
 export function renderMembers(container, view) {
   const sorted = [...view.members].sort((a, b) => a.username.localeCompare(b.username));
   const online = sorted.filter((m) => m.online);
@@ -62,7 +66,25 @@ export function renderMembers(container, view) {
     for (const member of list) ul.append(memberItem(member, view));
     groups.push(ul);
   }
+  const agents = [...(view.agents ?? [])].sort((a, b) => a.username.localeCompare(b.username));
+  if (agents.length > 0) {
+    groups.push(el("h3", "section", `Agents — ${agents.length}`));
+    const ul = el("ul", "member-group agents");
+    for (const agent of agents) ul.append(agentItem(agent));
+    groups.push(ul);
+  }
   container.replaceChildren(...groups);
+}
+
+function agentItem(agent) {
+  const item = el("li", "member agent " + (agent.online ? "online" : "offline"));
+  item.dataset.agentName = agent.username;
+  const face = avatar(agent, "small");
+  face.append(el("span", "status"));
+  const name = el("span", "name", agent.username);
+  item.append(face, name, agentTag());
+  item.title = `${agent.username}: outside agent, last posted ${new Date(agent.lastAt).toLocaleTimeString()}`;
+  return item;
 }
 
 function memberItem(member, view) {
