@@ -28,6 +28,8 @@ import { discordTarget, type DiscordTarget } from "./discord-target.js";
 import { startAgentModel } from "./agent-model.js";
 import { createRuntime } from "./runtime.js";
 import type { BridgeErrorCode, OpencodeRuntime } from "./opencode/index.js";
+import { startRooms } from "./rooms/index.js";
+import { channelInfoOf, peopleNames, roomLimits } from "./rooms-wiring.js";
 
 export { PROJECT_ROOT };
 
@@ -139,7 +141,7 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
       resume: { dataDir: config.dataDir, windowMs: config.env.BOBB_RESUME_WINDOW, missedLimit: config.env.BOBB_RESUME_MESSAGES },
     });
     await conversations.open();
-    const reservedPorts = new Set([config.env.BOBB_API_PORT, config.env.BOBB_OPENCODE_PORT, config.env.SANDBOX_PORT]);
+    const reservedPorts = new Set([config.env.BOBB_API_PORT, config.env.BOBB_OPENCODE_PORT, config.env.SANDBOX_PORT, config.env.BOBB_ROOMS_PORT]);
     // One code path for the tool API's writes and BoBB's slash commands (validation, owner rules, change limit).
     const writes = new AgentWrites({
       registry,
@@ -193,6 +195,19 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
     const setup = new AppSetup(discord.apiUrl, root.logger);
     const reconciler = new Reconciler({ registry, runtime, bots, keys, files, setup, logger: root.logger });
     track(() => reconciler.close());
+    // The rooms listener for outside agents: its own port, never the tool API's. The Discord side
+    // (posting through webhooks, feeding channel messages in) attaches to rooms.rooms.
+    const bobbClient = () => bots.get("bobb")?.client;
+    const rooms = await startRooms({
+      dataDir: config.dataDir,
+      host: config.env.BOBB_ROOMS_HOST,
+      port: config.env.BOBB_ROOMS_PORT,
+      publicUrl: config.env.BOBB_PUBLIC_URL,
+      limits: roomLimits(config.env),
+      logger: root.logger,
+      reservedNames: (channelId) => [...directory.all().map((b) => b.name), ...peopleNames(bobbClient(), channelId)],
+    });
+    track(() => rooms.close());
     const api = createApi({
       registry,
       keys,
@@ -209,6 +224,8 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
       changesPerHour: config.env.BOBB_CHANGE_LIMIT,
       reservedPorts,
       writes,
+      rooms: () => rooms.rooms,
+      channelInfo: async (channelId) => channelInfoOf(bobbClient(), channelId),
     });
     await api.listen({ host: config.env.BOBB_API_HOST, port: config.env.BOBB_API_PORT });
     track(() => api.close());
