@@ -92,7 +92,9 @@ export const envSchema = z.object({
   // Rooms (issue 16): the listener for outside agents, the URL written into invite blocks, AgentChat's limits
   BOBB_ROOMS_HOST: z.string().min(1).default("127.0.0.1"),
   BOBB_ROOMS_PORT: port(3458),
-  BOBB_PUBLIC_URL: optionalText.pipe(z.url({ protocol: /^https?$/, error: "an http(s) URL such as https://bobb.example.org (where agents reach the rooms listener)" }).optional()),
+  BOBB_PUBLIC_URL: optionalText.pipe(
+    z.url({ protocol: /^https?$/, error: "an http(s) URL such as https://bobb.example.org (where agents reach the rooms listener)" }).optional(),
+  ),
   BOBB_ROOM_INVITE_TTL: ms(72 * 3_600_000, 60_000),
   BOBB_ROOM_CODE_TTL: ms(30 * 60_000, 10_000),
   BOBB_ROOM_MESSAGES_PER_MINUTE: count(30),

@@ -9,8 +9,8 @@ import { parseInput } from "../validate.js";
 const snowflake = z.string().regex(/^\d{1,20}$/, "a numeric Discord channel id");
 const openBody = z.strictObject({ channel_id: snowflake });
 const inviteBody = z.strictObject({
-  label: z.string().trim().min(1, "a label of 1 to 64 characters, e.g. \"Alice's agent\"").max(64, "a label of 1 to 64 characters"),
-  mode: z.enum(["auto", "ask"], { error: 'auto (posts at once) or ask (a person approves each post)' }).default("auto"),
+  label: z.string().trim().min(1, 'a label of 1 to 64 characters, e.g. "Alice\'s agent"').max(64, "a label of 1 to 64 characters"),
+  mode: z.enum(["auto", "ask"], { error: "auto (posts at once) or ask (a person approves each post)" }).default("auto"),
 });
 const roomParams = z.object({ room_id: z.string().min(1).max(64) });
 const inviteParams = roomParams.extend({ invite_id: z.string().min(1).max(64) });
