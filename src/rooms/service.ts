@@ -348,14 +348,23 @@ export class Rooms extends EventEmitter<{ post: [OutsidePost] }> {
     return { id: postId, status: record.status, content: record.post.content, timestamp: record.timestamp };
   }
 
-  /** Messages after `since`; with `waitMs`, waits for the first one (long poll). */
+  /** Messages after `since`; with `waitMs`, waits for the first one (long poll); a revoke ends the wait with an error. */
   async read(session: AgentSession, since: string | undefined, limit: number, waitMs: number, signal?: AbortSignal): Promise<ReadPage> {
-    const page = this.buffer.read(session.room.id, session.member.id, since, limit);
-    if (page.messages.length > 0 || waitMs <= 0 || signal?.aborted) return page;
-    await new Promise<void>((resolve, reject) => {
+    const deadline = this.#now() + waitMs;
+    for (;;) {
+      const page = this.buffer.read(session.room.id, session.member.id, since, limit);
+      const left = deadline - this.#now();
+      if (page.messages.length > 0 || left <= 0 || signal?.aborted) return page;
+      await this.#waitForMessage(session, left, signal);
+    }
+  }
+
+  /** Resolves at the room's next message this member may see, after `ms`, or on abort. */
+  #waitForMessage(session: AgentSession, ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
       const done = () => {
         clearTimeout(timer);
-        signal?.removeEventListener("abort", done);
+        signal?.removeEventListener("abort", waiter.wake);
         this.#waiters.delete(waiter);
       };
       const waiter: Waiter = {
@@ -364,11 +373,10 @@ export class Rooms extends EventEmitter<{ post: [OutsidePost] }> {
         wake: () => (done(), resolve()),
         fail: (err) => (done(), reject(err)),
       };
-      const timer = setTimeout(waiter.wake, waitMs);
+      const timer = setTimeout(waiter.wake, ms);
       signal?.addEventListener("abort", waiter.wake, { once: true });
       this.#waiters.add(waiter);
     });
-    return this.buffer.read(session.room.id, session.member.id, since, limit);
   }
 
   /** Room details and its agents, for an agent of the room. */
