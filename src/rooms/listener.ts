@@ -7,13 +7,16 @@ import { restRoutes } from "./rest.js";
 import type { Rooms } from "./service.js";
 import { wsRoutes } from "./ws.js";
 
+/** A TLS reverse proxy on this host may say who the client is (X-Forwarded-For); nobody else may. */
+const TRUSTED_PROXIES = ["127.0.0.1", "::1"];
+
 /**
  * The rooms listener: the one surface meant for other machines (behind a TLS reverse proxy),
  * its own Fastify instance, never the loopback tool API.
  */
 export async function createRoomsListener(rooms: Rooms, logger: Logger): Promise<FastifyInstance> {
   const log = logger.child({ component: "rooms-listener" });
-  const app = Fastify({ bodyLimit: Math.max(16 * 1024, rooms.limits.messageBytes * 4), logger: false, trustProxy: true });
+  const app = Fastify({ bodyLimit: Math.max(16 * 1024, rooms.limits.messageBytes * 4), logger: false, trustProxy: TRUSTED_PROXIES });
   await app.register(rateLimit, {
     global: false,
     errorResponseBuilder: (_req, ctx) =>

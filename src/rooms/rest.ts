@@ -59,7 +59,9 @@ export function restRoutes(app: FastifyInstance, rooms: Rooms): void {
     return s;
   };
   const poll = { config: { rateLimit: { max: 1, timeWindow: rooms.limits.pollIntervalMs, keyGenerator: rateKey } } };
+  // Join links and codes are guessed per IP at most this fast; other calls per key.
   const joins = { config: { rateLimit: { max: 10, timeWindow: 60_000 } } };
+  const calls = { config: { rateLimit: { max: 60, timeWindow: 60_000, keyGenerator: rateKey } } };
 
   app.post("/api/rooms/:room_id/messages", async (req, reply) => {
     const body = parse(postBody, req.body, "body");
@@ -76,14 +78,14 @@ export function restRoutes(app: FastifyInstance, rooms: Rooms): void {
     return rooms.read(s, query.since && isoTime(query.since), query.limit, query.wait * 1000, aborted.signal);
   });
 
-  app.get("/api/rooms/:room_id/messages/:message_id", async (req) => {
+  app.get("/api/rooms/:room_id/messages/:message_id", calls, async (req) => {
     const { message_id } = parse(messageParams, req.params, "path");
     return rooms.postStatus(await session(req), message_id);
   });
 
-  app.get("/api/rooms/:room_id", async (req) => rooms.roomView(await session(req)));
+  app.get("/api/rooms/:room_id", calls, async (req) => rooms.roomView(await session(req)));
 
-  app.post("/api/rooms/:room_id/heartbeat", async (req) => {
+  app.post("/api/rooms/:room_id/heartbeat", calls, async (req) => {
     const body = parse(nameBody, req.body, "body");
     const s = await session(req, body?.name);
     return { ok: true, agent_id: s.member.id, name: s.member.name, presence: rooms.presence.view(s.member.id, s.member.last_seen).presence };

@@ -18,7 +18,8 @@ const frame = z.discriminatedUnion("type", [
 /** The agents' WebSocket (AgentChat §5.2): join within the timeout, then messages both ways, pings every interval. */
 export function wsRoutes(app: FastifyInstance, rooms: Rooms, logger: Logger): void {
   const log = logger.child({ component: "rooms-ws" });
-  app.get("/ws", { websocket: true }, (ws: WebSocket) => {
+  // Connections per IP; messages are limited per agent by the service.
+  app.get("/ws", { websocket: true, config: { rateLimit: { max: 60, timeWindow: 60_000 } } }, (ws: WebSocket) => {
     let session: AgentSession | undefined;
     let missed = 0;
     let ping: NodeJS.Timeout | undefined;
