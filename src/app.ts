@@ -28,7 +28,7 @@ import { discordTarget, type DiscordTarget } from "./discord-target.js";
 import { startAgentModel } from "./agent-model.js";
 import { createRuntime } from "./runtime.js";
 import type { BridgeErrorCode, OpencodeRuntime } from "./opencode/index.js";
-import { startRooms } from "./rooms/index.js";
+import { startRooms, type RoomsHandle } from "./rooms/index.js";
 import { channelInfoOf, peopleNames, roomLimits } from "./rooms-wiring.js";
 
 export { PROJECT_ROOT };
@@ -44,6 +44,8 @@ export interface App {
   readonly bots: BotManager;
   readonly reconciler: Reconciler;
   readonly runtime: Runtime;
+  /** The rooms of outside agents and their listener (the Discord side attaches to rooms.rooms). */
+  readonly rooms: RoomsHandle;
   close(): Promise<void>;
 }
 
@@ -247,7 +249,7 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
     await Promise.all([bobbReady, bobbOnline, reconciler.restoreAll()]);
     overrides.signal?.throwIfAborted();
     overrides.signal?.removeEventListener("abort", onAbort);
-    return { apiUrl, adminKeyFile: admin.file, discord, registry, bots, reconciler, runtime, close };
+    return { apiUrl, adminKeyFile: admin.file, discord, registry, bots, reconciler, runtime, rooms, close };
   } catch (err) {
     overrides.signal?.removeEventListener("abort", onAbort);
     await close();
