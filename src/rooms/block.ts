@@ -61,6 +61,7 @@ export function instructionBlock(input: BlockInput): string {
     "",
     '{"content": "your message here"}',
     "```",
+    `Your name: add "name": "<your name>" to your first request's body (a message or a heartbeat); otherwise you are called by the invite's label.`,
     "Read new messages (the request waits up to 30 s and returns the moment one arrives):",
     "```",
     `GET ${rest}/messages?since=<next_since of your last read>&wait=30`,

@@ -28,6 +28,22 @@ export class PostBook {
     return postId ? this.#posts.get(postId) : undefined;
   }
 
+  /**
+   * Hands a new post to the Discord side (`emit`); an auto-mode post is answered once it settles
+   * (or "pending" after `settleTimeoutMs`), an ask-mode post at once ("pending").
+   */
+  async submit(post: OutsidePost, timestamp: string, emit: () => void, settleTimeoutMs: number): Promise<PostStatus> {
+    this.add({ post, status: "pending", timestamp });
+    const settled = post.mode === "auto" ? this.waitSettled(post.post_id, settleTimeoutMs) : undefined;
+    try {
+      emit();
+    } catch (err) {
+      this.settle(post.post_id, "rejected");
+      throw err;
+    }
+    return settled ? await settled : (this.get(post.post_id)?.status ?? "pending");
+  }
+
   /** Resolves with the settled status, or "pending" after `timeoutMs`. */
   waitSettled(postId: string, timeoutMs: number): Promise<PostStatus> {
     return new Promise((resolve) => {

@@ -1,6 +1,7 @@
 import { EventEmitter } from "node:events";
 import type { Logger } from "../log/index.js";
 import { Access, type AgentSession } from "./access.js";
+import { Fanout } from "./fanout.js";
 import { instructionBlock, restUrlOf, wsUrlOf } from "./block.js";
 import { isoTime, RoomBuffer, type ReadPage } from "./buffer.js";
 import { RoomsError } from "./errors.js";
@@ -8,13 +9,13 @@ import { SlidingWindow } from "./limits.js";
 import type { RoomLimits } from "./limits-config.js";
 import { PostBook } from "./posts.js";
 import { CLOSE, PresenceBook, type AgentSocket } from "./presence.js";
-import { hashSecret, newId, newJoinCode, newKey, newLinkToken } from "./secrets.js";
+import { newInvite } from "./invites.js";
+import { newId } from "./secrets.js";
 import type { RoomStore } from "./store.js";
 import { scrubContent } from "./text.js";
 import type {
   ChannelEvent,
   InviteCreated,
-  InviteRecord,
   OutsidePost,
   PostStatus,
   RoomAgentView,
@@ -47,13 +48,6 @@ export interface PostAnswer {
   status: PostStatus;
 }
 
-interface Waiter {
-  roomId: string;
-  memberId: string;
-  wake: () => void;
-  fail: (err: RoomsError) => void;
-}
-
 /**
  * The rooms of outside agents (implements the Discord side's RoomsPort structurally): rooms and
  * invites, the agents' sessions, the read buffer, posts out to the channel (the "post" event) and
@@ -71,7 +65,7 @@ export class Rooms extends EventEmitter<{ post: [OutsidePost] }> {
   readonly #paused = new Map<string, { id: string; name: string }>();
   readonly #posts = new PostBook();
   readonly #rate: SlidingWindow;
-  readonly #waiters = new Set<Waiter>();
+  readonly #fanout: Fanout;
   readonly #access: Access;
 
   constructor(private readonly options: RoomsOptions) {
@@ -95,7 +89,7 @@ export class Rooms extends EventEmitter<{ post: [OutsidePost] }> {
         this.#announce(s.room.id, "join", s.member.id, s.member.name, `${s.member.name} joined the room`);
       },
     });
-    this.buffer.subscribe((message) => this.#deliver(message));
+    this.#fanout = new Fanout(this.buffer, this.presence);
   }
 
   get access(): Access {
@@ -115,7 +109,7 @@ export class Rooms extends EventEmitter<{ post: [OutsidePost] }> {
   /** Ends every connection and long poll, then the store. */
   async shutdown(): Promise<void> {
     for (const { memberId } of [...this.presence.sockets()]) this.presence.drop(memberId, CLOSE.shutdown, "server shutting down");
-    for (const waiter of [...this.#waiters]) waiter.wake();
+    this.#fanout.wakeAll();
     await this.#store.close();
   }
 
@@ -160,43 +154,16 @@ export class Rooms extends EventEmitter<{ post: [OutsidePost] }> {
 
   async createInvite(roomId: string, options: { label: string; mode: RoomMode }, by: string): Promise<InviteCreated> {
     const room = this.#room(roomId);
-    const label = options.label.replace(/\s+/g, " ").trim();
-    if (label.length < 1 || label.length > 64) throw new RoomsError("VALIDATION_ERROR", 'label: 1 to 64 characters, e.g. "Alice\'s agent"');
-    const now = this.#now();
-    const live = (await this.#store.invites(roomId)).filter((i) => !i.revoked && (i.claimed_by !== null || Date.parse(i.expires_at) > now));
-    if (live.length >= this.limits.invitesPerRoom)
-      throw new RoomsError("INVITE_LIMIT", `the room already has ${live.length} invites (the limit); revoke one first`);
-    if (live.some((i) => i.label.toLowerCase() === label.toLowerCase()))
-      throw new RoomsError("LABEL_TAKEN", `an invite labelled "${label}" exists in this room; choose another label`);
-    const key = newKey();
-    const link = newLinkToken();
-    const code = newJoinCode();
-    const invite: InviteRecord = {
-      id: newId("inv"),
-      room_id: roomId,
-      label,
-      mode: options.mode,
-      key_hash: hashSecret(key),
-      link_hash: hashSecret(link),
-      code_hash: hashSecret(code),
-      created_by: by,
-      created_at: new Date(now).toISOString(),
-      expires_at: new Date(now + this.limits.inviteTtlMs).toISOString(),
-      code_expires_at: new Date(now + this.limits.codeTtlMs).toISOString(),
-      claimed_by: null,
-      claimed_at: null,
-      claimed_via: null,
-      claimed_key_hash: null,
-      revoked: false,
-    };
-    await this.#store.putInvite(invite);
-    this.#log.info({ room: roomId, invite: invite.id, mode: invite.mode, by }, "invite created");
+    const made = newInvite(await this.#store.invites(roomId), { roomId, ...options, by }, this.limits, this.#now());
+    await this.#store.putInvite(made.record);
+    const { record, key, link, code } = made;
+    this.#log.info({ room: roomId, invite: record.id, mode: record.mode, by }, "invite created");
     return {
-      invite: { id: invite.id, label, mode: invite.mode, expires_at: invite.expires_at },
+      invite: { id: record.id, label: record.label, mode: record.mode, expires_at: record.expires_at },
       key,
       join_url: `${this.#base}/join/${link}`,
       join_code: code,
-      block: this.block(room, invite.mode, { key }),
+      block: this.block(room, record.mode, { key }),
       transports: { rest: restUrlOf(this.#base, roomId), ws: wsUrlOf(this.#base) },
     };
   }
@@ -329,15 +296,13 @@ export class Rooms extends EventEmitter<{ post: [OutsidePost] }> {
       mode: invite.mode,
     };
     const timestamp = this.#iso();
-    this.#posts.add({ post, status: "pending", timestamp });
-    const settled = invite.mode === "auto" ? this.#posts.waitSettled(post.post_id, this.limits.settleTimeoutMs) : undefined;
+    let status: PostStatus;
     try {
-      this.emit("post", post);
+      status = await this.#posts.submit(post, timestamp, () => this.emit("post", post), this.limits.settleTimeoutMs);
     } catch (err) {
       this.#log.error({ err, room: room.id, post: post.post_id }, "the Discord side failed to take an outside post");
-      this.#posts.settle(post.post_id, "rejected");
+      status = "rejected";
     }
-    const status = settled ? await settled : (this.#posts.get(post.post_id)?.status ?? "pending");
     return { id: post.post_id, room_id: room.id, agent_id: member.id, content: post.content, timestamp, type: "message", status };
   }
 
@@ -355,28 +320,8 @@ export class Rooms extends EventEmitter<{ post: [OutsidePost] }> {
       const page = this.buffer.read(session.room.id, session.member.id, since, limit);
       const left = deadline - this.#now();
       if (page.messages.length > 0 || left <= 0 || signal?.aborted) return page;
-      await this.#waitForMessage(session, left, signal);
+      await this.#fanout.wait(session.room.id, session.member.id, left, signal);
     }
-  }
-
-  /** Resolves at the room's next message this member may see, after `ms`, or on abort. */
-  #waitForMessage(session: AgentSession, ms: number, signal?: AbortSignal): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      const done = () => {
-        clearTimeout(timer);
-        signal?.removeEventListener("abort", waiter.wake);
-        this.#waiters.delete(waiter);
-      };
-      const waiter: Waiter = {
-        roomId: session.room.id,
-        memberId: session.member.id,
-        wake: () => (done(), resolve()),
-        fail: (err) => (done(), reject(err)),
-      };
-      const timer = setTimeout(waiter.wake, ms);
-      signal?.addEventListener("abort", waiter.wake, { once: true });
-      this.#waiters.add(waiter);
-    });
   }
 
   /** Room details and its agents, for an agent of the room. */
@@ -405,30 +350,11 @@ export class Rooms extends EventEmitter<{ post: [OutsidePost] }> {
 
   // ── Inside ────────────────────────────────────────────────────────────────
 
-  /** Sends a new buffer entry to the room's WebSockets and wakes its long polls. */
-  #deliver(message: RoomMessage): void {
-    for (const waiter of [...this.#waiters]) {
-      if (waiter.roomId === message.room_id && (message.to === undefined || message.to === waiter.memberId)) waiter.wake();
-    }
-    const { to, ...shown } = message;
-    const event =
-      message.type === "join"
-        ? { type: "agent_joined", agent_id: message.from, name: message.from_name, timestamp: message.timestamp }
-        : message.type === "leave"
-          ? { type: "agent_left", agent_id: message.from, name: message.from_name, timestamp: message.timestamp }
-          : shown;
-    for (const { memberId, roomId, socket } of this.presence.sockets()) {
-      if (roomId !== message.room_id || (to !== undefined && to !== memberId)) continue;
-      if ((message.type === "join" || message.type === "leave") && message.from === memberId) continue;
-      socket.send(event);
-    }
-  }
-
   #disconnect(memberId: string, closeCode: number, code: string, message: string): void {
     this.presence.socket(memberId)?.send({ type: "error", code, message });
     this.presence.drop(memberId, closeCode, message);
     this.#rate.forget(memberId);
-    for (const waiter of [...this.#waiters]) if (waiter.memberId === memberId) waiter.fail(new RoomsError("KEY_REVOKED", message));
+    this.#fanout.fail(memberId, new RoomsError("KEY_REVOKED", message));
   }
 
   #announce(roomId: string, type: "join" | "leave", memberId: string, name: string, content: string): void {
