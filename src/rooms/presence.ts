@@ -63,14 +63,19 @@ export class PresenceBook {
     this.touch(memberId);
   }
 
-  /** Connected (WebSocket), polling (REST within the window), else disconnected; `stored` is the last seen on record. */
-  view(memberId: string, stored: string | null): PresenceView {
+  /** Connected (WebSocket), polling (REST within the window), else disconnected; `stored`: what the record says (from before a restart). */
+  view(memberId: string, stored: { last_seen: string | null; transport: Transport | null } = { last_seen: null, transport: null }): PresenceView {
     const seen = this.#lastSeen.get(memberId);
-    const last_seen = seen !== undefined ? new Date(seen).toISOString() : stored;
+    const last_seen = seen !== undefined ? new Date(seen).toISOString() : stored.last_seen;
     if (this.#sockets.has(memberId)) return { presence: "connected", transport: "ws", last_seen };
     const rest = this.#lastRest.get(memberId);
     if (rest !== undefined && this.now() - rest <= this.pollingWindowMs) return { presence: "polling", transport: "rest", last_seen };
-    return { presence: "disconnected", transport: rest !== undefined ? "rest" : null, last_seen };
+    return { presence: "disconnected", transport: rest !== undefined ? "rest" : seen !== undefined ? "ws" : stored.transport, last_seen };
+  }
+
+  /** Members seen since start, with when (ISO) and by which transport last. */
+  seen(): Array<{ memberId: string; at: string; transport: Transport | null }> {
+    return [...this.#lastSeen].map(([memberId, at]) => ({ memberId, at: new Date(at).toISOString(), transport: this.view(memberId).transport }));
   }
 
   /** Closes and forgets the member's socket; the REST marks go too. */

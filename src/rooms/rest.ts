@@ -88,7 +88,7 @@ export function restRoutes(app: FastifyInstance, rooms: Rooms): void {
   app.post("/api/rooms/:room_id/heartbeat", calls, async (req) => {
     const body = parse(nameBody, req.body, "body");
     const s = await session(req, body?.name);
-    return { ok: true, agent_id: s.member.id, name: s.member.name, presence: rooms.presence.view(s.member.id, s.member.last_seen).presence };
+    return { ok: true, agent_id: s.member.id, name: s.member.name, presence: rooms.presence.view(s.member.id, s.member).presence };
   });
 
   // The join link: its page is the block without a key; POST claims it and answers the key once.

@@ -13,18 +13,7 @@ import { newInvite } from "./invites.js";
 import { newId } from "./secrets.js";
 import type { RoomStore } from "./store.js";
 import { scrubContent } from "./text.js";
-import type {
-  ChannelEvent,
-  InviteCreated,
-  OutsidePost,
-  PostStatus,
-  RoomAgentView,
-  RoomInfo,
-  RoomMessage,
-  RoomMode,
-  RoomRecord,
-  Transport,
-} from "./types.js";
+import type { ChannelEvent, InviteCreated, OutsidePost, PostStatus, RoomAgentView, RoomInfo, RoomMessage, RoomMode, RoomRecord, Transport } from "./types.js";
 
 export interface RoomsOptions {
   store: RoomStore;
@@ -106,10 +95,15 @@ export class Rooms extends EventEmitter<{ post: [OutsidePost] }> {
     for (const room of await this.#store.rooms()) this.#rooms.set(room.id, room);
   }
 
-  /** Ends every connection and long poll, then the store. */
+  /** Ends every connection and long poll, keeps when each agent was last seen, then closes the store. */
   async shutdown(): Promise<void> {
+    const seen = this.presence.seen();
     for (const { memberId } of [...this.presence.sockets()]) this.presence.drop(memberId, CLOSE.shutdown, "server shutting down");
     this.#fanout.wakeAll();
+    for (const { memberId, at, transport } of seen) {
+      const member = await this.#store.member(memberId);
+      if (member) await this.#store.putMember({ ...member, last_seen: at, transport: transport ?? member.transport });
+    }
     await this.#store.close();
   }
 
@@ -175,7 +169,7 @@ export class Rooms extends EventEmitter<{ post: [OutsidePost] }> {
     for (const member of await this.#store.members(roomId)) {
       const invite = invites.get(member.invite_id);
       if (!invite || invite.revoked) continue;
-      views.push({ id: member.id, name: member.name, label: invite.label, mode: invite.mode, ...this.presence.view(member.id, member.last_seen) });
+      views.push({ id: member.id, name: member.name, label: invite.label, mode: invite.mode, ...this.presence.view(member.id, member) });
     }
     return views;
   }

@@ -174,7 +174,11 @@ describe("rooms over REST", () => {
     expect(after.status).toBe(200);
     expect(after.json.messages.map((m: { content: string }) => m.content)).toEqual(["said while you were away"]);
     const agents = await h.handle.rooms.agents(roomId);
-    expect(agents).toEqual([expect.objectContaining({ id: first.json.agent_id, name: "Alice's agent", label: "Alice's agent", mode: "auto" })]);
+    expect(agents).toEqual([
+      expect.objectContaining({ id: first.json.agent_id, name: "Alice's agent", label: "Alice's agent", mode: "auto", transport: "rest" }),
+    ]);
+    // Last seen (the read before the restart) was kept, not the join time.
+    expect(agents[0]!.last_seen! >= first.json.timestamp).toBe(true);
   });
 
   it("canary: the key, join link and join code are in no log line and no file, only their hashes", async () => {

@@ -130,6 +130,21 @@ describe("rooms over WebSocket", () => {
     expect(await h.handle.rooms.agents(room.id)).toEqual([]);
   });
 
+  it("an ask-mode post over WebSocket is pending, then its agent alone is told it was delivered", async () => {
+    const { room } = await setup();
+    const ask = await h.handle.rooms.createInvite(room.id, { label: "Careful agent", mode: "ask" }, "x");
+    const ws = await connect();
+    ws.send({ type: "join", room: room.id, key: ask.key });
+    await ws.next((f) => f.type === "joined");
+    ws.send({ type: "message", content: "please approve me" });
+    const answer = await ws.next((f) => f.type === "post");
+    expect(answer.status).toBe("pending");
+    expect(h.posts.at(-1)).toMatchObject({ post_id: answer.id, mode: "ask" });
+    h.deliver(h.posts.at(-1)!);
+    expect(await ws.next((f) => f.event === "post_status")).toMatchObject({ type: "system", post_id: answer.id, status: "delivered" });
+    expect(await ws.next((f) => f.type === "message" && f.content === "please approve me")).toMatchObject({ from: answer.agent_id, kind: "agent" });
+  });
+
   it("pause reaches WebSocket agents as a system event saying who stopped it; their posts are refused", async () => {
     const { room, a } = await setup();
     const ws = await connect();
