@@ -46,6 +46,11 @@ export class Fanout {
     for (const waiter of [...this.#waiters]) if (waiter.memberId === memberId) waiter.fail(err);
   }
 
+  /** Long polls waiting in a room now. */
+  waiting(roomId: string): number {
+    return [...this.#waiters].filter((w) => w.roomId === roomId).length;
+  }
+
   /** Ends every long poll (shutdown): each answers what it has. */
   wakeAll(): void {
     for (const waiter of [...this.#waiters]) waiter.wake();

@@ -318,6 +318,11 @@ export class Rooms extends EventEmitter<{ post: [OutsidePost] }> {
     }
   }
 
+  /** Long polls waiting in a room now (diagnostics, tests). */
+  longPolls(roomId: string): number {
+    return this.#fanout.waiting(roomId);
+  }
+
   /** Room details and its agents, for an agent of the room. */
   async roomView(session: AgentSession): Promise<object> {
     const { room } = session;

@@ -49,8 +49,8 @@ export async function startRoomsHarness(options: RoomsHarnessOptions = {}): Prom
   const root = captureLogs("trace");
   const clock = new TestClock();
   const posts: OutsidePost[] = [];
-  // Tests poll faster than agents may; the default (1 s) has its own test.
-  const limits = { ...DEFAULT_ROOM_LIMITS, pollIntervalMs: 100, ...options.limits };
+  // Tests read faster than agents may; the default interval (1 s) has its own test.
+  const limits = { ...DEFAULT_ROOM_LIMITS, pollIntervalMs: 1, ...options.limits };
   const start = () =>
     startRooms({
       dataDir: dir,

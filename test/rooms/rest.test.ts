@@ -1,7 +1,9 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { DEFAULT_ROOM_LIMITS } from "../../src/rooms/index.js";
 import { call, CHANNEL, startRoomsHarness, type RoomsHarness } from "../helpers/rooms.js";
+import { waitFor } from "../helpers/wait.js";
 
 /** An outside agent over plain REST (fetch only), against the real rooms listener. */
 describe("rooms over REST", () => {
@@ -58,7 +60,6 @@ describe("rooms over REST", () => {
     const first = await call(`${rest}/messages?limit=3`, key);
     expect(first.json.messages.map((m: { content: string }) => m.content)).toEqual(["Alice's agent joined the room", "message 0", "message 1"]);
     expect(first.json.has_more).toBe(true);
-    await new Promise((r) => setTimeout(r, 120)); // the poll interval of the harness (100 ms)
     const rest2 = await call(`${rest}/messages?limit=10&since=${encodeURIComponent(first.json.next_since)}`, key);
     expect(rest2.json.messages.map((m: { content: string }) => m.content)).toEqual(["message 2", "message 3", "message 4"]);
     expect(rest2.json.has_more).toBe(false);
@@ -69,7 +70,7 @@ describe("rooms over REST", () => {
     const since = new Date(h.clock.now()).toISOString();
     const started = Date.now();
     const reading = call(`${rest}/messages?since=${encodeURIComponent(since)}&wait=30`, key);
-    await new Promise((r) => setTimeout(r, 200));
+    await waitFor(() => h.handle.rooms.longPolls(roomId) === 1, 5000, "the read to wait");
     h.clock.advance(5);
     h.say("are you there?");
     const read = await reading;
@@ -102,7 +103,14 @@ describe("rooms over REST", () => {
     expect(h.posts).toHaveLength(30);
   });
 
-  it("refuses a second read within the poll interval with 429 and Retry-After", async () => {
+  it("refuses a second read within the poll interval (default 1 s) with 429 and Retry-After", async () => {
+    await h.close();
+    h = await startRoomsHarness({ limits: { pollIntervalMs: DEFAULT_ROOM_LIMITS.pollIntervalMs } });
+    expect(DEFAULT_ROOM_LIMITS.pollIntervalMs).toBe(1000);
+    const room = await h.handle.rooms.open(CHANNEL, "x");
+    const invite = await h.handle.rooms.createInvite(room.id, { label: "Quick", mode: "auto" }, "x");
+    rest = invite.transports.rest;
+    key = invite.key;
     expect((await call(`${rest}/messages`, key)).status).toBe(200);
     const again = await call(`${rest}/messages`, key);
     expect(again.status).toBe(429);

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { DEFAULT_ROOM_LIMITS, type RoomLimits } from "../../src/rooms/index.js";
 import { roomLimits } from "../../src/rooms-wiring.js";
 import { loadConfig } from "../../src/config/index.js";
+import { waitFor } from "../helpers/wait.js";
 import { AgentWs, call, CHANNEL, startRoomsHarness, type RoomsHarness } from "../helpers/rooms.js";
 
 /** Outside agents over a raw `ws` client (no project code in the agent), against the real rooms listener. */
@@ -115,7 +116,7 @@ describe("rooms over WebSocket", () => {
     await ws.next((f) => f.type === "joined");
     await call(`${b.transports.rest}/heartbeat`, b.key, "POST");
     const polling = call(`${b.transports.rest}/messages?since=${encodeURIComponent(new Date(h.clock.now() + 60_000).toISOString())}&wait=30`, b.key);
-    await new Promise((r) => setTimeout(r, 100));
+    await waitFor(() => h.handle.rooms.longPolls(room.id) === 1, 5000, "the long poll to wait");
     const started = Date.now();
     expect(await h.handle.rooms.revoke(room.id, "Alice's agent")).toBe(true);
     expect(await h.handle.rooms.revokeInvite(room.id, b.invite.id)).toBe(true);
