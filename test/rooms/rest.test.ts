@@ -2,7 +2,7 @@ import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DEFAULT_ROOM_LIMITS } from "../../src/rooms/index.js";
-import { call, CHANNEL, startRoomsHarness, type RoomsHarness } from "../helpers/rooms.js";
+import { AgentWs, call, CHANNEL, startRoomsHarness, type RoomsHarness } from "../helpers/rooms.js";
 import { waitFor } from "../helpers/wait.js";
 
 /** An outside agent over plain REST (fetch only), against the real rooms listener. */
@@ -198,6 +198,13 @@ describe("rooms over REST", () => {
     expect(claimed.status).toBe(201);
     await call(`${rest}/messages`, claimed.json.key, "POST", { content: "I am the canary" });
     await call(`${rest}/messages`, `${key}x`);
+    const ws = new AgentWs(h.url);
+    await ws.opened();
+    ws.send({ type: "join", room: roomId, key: claimed.json.key });
+    await ws.next((f) => f.type === "joined");
+    ws.send({ type: "join", room: roomId, key: invite.key }); // a second join, refused
+    await ws.next((f) => f.type === "error");
+    ws.close();
     await h.restart();
     const secrets = [key, invite.key, link, invite.join_code, claimed.json.key];
     const log = h.logs.join("\n");
