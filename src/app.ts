@@ -3,7 +3,7 @@ import type { Config } from "./config/index.js";
 import { PROJECT_ROOT } from "./project-root.js";
 import type { RootLogger } from "./log/index.js";
 import { RegistryStore } from "./registry/index.js";
-import { AgentWrites, createApi, ensureAdminKey, KeyStore } from "./api/index.js";
+import { AgentWrites, createApi, ensureAdminKey, KeyStore, type RoomsAdminCode } from "./api/index.js";
 import { ensureBuilderFiles, intakeMessage, Reconciler, SignalWatcher, TemplateAgentFiles, TokenIntake, tokenForms } from "./agents/index.js";
 import {
   AppSetup,
@@ -28,7 +28,7 @@ import { discordTarget, type DiscordTarget } from "./discord-target.js";
 import { startAgentModel } from "./agent-model.js";
 import { createRuntime } from "./runtime.js";
 import type { BridgeErrorCode, OpencodeRuntime } from "./opencode/index.js";
-import { startRooms, type RoomsHandle } from "./rooms/index.js";
+import { startRooms, type RoomsErrorCode, type RoomsHandle } from "./rooms/index.js";
 import { channelInfoOf, peopleNames, roomLimits } from "./rooms-wiring.js";
 
 export { PROJECT_ROOT };
@@ -270,3 +270,6 @@ function knownBots(registry: RegistryStore, bobbUserId: string | undefined): Kno
 // opencode/): a code added to, renamed in or missing from either union fails type-checking here.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const _brainCodesMatchBridge: Same<BrainErrorCode, BridgeErrorCode> = true;
+// The operator's room routes map the rooms side's codes by name (api/ never imports rooms/): every
+// code the API knows for rooms must be one the rooms side has.
+const _roomsAdminCodesExist: [RoomsAdminCode] extends [RoomsErrorCode] ? true : false = true;
