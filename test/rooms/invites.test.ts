@@ -94,6 +94,14 @@ describe("room invites", () => {
     });
   });
 
+  it("join links and codes are tried at most 10 times a minute per address (429 with Retry-After)", async () => {
+    const answers = [];
+    for (let i = 0; i < 11; i++) answers.push(await call(`${h.url}/api/join`, undefined, "POST", { code: `ZZZZZ${i % 10}` }));
+    expect(answers.slice(0, 10).map((a) => a.json.error.code)).toEqual(Array(10).fill("CODE_UNKNOWN"));
+    expect([answers[10]!.status, answers[10]!.json.error.code]).toEqual([429, "RATE_LIMITED"]);
+    expect(Number(answers[10]!.headers.get("retry-after"))).toBeGreaterThan(0);
+  });
+
   it("keys: expire unclaimed after 72 h, are refused once revoked, and stay bound to their claimer", async () => {
     const stale = await invite("Stale agent");
     const used = await invite("Used agent");

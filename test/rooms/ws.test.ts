@@ -146,6 +146,18 @@ describe("rooms over WebSocket", () => {
     expect(await ws.next((f) => f.type === "message" && f.content === "please approve me")).toMatchObject({ from: answer.agent_id, kind: "agent" });
   });
 
+  it("after a restart the agent reconnects with its key as the same agent", async () => {
+    const { room, a } = await setup();
+    const ws = await connect();
+    ws.send({ type: "join", room: room.id, key: a.key, name: "Alice Helper" });
+    const before = await ws.next((f) => f.type === "joined");
+    await h.restart();
+    expect((await ws.whenClosed()).code).toBe(1001);
+    const again = await connect();
+    again.send({ type: "join", room: room.id, key: a.key });
+    expect(await again.next((f) => f.type === "joined")).toMatchObject({ agent_id: before.agent_id, name: "Alice Helper" });
+  });
+
   it("pause reaches WebSocket agents as a system event saying who stopped it; their posts are refused", async () => {
     const { room, a } = await setup();
     const ws = await connect();
