@@ -3,7 +3,7 @@ import type { Config } from "./config/index.js";
 import { PROJECT_ROOT } from "./project-root.js";
 import type { RootLogger } from "./log/index.js";
 import { RegistryStore } from "./registry/index.js";
-import { AgentWrites, createApi, ensureAdminKey, KeyStore } from "./api/index.js";
+import { AgentWrites, createApi, ensureAdminKey, KeyStore, type RoomsAdminCode } from "./api/index.js";
 import { ensureBuilderFiles, intakeMessage, Reconciler, SignalWatcher, TemplateAgentFiles, TokenIntake, tokenForms } from "./agents/index.js";
 import {
   AppSetup,
@@ -30,6 +30,8 @@ import { discordTarget, type DiscordTarget } from "./discord-target.js";
 import { startAgentModel } from "./agent-model.js";
 import { createRuntime } from "./runtime.js";
 import type { BridgeErrorCode, OpencodeRuntime } from "./opencode/index.js";
+import { startRooms, type RoomsErrorCode, type RoomsHandle } from "./rooms/index.js";
+import { channelInfoOf, peopleNames, roomLimits } from "./rooms-wiring.js";
 
 export { PROJECT_ROOT };
 
@@ -44,6 +46,8 @@ export interface App {
   readonly bots: BotManager;
   readonly reconciler: Reconciler;
   readonly runtime: Runtime;
+  /** The rooms of outside agents and their listener (the Discord side attaches to rooms.rooms). */
+  readonly rooms: RoomsHandle;
   close(): Promise<void>;
 }
 
@@ -151,12 +155,23 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
       resume: { dataDir: config.dataDir, windowMs: config.env.BOBB_RESUME_WINDOW, missedLimit: config.env.BOBB_RESUME_MESSAGES },
     });
     await conversations.open();
+    // The rooms listener for outside agents: its own port, never the tool API's. The Discord side
+    // (posting through webhooks, feeding channel messages in) attaches to roomsCore.rooms.
+    const bobbClient = () => bots.get("bobb")?.client;
+    const roomsCore = await startRooms({
+      dataDir: config.dataDir,
+      host: config.env.BOBB_ROOMS_HOST,
+      port: config.env.BOBB_ROOMS_PORT,
+      publicUrl: config.env.BOBB_PUBLIC_URL,
+      limits: roomLimits(config.env),
+      logger: root.logger,
+      reservedNames: (channelId) => [...directory.all().map((b) => b.name), ...peopleNames(bobbClient(), channelId)],
+    });
+    track(() => roomsCore.close());
     // Outside agents in rooms: their posts through channel webhooks, every channel message back to them.
-    const rooms = overrides.rooms
-      ? createRoomsDiscord({ port: overrides.rooms, bobb: () => bots.get("bobb")?.client, directory, logger: root.logger })
-      : undefined;
-    if (rooms) track(async () => rooms.close());
-    const reservedPorts = new Set([config.env.BOBB_API_PORT, config.env.BOBB_OPENCODE_PORT, config.env.SANDBOX_PORT]);
+    const rooms = createRoomsDiscord({ port: overrides.rooms ?? roomsCore.rooms, bobb: bobbClient, directory, logger: root.logger });
+    track(async () => rooms.close());
+    const reservedPorts = new Set([config.env.BOBB_API_PORT, config.env.BOBB_OPENCODE_PORT, config.env.SANDBOX_PORT, config.env.BOBB_ROOMS_PORT]);
     // One code path for the tool API's writes and BoBB's slash commands (validation, owner rules, change limit).
     const writes = new AgentWrites({
       registry,
@@ -235,6 +250,8 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
       changesPerHour: config.env.BOBB_CHANGE_LIMIT,
       reservedPorts,
       writes,
+      rooms: () => roomsCore.rooms,
+      channelInfo: async (channelId) => channelInfoOf(bobbClient(), channelId),
     });
     await api.listen({ host: config.env.BOBB_API_HOST, port: config.env.BOBB_API_PORT });
     track(() => api.close());
@@ -256,7 +273,7 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
     await Promise.all([bobbReady, bobbOnline, reconciler.restoreAll()]);
     overrides.signal?.throwIfAborted();
     overrides.signal?.removeEventListener("abort", onAbort);
-    return { apiUrl, adminKeyFile: admin.file, discord, registry, bots, reconciler, runtime, close };
+    return { apiUrl, adminKeyFile: admin.file, discord, registry, bots, reconciler, runtime, rooms: roomsCore, close };
   } catch (err) {
     overrides.signal?.removeEventListener("abort", onAbort);
     await close();
@@ -277,3 +294,6 @@ function knownBots(registry: RegistryStore, bobbUserId: string | undefined): Kno
 // opencode/): a code added to, renamed in or missing from either union fails type-checking here.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const _brainCodesMatchBridge: Same<BrainErrorCode, BridgeErrorCode> = true;
+// The operator's room routes map the rooms side's codes by name (api/ never imports rooms/): every
+// code the API knows for rooms must be one the rooms side has.
+const _roomsAdminCodesExist: [RoomsAdminCode] extends [RoomsErrorCode] ? true : false = true;

@@ -87,7 +87,7 @@ function printSandboxUrl(url: string | undefined): void {
 function portInUse(err: unknown, env: Env): string | undefined {
   const e = err as { code?: unknown; port?: unknown };
   if (e.code !== "EADDRINUSE" || typeof e.port !== "number") return undefined;
-  const names = (["SANDBOX_PORT", "BOBB_API_PORT", "BOBB_OPENCODE_PORT"] as const).filter((name) => env[name] === e.port);
+  const names = (["SANDBOX_PORT", "BOBB_API_PORT", "BOBB_OPENCODE_PORT", "BOBB_ROOMS_PORT"] as const).filter((name) => env[name] === e.port);
   const variable = names.length > 0 ? names.join("/") : "a port variable";
   return `port ${e.port} is already in use (is BoBB already running?). Stop the other process, or set ${variable} to a free port.`;
 }

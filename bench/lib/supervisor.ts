@@ -72,6 +72,7 @@ export async function prepareFiles(dir: string, mode: "project" | "isolated" | "
     BOBB_API_PORT: String(await getPort()),
     BOBB_OPENCODE_PORT: String(await getPort()),
     BOBB_CHILD_PORT_START: String(await getPort()),
+    BOBB_ROOMS_PORT: String(await getPort()),
     BOBB_DATA_DIR: path.join(dir, "data"),
     BOBB_REGISTRY_PATH: registryPath,
     BOBB_AGENTS_DIR: agentsDir,

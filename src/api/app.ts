@@ -4,10 +4,12 @@ import { AgentWrites } from "./agent-writes.js";
 import type { ApiDeps } from "./deps.js";
 import { ApiError, STATUS_BY_CODE, type ApiCode } from "./errors.js";
 import { clientErrorHandler, frameworkErrors } from "./framework-errors.js";
-import { DiscordSideError } from "./ports.js";
+import { hasCode } from "../errors.js";
+import { DiscordSideError, ROOMS_ADMIN_CODES } from "./ports.js";
 import healthRoutes from "./routes/health.js";
 import registryRoutes from "./routes/registry.js";
 import discordRoutes from "./routes/discord.js";
+import roomRoutes from "./routes/rooms.js";
 import { bindTurn } from "./turn-binding.js";
 import { resolveProjectCaller } from "./project-caller.js";
 
@@ -29,6 +31,9 @@ export function createApi(given: ApiDeps): FastifyInstance {
     }
     if (config.scope === "registry" && identity.role === "child") {
       throw new ApiError("FORBIDDEN", "this key may only send messages as its own bot and list members");
+    }
+    if (config.scope === "rooms" && identity.role !== "admin") {
+      throw new ApiError("FORBIDDEN", "only the operator key may manage rooms (people use /bobb room in Discord)");
     }
     req.identity = identity;
     const turn = bindTurn(req, identity, deps.turns);
@@ -55,11 +60,12 @@ export function createApi(given: ApiDeps): FastifyInstance {
   void app.register(healthRoutes, { deps });
   void app.register(registryRoutes, { deps });
   void app.register(discordRoutes, { deps });
+  void app.register(roomRoutes, { deps });
   return app;
 }
 
 function describeError(err: FastifyError | Error): { status: number; code: ApiCode; message: string } {
-  if (err instanceof ApiError || err instanceof RegistryError || err instanceof DiscordSideError) {
+  if (err instanceof ApiError || err instanceof RegistryError || err instanceof DiscordSideError || hasCode(err, ROOMS_ADMIN_CODES)) {
     return { status: STATUS_BY_CODE[err.code], code: err.code, message: err.message };
   }
   const fastify = err as FastifyError;

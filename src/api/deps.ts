@@ -2,7 +2,7 @@ import type { Logger } from "../log/index.js";
 import type { AgentWrites } from "./agent-writes.js";
 import type { RegistryStore } from "../registry/index.js";
 import type { KeyIdentity, KeyStore } from "./keys.js";
-import type { AgentFiles, AgentRemovals, DiscordActions, LiveTurn, TurnLookup } from "./ports.js";
+import type { AgentFiles, AgentRemovals, ChannelInfo, DiscordActions, LiveTurn, RoomsAdmin, TurnLookup } from "./ports.js";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -12,7 +12,7 @@ declare module "fastify" {
   }
   interface FastifyContextConfig {
     public?: boolean;
-    scope?: "registry" | "discord";
+    scope?: "registry" | "discord" | "rooms";
   }
 }
 
@@ -37,6 +37,10 @@ export interface ApiDeps {
   changesPerHour?: number;
   /** The writes the routes share with BoBB's slash commands (app.ts); built from the fields above when left out. */
   writes?: AgentWrites;
+  /** The rooms of outside agents (operator routes); undefined means 503. */
+  rooms?: () => RoomsAdmin | undefined;
+  /** A channel's guild and name, for opening it as a room; undefined when BoBB cannot see the channel. */
+  channelInfo?: (channelId: string) => Promise<ChannelInfo | undefined>;
 }
 
 /** What every route plugin is registered with (`app.register(plugin, { deps })`). */

@@ -1,6 +1,6 @@
 import { CodedError } from "../errors.js";
 import type { RegistryErrorCode } from "../registry/index.js";
-import type { DiscordActionCode } from "./ports.js";
+import type { DiscordActionCode, RoomsAdminCode } from "./ports.js";
 
 /** Codes the API raises itself. */
 export type ApiOwnCode =
@@ -20,10 +20,11 @@ export type ApiOwnCode =
   | "NO_LIVE_TURN"
   | "NOT_OWNER"
   | "RATE_LIMITED"
+  | "ROOMS_UNAVAILABLE"
   | "INTERNAL";
 
-/** Every code an API error body can carry: the API's own, the registry's and the Discord side's. */
-export type ApiCode = ApiOwnCode | RegistryErrorCode | DiscordActionCode;
+/** Every code an API error body can carry: the API's own, the registry's, the Discord side's and the rooms side's. */
+export type ApiCode = ApiOwnCode | RegistryErrorCode | DiscordActionCode | RoomsAdminCode;
 
 /** The HTTP status of every code; a code missing here, or one no domain has, fails type-checking. */
 export const STATUS_BY_CODE = {
@@ -58,6 +59,11 @@ export const STATUS_BY_CODE = {
   OUTSIDE_CONVERSATION: 403,
   POST_LIMIT: 429,
   TURN_ENDED: 409,
+  ROOM_NOT_FOUND: 404,
+  INVITE_NOT_FOUND: 404,
+  INVITE_LIMIT: 409,
+  LABEL_TAKEN: 409,
+  ROOMS_UNAVAILABLE: 503,
 } as const satisfies Record<ApiCode, number>;
 
 /** An API failure with a stable code; the error handler turns it into `{"error":{"code","message"}}`. */

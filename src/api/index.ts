@@ -5,7 +5,7 @@ export type { ApiDeps, RouteOptions } from "./deps.js";
 export { ApiError, STATUS_BY_CODE, type ApiCode, type ApiOwnCode } from "./errors.js";
 export { KeyStore, type KeyRole, type KeyIdentity } from "./keys.js";
 export { ensureAdminKey } from "./admin-key.js";
-export { DiscordSideError } from "./ports.js";
+export { DiscordSideError, ROOMS_ADMIN_CODES } from "./ports.js";
 export type {
   DiscordActions,
   DiscordActionCode,
@@ -17,5 +17,8 @@ export type {
   TurnLookup,
   AgentRemovals,
   RemovalReport,
+  ChannelInfo,
+  RoomsAdmin,
+  RoomsAdminCode,
 } from "./ports.js";
 export { SESSION_HEADER } from "./turn-binding.js";

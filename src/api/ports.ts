@@ -83,3 +83,24 @@ export class DiscordSideError extends CodedError<DiscordActionCode> {}
 export interface AgentFiles {
   write(agent: Agent): Promise<void>;
 }
+
+/** A Discord channel as the rooms side needs it (its guild and name). */
+export interface ChannelInfo {
+  id: string;
+  guild_id: string;
+  name: string;
+}
+
+/** What the operator's room routes call (the Rooms service of src/rooms, attached by app.ts). */
+export interface RoomsAdmin {
+  open(channel: ChannelInfo, by: string): Promise<{ id: string; channel_id: string; name: string }>;
+  close(roomId: string): Promise<void>;
+  room(roomId: string): { id: string; channel_id: string; name: string } | undefined;
+  createInvite(roomId: string, options: { label: string; mode: "auto" | "ask" }, by: string): Promise<object>;
+  agents(roomId: string): Promise<object[]>;
+  revokeInvite(roomId: string, inviteId: string): Promise<boolean>;
+}
+
+/** Codes the rooms side fails with on the operator's routes; the API maps each to a status. */
+export const ROOMS_ADMIN_CODES = ["ROOM_NOT_FOUND", "INVITE_NOT_FOUND", "INVITE_LIMIT", "LABEL_TAKEN", "VALIDATION_ERROR"] as const;
+export type RoomsAdminCode = (typeof ROOMS_ADMIN_CODES)[number];

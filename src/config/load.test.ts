@@ -15,7 +15,18 @@ describe("loadConfig", () => {
       BOBB_OPENCODE_MODE: "project",
       SANDBOX_PORT: 3457,
       DISCORD_API_VERSION: 10,
+      BOBB_ROOMS_HOST: "127.0.0.1",
+      BOBB_ROOMS_PORT: 3458,
+      BOBB_ROOM_INVITE_TTL: 72 * 3_600_000,
+      BOBB_ROOM_CODE_TTL: 30 * 60_000,
+      BOBB_ROOM_MESSAGES_PER_MINUTE: 30,
+      BOBB_ROOM_MESSAGE_BYTES: 4096,
+      BOBB_ROOM_AGENTS: 10,
+      BOBB_ROOM_INVITES: 25,
+      BOBB_ROOM_POLL_INTERVAL: 1000,
+      BOBB_ROOM_PING_INTERVAL: 30_000,
     });
+    expect(config.env.BOBB_PUBLIC_URL).toBeUndefined();
     expect(loadConfig({ DISCORD_API_VERSION: "9" }).env.DISCORD_API_VERSION).toBe(9);
     expect(loadConfig({ DISCORD_API_VERSION: "" }).env.DISCORD_API_VERSION).toBe(10);
     expect(config.registryPath).toBe("/srv/bobb/registry.json");
@@ -50,6 +61,9 @@ describe("loadConfig", () => {
     ["BOBB_BOT_TURN_CAP", "0", /at least 1/],
     ["BOBB_PAIR_WINDOW", "x", /milliseconds/],
     ["BOBB_QUEUE_LIMIT", "many", /whole number/],
+    ["BOBB_PUBLIC_URL", "bobb.example.org", /https:\/\/bobb.example.org/],
+    ["BOBB_ROOMS_PORT", "0", /port/],
+    ["BOBB_ROOM_MESSAGE_BYTES", "10", /at least 64/],
   ];
   for (const [name, value, expected] of invalid) {
     it(`names ${name}="${value}" and what is expected`, () => {

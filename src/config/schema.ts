@@ -101,6 +101,21 @@ export const envSchema = z.object({
   BOBB_ATTACHMENT_TIMEOUT: ms(10_000, 100),
   BOBB_MODEL_IMAGES: flag,
   BOBB_CHANGE_LIMIT: count(5),
+  // Rooms (issue 16): the listener for outside agents, the URL written into invite blocks, AgentChat's limits
+  BOBB_ROOMS_HOST: z.string().min(1).default("127.0.0.1"),
+  BOBB_ROOMS_PORT: port(3458),
+  BOBB_PUBLIC_URL: optionalText.pipe(
+    z.url({ protocol: /^https?$/, error: "an http(s) URL such as https://bobb.example.org (where agents reach the rooms listener)" }).optional(),
+  ),
+  BOBB_ROOM_INVITE_TTL: ms(72 * 3_600_000, 60_000),
+  BOBB_ROOM_CODE_TTL: ms(30 * 60_000, 10_000),
+  BOBB_ROOM_MESSAGES_PER_MINUTE: count(30),
+  BOBB_ROOM_MESSAGE_BYTES: count(4096, 64),
+  BOBB_ROOM_AGENTS: count(10),
+  BOBB_ROOM_INVITES: count(25),
+  BOBB_ROOM_POLL_INTERVAL: ms(1000, 100),
+  BOBB_ROOM_PING_INTERVAL: ms(30_000, 1000),
+  BOBB_ROOM_BUFFER: count(500, 10),
 });
 
 export type Env = z.output<typeof envSchema>;

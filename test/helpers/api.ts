@@ -1,7 +1,7 @@
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import type { FastifyInstance } from "fastify";
-import { createApi, KeyStore, SESSION_HEADER, type DiscordActions, type KeyRole, type LiveTurn, type SendRequest } from "../../src/api/index.js";
+import { createApi, KeyStore, type ApiDeps, SESSION_HEADER, type DiscordActions, type KeyRole, type LiveTurn, type SendRequest } from "../../src/api/index.js";
 import { archiveAgentFolder, TemplateAgentFiles } from "../../src/agents/index.js";
 import { activationReason, RegistryStore } from "../../src/registry/index.js";
 import { captureLogs } from "./logs.js";
@@ -41,7 +41,7 @@ const defaultTurn = (agentId: string): LiveTurn => ({
 
 /** A real registry in a temp dir and a real Fastify tool API over it (not ready yet, so hooks can be added). */
 /** `anySession`: every call with a session id binds to a default turn (real OpenCode tools send real session ids). */
-async function buildApi(anySession = false, sessionAgent?: (sessionId: string) => string | undefined): Promise<Omit<ApiHarness, "adminKey" | "bobbKey">> {
+async function buildApi(anySession = false, extra: Partial<ApiDeps> = {}): Promise<Omit<ApiHarness, "adminKey" | "bobbKey">> {
   const { dir, cleanup } = await tempDir();
   const root = captureLogs();
   const registry = new RegistryStore({ file: path.join(dir, "registry.json"), firstPort: 4097, logger: root.logger });
@@ -74,7 +74,7 @@ async function buildApi(anySession = false, sessionAgent?: (sessionId: string) =
     reservedPorts: new Set([3456, 4096]),
     turns: (agentId, sessionId) => (sessionId === HARNESS_SESSION || anySession ? defaultTurn(agentId) : turns.get(sessionId)),
     removals: () => ({ whenRemoved: (id) => removals.get(id) }),
-    ...(sessionAgent ? { sessionAgent } : {}),
+    ...extra,
   });
   return {
     app,
@@ -101,9 +101,8 @@ async function buildApi(anySession = false, sessionAgent?: (sessionId: string) =
 export const bearer = (key: string) => ({ authorization: `Bearer ${key}`, [SESSION_HEADER]: HARNESS_SESSION });
 
 /** The real tool API over a temp registry, ready for `app.inject`, with an admin and a BoBB key. */
-/** `sessionAgent`: project mode's lookup of the bot whose prompt runs in a session. */
-export async function startApiHarness(options: { sessionAgent?: (sessionId: string) => string | undefined } = {}): Promise<ApiHarness> {
-  const api = await buildApi(false, options.sessionAgent);
+export async function startApiHarness(extra: Partial<ApiDeps> = {}): Promise<ApiHarness> {
+  const api = await buildApi(false, extra);
   const adminKey = api.keys.register("admin-key-for-tests-0123456789", "admin", "admin");
   const bobbKey = api.keys.issue("bobb", "bobb");
   await api.app.ready();
@@ -140,7 +139,7 @@ export interface ToolApi {
 /** Starts the real tool API (temp registry, a recording Discord side) on a free loopback port. */
 export async function startToolApi(): Promise<ToolApi> {
   let lookup: (sessionId: string) => string | undefined = () => undefined;
-  const api = await buildApi(true, (sessionId) => lookup(sessionId));
+  const api = await buildApi(true, { sessionAgent: (sessionId: string) => lookup(sessionId) });
   const calls: ToolApiCall[] = [];
   const sent: ToolApi["sent"] = [];
   let n = 0;

@@ -46,6 +46,7 @@ export async function localEnv(dir: string): Promise<Record<string, string>> {
     SANDBOX_PORT: String(await getPort()),
     BOBB_OPENCODE_PORT: String(await getPort()),
     BOBB_CHILD_PORT_START: String(await getPort()),
+    BOBB_ROOMS_PORT: String(await getPort()),
   };
 }
 

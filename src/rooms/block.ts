@@ -1,0 +1,95 @@
+import type { RoomMode } from "./types.js";
+
+/** The numbers the block tells an agent (the listener's limits and the loop governor's cap). */
+export interface BlockLimits {
+  messagesPerMinute: number;
+  messageBytes: number;
+  pollIntervalMs: number;
+  joinTimeoutMs: number;
+  botTurnCap: number;
+}
+
+export interface BlockInput {
+  roomName: string;
+  roomId: string;
+  /** The public base URL (BOBB_PUBLIC_URL), without a trailing slash. */
+  base: string;
+  mode: RoomMode;
+  limits: BlockLimits;
+  /** The key (the operator's or the person's one answer), or how to claim one (the join link's page). */
+  credential: { key: string } | { claimUrl: string };
+}
+
+/** The WebSocket URL beside an http(s) base. */
+export function wsUrlOf(base: string): string {
+  return `${base.replace(/^http/, "ws")}/ws`;
+}
+
+/** The REST base of a room. */
+export function restUrlOf(base: string, roomId: string): string {
+  return `${base}/api/rooms/${roomId}`;
+}
+
+/**
+ * The paste-able instruction block (AgentChat §2): the API doc, the key and the onboarding in
+ * one Markdown text. Without a key (the join link's GET) it says how to claim one instead.
+ */
+export function instructionBlock(input: BlockInput): string {
+  const { base, roomId, limits } = input;
+  const rest = restUrlOf(base, roomId);
+  const key = "key" in input.credential ? input.credential.key : "<your key>";
+  const lines = [
+    `# BoBB room "${input.roomName}": you are invited`,
+    "",
+    "You have been invited to a chat room that is a Discord channel: people, their bots and other AI agents talk there, and people watch. Connect and take part in the conversation.",
+    "",
+    `Room: ${input.roomName}`,
+    `Room ID: ${roomId}`,
+    "key" in input.credential
+      ? `Your key: ${key} (keep it secret: it is bound to the first agent that uses it)`
+      : `Your key: claim it first with POST ${input.credential.claimUrl} and the body {"name": "<your name>"}; the answer holds your key, shown once. Save it.`,
+    "",
+    "## How to connect",
+    "",
+    "### Option 1: REST (works everywhere)",
+    "",
+    "Send a message:",
+    "```",
+    `POST ${rest}/messages`,
+    `Authorization: Bearer ${key}`,
+    "Content-Type: application/json",
+    "",
+    '{"content": "your message here"}',
+    "```",
+    `Your name: add "name": "<your name>" to your first request's body (a message or a heartbeat); otherwise you are called by the invite's label.`,
+    "Read new messages (the request waits up to 30 s and returns the moment one arrives):",
+    "```",
+    `GET ${rest}/messages?since=<next_since of your last read>&wait=30`,
+    `Authorization: Bearer ${key}`,
+    "```",
+    'The answer is {"messages": [...], "has_more": false, "next_since": "..."}: pass next_since as since in your next read. Each message has id, from, from_name, kind (human, bot, agent or system), content, mentions (ids it mentions: yours if it is for you) and timestamp.',
+    `Room info and members: GET ${rest}. When idle, POST ${rest}/heartbeat every 30 s to stay present.`,
+    "",
+    "### Option 2: WebSocket (persistent, realtime)",
+    "",
+    "```",
+    `Connect: ${wsUrlOf(base)}`,
+    `Within ${Math.round(limits.joinTimeoutMs / 1000)} s send: {"type": "join", "room": "${roomId}", "key": "${key}", "name": "<your name>"}`,
+    'To send: {"type": "message", "content": "your message"}',
+    'You receive: {"type": "message", "from": "...", "from_name": "...", "kind": "human", "content": "...", "timestamp": "..."}',
+    'Answer {"type": "ping"} with {"type": "pong"}.',
+    "```",
+    "",
+    "## Rules",
+    "",
+    "1. Introduce yourself with your first message: who you are and for whom you work.",
+    "2. Write @Name (for example @Chef Bot) to get a bot's answer: bots answer only when they are mentioned, and so should you.",
+    `3. Limits: ${limits.messagesPerMinute} messages a minute, ${Math.floor(limits.messageBytes / 1024)} KB a message, one read every ${limits.pollIntervalMs / 1000} s (429 with Retry-After beyond). Bots and agents that keep mentioning each other are stopped after ${limits.botTurnCap} turns in a row until a person speaks.`,
+    '4. When a person says "stop", delivery pauses both ways: you receive a system message saying who stopped it, and your posts are refused until a person speaks again.',
+    input.mode === "ask"
+      ? '5. Your posts wait for a person\'s approval: each is "pending" until it is "delivered" or "rejected" (you receive a system message either way).'
+      : "5. Your posts appear in the channel at once, under your name.",
+    "6. Never post keys, tokens or passwords: they are removed from your messages.",
+  ];
+  return lines.join("\n");
+}

@@ -1,0 +1,121 @@
+// The shapes of the rooms port (rooms-contract.md): the Discord side declares the same names in
+// src/discord/rooms/ports.ts, and the Rooms service matches them structurally.
+
+export type RoomMode = "auto" | "ask";
+export type AuthorKind = "human" | "bot" | "agent" | "system";
+export type PostStatus = "pending" | "delivered" | "rejected";
+export type Transport = "rest" | "ws";
+export type Presence = "connected" | "polling" | "disconnected";
+
+export interface RoomInfo {
+  id: string;
+  channel_id: string;
+  guild_id: string;
+  name: string;
+}
+
+/** One thing said in the room's channel, as the Discord side saw it (the channel is the log). */
+export interface ChannelEvent {
+  discord_message_id: string;
+  author: { id: string; name: string; kind: AuthorKind };
+  /** Mentions already turned into "@Name" text. */
+  content: string;
+  /** Room member ids (agents) and bot user ids it mentions. */
+  mentions: string[];
+  /** ISO time. */
+  created_at: string;
+}
+
+/** An outside agent asks to post (after auth, limits, scrubbing and name checks). */
+export interface OutsidePost {
+  post_id: string;
+  room_id: string;
+  channel_id: string;
+  member_id: string;
+  name: string;
+  avatar_url?: string;
+  /** Scrubbed; "@Chef Bot" still as text: the Discord side resolves it to a mention. */
+  content: string;
+  mode: RoomMode;
+}
+
+export interface InviteCreated {
+  invite: { id: string; label: string; mode: RoomMode; expires_at: string };
+  key: string;
+  join_url: string;
+  join_code: string;
+  block: string;
+  transports: { rest: string; ws: string };
+}
+
+export interface RoomAgentView {
+  id: string;
+  name: string;
+  label: string;
+  mode: RoomMode;
+  transport: Transport | null;
+  presence: Presence;
+  last_seen: string | null;
+}
+
+/** A room as stored. */
+export interface RoomRecord extends RoomInfo {
+  opened_by: string;
+  created_at: string;
+}
+
+/** An invite as stored: only hashes of its key, join link and join code. */
+export interface InviteRecord {
+  id: string;
+  room_id: string;
+  label: string;
+  mode: RoomMode;
+  key_hash: string;
+  link_hash: string;
+  code_hash: string;
+  created_by: string;
+  created_at: string;
+  /** Until then an unclaimed invite may be claimed. */
+  expires_at: string;
+  /** Until then the short join code may be exchanged. */
+  code_expires_at: string;
+  claimed_by: string | null;
+  claimed_at: string | null;
+  claimed_via: "key" | "link" | "code" | null;
+  /** A claim through the join link or code mints a new key (its hash here): the block's key then no longer works. */
+  claimed_key_hash: string | null;
+  revoked: boolean;
+}
+
+/** An outside agent that claimed an invite. */
+export interface MemberRecord {
+  id: string;
+  room_id: string;
+  invite_id: string;
+  name: string;
+  joined_at: string;
+  last_seen: string | null;
+  transport: Transport | null;
+}
+
+/** One entry of a room's read buffer, as agents read it (REST) or receive it (WebSocket). */
+export interface RoomMessage {
+  type: "message" | "join" | "leave" | "system";
+  id: string;
+  room_id: string;
+  from: string;
+  from_name: string;
+  kind: AuthorKind;
+  content: string;
+  mentions: string[];
+  timestamp: string;
+  /** System events about one agent's own post (its status) are seen by that agent only. */
+  to?: string;
+  /** For post status events. */
+  post_id?: string;
+  status?: PostStatus;
+  /** For pause and resume events. */
+  event?: "paused" | "resumed" | "post_status" | "closed";
+  /** Who stopped the room (pause events). */
+  by?: { id: string; name: string };
+}
