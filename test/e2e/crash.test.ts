@@ -126,6 +126,8 @@ beforeAll(async () => {
     BOBB_DISCORD_TOKEN: "",
     ANTHROPIC_API_KEY: "",
     BOBB_MODEL_BASE_URL: "",
+    // One server per bot: a crash leaves several behind, each to be recognised (project mode has one).
+    BOBB_OPENCODE_MODE: "isolated",
   };
 }, 10_000);
 
