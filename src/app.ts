@@ -2,7 +2,8 @@ import path from "node:path";
 import type { Config } from "./config/index.js";
 import { PROJECT_ROOT } from "./project-root.js";
 import type { RootLogger } from "./log/index.js";
-import { RegistryStore } from "./registry/index.js";
+import { RegistryStore, type RegistryPort } from "./registry/index.js";
+import { PgRegistryStore } from "./store/pg/registry-store.js";
 import { AgentWrites, createApi, ensureAdminKey, KeyStore, type RoomsAdminCode } from "./api/index.js";
 import { ensureBuilderFiles, intakeMessage, Reconciler, SignalWatcher, TemplateAgentFiles, TokenIntake, tokenForms } from "./agents/index.js";
 import {
@@ -42,7 +43,7 @@ export interface App {
   readonly apiUrl: string;
   readonly adminKeyFile: string | undefined;
   readonly discord: DiscordTarget;
-  readonly registry: RegistryStore;
+  readonly registry: RegistryPort;
   readonly bots: BotManager;
   readonly reconciler: Reconciler;
   readonly runtime: Runtime;
@@ -80,7 +81,7 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
   const onAbort = () => void close();
   overrides.signal?.addEventListener("abort", onAbort, { once: true });
   try {
-    const registry = new RegistryStore({ file: config.registryPath, firstPort: config.env.BOBB_CHILD_PORT_START, logger: root.logger });
+    const registry = openRegistry(config, root);
     await registry.open();
     track(() => registry.close());
 
@@ -255,7 +256,7 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
     });
     await api.listen({ host: config.env.BOBB_API_HOST, port: config.env.BOBB_API_PORT });
     track(() => api.close());
-    log.info({ url: apiUrl, registry: registry.file }, `tool API listening on ${apiUrl}`);
+    log.info({ url: apiUrl, registry: registry.location }, `tool API listening on ${apiUrl}`);
     if (admin.file) log.info(`admin API key written to ${admin.file}`);
 
     const watcher = new SignalWatcher(path.join(config.dataDir, "signals"), (agentId, reason) => void reconciler.signal(agentId, reason), root.logger);
@@ -281,8 +282,18 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
   }
 }
 
+/** The registry: in PostgreSQL when BOBB_DATABASE_URL is set (several hosts), else registry.json. */
+function openRegistry(config: Config, root: RootLogger): RegistryPort {
+  const firstPort = config.env.BOBB_CHILD_PORT_START;
+  const url = config.env.BOBB_DATABASE_URL;
+  if (!url) return new RegistryStore({ file: config.registryPath, firstPort, logger: root.logger });
+  const password = URL.canParse(url) ? decodeURIComponent(new URL(url).password) : "";
+  if (password) root.secrets.add(password);
+  return new PgRegistryStore({ url, firstPort, logger: root.logger });
+}
+
 /** BoBB plus every registry agent that has a Discord user. */
-function knownBots(registry: RegistryStore, bobbUserId: string | undefined): KnownBot[] {
+function knownBots(registry: RegistryPort, bobbUserId: string | undefined): KnownBot[] {
   const bots: KnownBot[] = [{ agentId: "bobb", name: "BoBB", userId: bobbUserId }];
   for (const agent of Object.values(registry.snapshot.agents)) {
     bots.push({ agentId: agent.id, name: agent.name, userId: agent.discord_user_id ?? undefined });

@@ -1,7 +1,7 @@
 import { LRUCache } from "lru-cache";
 import type { Logger } from "../log/index.js";
 import { credentialWord, findTokens, redactTokens } from "../log/index.js";
-import { agentUsingToken, findByName, pendingAgents, withToken, failedToStart, type Agent, type RegistryStore } from "../registry/index.js";
+import { agentUsingToken, findByName, pendingAgents, withToken, failedToStart, type Agent, type RegistryPort } from "../registry/index.js";
 import type { NoteBoard } from "../discord/index.js";
 import { IntakeError } from "./errors.js";
 import type { ActivationEvents, ActivationOutcome, IntakeMessage } from "./ports.js";
@@ -10,7 +10,7 @@ import { AttemptLimiter, hasDiscordTokenShape, looksLikeBotToken, SeenOnce } fro
 import { validateToken, type TokenCheck, type TokenCheckOptions, type TokenOwner } from "./validate-token.js";
 
 export interface IntakeOptions {
-  registry: RegistryStore;
+  registry: RegistryPort;
   logger: Logger;
   /** Discord REST base used to check tokens (`GET /users/@me`). */
   apiUrl: string;

@@ -1,13 +1,13 @@
 import { EventEmitter } from "node:events";
 import type { KeyStore, AgentRemovals, RemovalReport } from "../api/index.js";
 import type { Logger } from "../log/index.js";
-import { activationReason, type Agent, type RegistryChange, type RegistryStore } from "../registry/index.js";
+import { activationReason, type Agent, type ChangeOrigin, type RegistryChange, type RegistryPort } from "../registry/index.js";
 import { KeyedQueue } from "../queue/keyed-queue.js";
 import { INTAKE_TEXT } from "./messages.js";
 import type { ActivationOutcome, AgentBots, AgentFolders, AgentRuntime, AppPreparation } from "./ports.js";
 
 export interface ReconcilerOptions {
-  registry: RegistryStore;
+  registry: RegistryPort;
   runtime: AgentRuntime;
   bots: AgentBots;
   keys: KeyStore;
@@ -44,7 +44,7 @@ export class Reconciler extends EventEmitter<{ activation: [ActivationOutcome] }
   readonly #log: Logger;
   #closed = false;
 
-  readonly #onChange = (change: RegistryChange, origin: "api" | "file") => this.#changed(change, origin);
+  readonly #onChange = (change: RegistryChange, origin: ChangeOrigin) => this.#changed(change, origin);
   readonly #onFailure = (agentId: string, reason: string) => void this.markFailed(agentId, reason);
 
   constructor(private readonly options: ReconcilerOptions) {
@@ -56,7 +56,7 @@ export class Reconciler extends EventEmitter<{ activation: [ActivationOutcome] }
   }
 
   /** Registry change → reconcile the agent it touched; a new token, status or cleared error is a fresh try. */
-  #changed(change: RegistryChange, origin: "api" | "file"): void {
+  #changed(change: RegistryChange, origin: ChangeOrigin): void {
     if (change.type === "removed") {
       this.#startRemoval(change.id);
       return;

@@ -1,5 +1,5 @@
 import type { Logger } from "../log/index.js";
-import type { Agent, RegistryStore } from "../registry/index.js";
+import type { Agent, RegistryPort } from "../registry/index.js";
 import { tokenButtons, type ReplyButtons, type TokenFormHandlers } from "../discord/index.js";
 import type { TokenIntake } from "./intake.js";
 import { INTAKE_TEXT } from "./messages.js";
@@ -22,7 +22,7 @@ export function createdInTurn(agents: readonly Agent[], turn: TurnFacts): Agent[
  * turn that created a bot (the model cannot attach them), and BoBB's client answering the
  * buttons and the modal through token intake.
  */
-export function tokenForms(options: { registry: RegistryStore; intake: TokenIntake; logger: Logger }) {
+export function tokenForms(options: { registry: RegistryPort; intake: TokenIntake; logger: Logger }) {
   const { registry, intake, logger } = options;
   return {
     replyButtons(turn: TurnFacts): ReplyButtons | undefined {

@@ -10,7 +10,7 @@ import {
   type Agent,
   type PublicAgent,
 } from "../registry/index.js";
-import type { RegistryStore } from "../registry/index.js";
+import type { RegistryPort } from "../registry/index.js";
 import { assertMayChange } from "./authority.js";
 import { ChangeLimiter } from "./change-limit.js";
 import { ApiError } from "./errors.js";
@@ -28,7 +28,7 @@ export interface WriteActor {
 }
 
 export interface AgentWritesOptions {
-  registry: RegistryStore;
+  registry: RegistryPort;
   files: AgentFiles;
   discord: () => DiscordActions | undefined;
   reservedPorts: ReadonlySet<number>;

@@ -1,6 +1,6 @@
 import type { Logger } from "../log/index.js";
 import type { AgentWrites } from "./agent-writes.js";
-import type { RegistryStore } from "../registry/index.js";
+import type { RegistryPort } from "../registry/index.js";
 import type { KeyIdentity, KeyStore } from "./keys.js";
 import type { AgentFiles, AgentRemovals, ChannelInfo, DiscordActions, LiveTurn, RoomsAdmin, TurnLookup } from "./ports.js";
 
@@ -17,7 +17,7 @@ declare module "fastify" {
 }
 
 export interface ApiDeps {
-  registry: RegistryStore;
+  registry: RegistryPort;
   keys: KeyStore;
   files: AgentFiles;
   logger: Logger;

@@ -21,7 +21,7 @@ const optionalText = z
 const optionalUrl = optionalText.pipe(z.url({ protocol: /^https?$/, error: "an http(s) URL such as http://127.0.0.1:11434/v1" }).optional());
 
 /** Secret variables: their values never appear in error messages or logs. */
-export const SECRET_VARIABLES = new Set(["BOBB_DISCORD_TOKEN", "ANTHROPIC_API_KEY", "BOBB_API_KEY", "BOBB_MODEL_API_KEY"]);
+export const SECRET_VARIABLES = new Set(["BOBB_DISCORD_TOKEN", "ANTHROPIC_API_KEY", "BOBB_API_KEY", "BOBB_MODEL_API_KEY", "BOBB_DATABASE_URL"]);
 
 /** Every environment variable the product reads, with its default. */
 export const envSchema = z.object({
@@ -41,6 +41,10 @@ export const envSchema = z.object({
   BOBB_DATA_DIR: z.string().min(1).default("data"),
   BOBB_REGISTRY_PATH: z.string().min(1).default("registry.json"),
   BOBB_AGENTS_DIR: z.string().min(1).default("agents"),
+  // Several hosts (issue 19): the registry in PostgreSQL instead of registry.json; unset = the file
+  BOBB_DATABASE_URL: optionalText.pipe(
+    z.url({ protocol: /^postgres(ql)?$/, error: "a postgresql:// URL such as postgresql://bobb:secret@db.example.org:5432/bobb" }).optional(),
+  ),
   LOG_LEVEL: z
     .enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"], { error: "one of trace, debug, info, warn, error, fatal, silent" })
     .default("info"),

@@ -1,4 +1,5 @@
-export { RegistryStore, type RegistryStoreOptions, type RegistryHealth, type RegistryEvents } from "./store.js";
+export { RegistryStore, type RegistryStoreOptions } from "./store.js";
+export type { RegistryPort, RegistryHealth, RegistryEvents, ChangeOrigin } from "./port.js";
 export { RegistryError, type RegistryErrorCode } from "./errors.js";
 export { allocatePort, isPortFree } from "./port-allocation.js";
 export { diffRegistries, type RegistryChange } from "./diff.js";

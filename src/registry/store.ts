@@ -6,18 +6,14 @@ import type { Logger } from "../log/index.js";
 import { writeFileAtomic } from "../fs/atomic-write.js";
 import { readSettled, replaceIfUnchanged } from "./cas.js";
 import { watchFile, type FileWatch } from "./watch-file.js";
-import { diffRegistries, type RegistryChange } from "./diff.js";
+import { diffRegistries } from "./diff.js";
 import { RegistryError } from "./errors.js";
 import { parseRegistry, serializeRegistry } from "./parse.js";
 import { emptyRegistry, type Registry } from "./schema.js";
 
-export type RegistryHealth = { ok: true } | { ok: false; error: string };
+import type { ChangeOrigin, RegistryEvents, RegistryHealth, RegistryPort } from "./port.js";
 
-export interface RegistryEvents {
-  change: [change: RegistryChange, origin: "api" | "file"];
-  invalid: [error: string];
-  recovered: [];
-}
+export type { RegistryEvents, RegistryHealth };
 
 export interface RegistryStoreOptions {
   file: string;
@@ -31,7 +27,7 @@ export interface RegistryStoreOptions {
  * The registry file: one in-memory copy, writes serialized through one queue and written
  * atomically, operator edits picked up live. A broken hand edit is never overwritten.
  */
-export class RegistryStore extends EventEmitter<RegistryEvents> {
+export class RegistryStore extends EventEmitter<RegistryEvents> implements RegistryPort {
   readonly file: string;
   #state: Registry;
   #health: RegistryHealth = { ok: true };
@@ -73,6 +69,10 @@ export class RegistryStore extends EventEmitter<RegistryEvents> {
       this.#syncQueued = false;
       return this.#syncFromDisk(false);
     }).catch((err: unknown) => this.#log.warn({ err }, "could not re-read the registry file"));
+  }
+
+  get location(): string {
+    return this.file;
   }
 
   /** The current (last valid) registry. Callers must not mutate it. */
@@ -134,14 +134,14 @@ export class RegistryStore extends EventEmitter<RegistryEvents> {
     return this.#queue.add(task);
   }
 
-  async #write(next: Registry, origin: "api" | "file"): Promise<void> {
+  async #write(next: Registry, origin: ChangeOrigin): Promise<void> {
     const text = serializeRegistry(next);
     await writeFileAtomic(this.file, text, 0o600);
     this.#known = text;
     this.#apply(next, origin);
   }
 
-  #apply(next: Registry, origin: "api" | "file"): void {
+  #apply(next: Registry, origin: ChangeOrigin): void {
     const before = this.#state;
     this.#state = next;
     for (const change of diffRegistries(before, next)) this.emit("change", change, origin);

@@ -115,7 +115,7 @@ describe("removing", () => {
     expect(reply).toContain("agents/.removed/chef-bot-");
     expect(agent("chef-bot")).toBeUndefined();
     await waitFor(() => !w.s.sandbox.control.isOnline(chefUser) && !w.s.app.bots.get("chef-bot"), 30_000, "chef stopped");
-    expect(await readFile(w.s.app.registry.file, "utf8")).not.toContain(token);
+    expect(await readFile(w.s.app.registry.location, "utf8")).not.toContain(token);
     expect(await readFile(sessionsFile, "utf8")).not.toContain("chef-bot");
     const removed = await readdir(path.join(w.s.dir, "agents", ".removed"));
     expect(removed).toHaveLength(1);
