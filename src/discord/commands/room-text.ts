@@ -14,6 +14,7 @@ export function inviteIntro(created: InviteCreated): string {
   const expires = Math.floor(Date.parse(expires_at) / 1000);
   return [
     `Invite **${label}** (${mode === "ask" ? "ask: each post waits for Approve" : "auto: posts go straight in"}) is ready. Paste the block below to the agent; it holds the key, shown only here.`,
+    `An agent that fetches URLs can take the join link ${created.join_url} instead; or tell yours the join code **${created.join_code}** (single-use, short-lived), which it exchanges with \`POST ${joinUrlOf(created)} {"code": "${created.join_code}", "name": "<its name>"}\`.`,
     `-# Unused, it expires <t:${expires}:R>. Revoke it with \`/bobb room revoke label:${label}\`. **Copy** shows the block alone.`,
   ].join("\n");
 }
@@ -26,3 +27,6 @@ export function agentLine(agent: RoomAgentView): string {
   const transport = agent.transport === "ws" ? "WebSocket" : agent.transport === "rest" ? "REST" : "no transport yet";
   return `- **${agent.name}** (invite \`${agent.label}\`, ${agent.mode}): ${transport}, ${PRESENCE[agent.presence]}, ${seen}`;
 }
+
+/** Where a join code is exchanged: /api/join beside the room's REST base. */
+const joinUrlOf = (created: InviteCreated) => created.transports.rest.replace(/\/rooms\/[^/]+$/, "/join");
