@@ -6,38 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { ask, buttonsOf, click, runCommand, viewInteraction } from "../commands/helpers.js";
 import { startSupervisor, type Supervisor } from "../helpers/supervisor.js";
+import { parseInviteBlock, type PastedBlock } from "../helpers/rooms.js";
 import { filesHolding } from "../helpers/temp.js";
 import { waitFor } from "../helpers/wait.js";
 
 type Msg = { id: string; content: string; author: { id: string; username: string; bot?: boolean }; webhook_id?: string; components?: unknown[] };
-
-/** What an agent reads out of the pasted block (and the lines above it). */
-interface Pasted {
-  text: string;
-  key: string;
-  roomId: string;
-  rest: string;
-  ws: string;
-  joinUrl: string;
-  joinCode: string;
-}
-
-function parseBlock(text: string): Pasted {
-  const grab = (re: RegExp, what: string) => {
-    const m = re.exec(text);
-    if (!m) throw new Error(`no ${what} in the block:\n${text}`);
-    return m[1]!;
-  };
-  return {
-    text,
-    key: grab(/Your key: (ak_\S+)/, "key"),
-    roomId: grab(/Room ID: (\S+)/, "room id"),
-    rest: grab(/POST (\S+)\/messages/, "REST URL"),
-    ws: grab(/Connect: (\S+)/, "WebSocket URL"),
-    joinUrl: grab(/join link (\S+)/, "join link"),
-    joinCode: grab(/join code \*\*(\w+)\*\*/, "join code"),
-  };
-}
 
 /** A REST agent: plain fetch with its key. */
 async function rest(url: string, key: string, method = "GET", body?: unknown): Promise<{ status: number; json: any; headers: Headers }> {
@@ -71,12 +44,12 @@ class SocketAgent {
 let s: Supervisor;
 let owner: string;
 let chef: { id: string; userId: string };
-const pasted: Pasted[] = [];
+const pasted: PastedBlock[] = [];
 const sockets: SocketAgent[] = [];
 const messages = (channel = s.general) => s.messages(channel) as unknown as Msg[];
 
 /** `/bobb room invite` as the owner; the block the owner sees. */
-async function invite(label: string, mode: "auto" | "ask", channel = s.general): Promise<Pasted> {
+async function invite(label: string, mode: "auto" | "ask", channel = s.general): Promise<PastedBlock> {
   const id = await runCommand(s, owner, "bobb room invite", { label, mode }, channel);
   // A block longer than one message comes in ephemeral parts: all of them, up to the last rule.
   const view = await waitFor(
@@ -89,13 +62,13 @@ async function invite(label: string, mode: "auto" | "ask", channel = s.general):
   );
   expect(view.responses.every((r) => r.ephemeral)).toBe(true);
   expect(buttonsOf(view.responses[0]!)[0]).toMatch(/^bobb-room-copy:/);
-  const block = parseBlock(view.responses.map((r) => r.content).join("\n"));
+  const block = parseInviteBlock(view.responses.map((r) => r.content).join("\n"));
   pasted.push(block);
   return block;
 }
 
 /** Reads (long poll) from `since` until a message matches; returns it and the next since. */
-async function readUntil(p: Pasted, match: (m: any) => boolean, what: string, since?: string): Promise<any> {
+async function readUntil(p: PastedBlock, match: (m: any) => boolean, what: string, since?: string): Promise<any> {
   let cursor = since;
   return waitFor(
     async () => {
@@ -122,8 +95,8 @@ afterAll(async () => {
 });
 
 describe("outside agents in a BoBB channel", () => {
-  let restAgent: Pasted;
-  let wsInvite: Pasted;
+  let restAgent: PastedBlock;
+  let wsInvite: PastedBlock;
   let restId = "";
   let socket: SocketAgent;
   let socketId = "";
