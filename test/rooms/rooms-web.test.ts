@@ -122,6 +122,11 @@ describe.skipIf(!availability.path)("rooms in the web chat", () => {
     expect(thanks.json.status).toBe("delivered");
     await page.locator(".message", { hasText: "bring the wine" }).waitFor();
     await page.locator(".member.agent", { hasText: "GPT Agent" }).waitFor();
+    // The picture shows the conversation: the blocks (only the owner's, and secret) are dismissed first.
+    while ((await page.locator(".message.ephemeral").count()) > 0)
+      await page.locator(".message.ephemeral").first().getByRole("button", { name: "Dismiss message" }).click();
+    await page.locator(".message", { hasText: "Hello, I am Claude" }).scrollIntoViewIfNeeded();
+    await page.mouse.move(0, 0);
     await page.screenshot({ path: screenshotPath("rooms-web-chat.png") });
   });
 });
