@@ -2,6 +2,7 @@
 // Rooms end to end: the real supervisor, sandbox, discord.js clients, OpenCode on the scripted model and
 // the real rooms core. A person with Manage Channels opens #general as a room and creates invites with
 // /bobb room; the outside agents are plain `fetch` and `ws` clients that know only the pasted block.
+import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { ask, buttonsOf, click, runCommand, viewInteraction } from "../commands/helpers.js";
@@ -63,6 +64,9 @@ async function invite(label: string, mode: "auto" | "ask", channel = s.general):
   expect(view.responses.every((r) => r.ephemeral)).toBe(true);
   expect(buttonsOf(view.responses[0]!)[0]).toMatch(/^bobb-room-copy:/);
   const block = parseInviteBlock(view.responses.map((r) => r.content).join("\n"));
+  // The parts are cut between sections, never inside an example: joined, they are the block as written.
+  expect(block.text).toContain('Content-Type: application/json\n\n{"content": "your message here"}\n```');
+  expect(block.text).not.toMatch(/```\n```/);
   pasted.push(block);
   return block;
 }
@@ -262,6 +266,8 @@ describe("canary", () => {
         expect(await filesHolding(s.dir, secret)).toEqual([]);
         for (const channel of channels) expect(messages(channel).filter((m) => m.content.includes(secret))).toEqual([]);
       }
+      // What is kept of a key is its hash.
+      expect(await filesHolding(s.dir, createHash("sha256").update(p.key).digest("hex"))).toEqual(["data/rooms.json"]);
     }
   });
 });

@@ -56,7 +56,11 @@ describe.skipIf(!availability.path)("rooms in the web chat", () => {
     const parts = await page.locator(".message.ephemeral").allTextContents();
     claude = parseInviteBlock(parts.join("\n"));
     await expect(answer.textContent()).resolves.toContain(`Your key: ${claude.key}`);
-    await expect(answer.locator("pre").first().textContent()).resolves.toContain(`Bearer ${claude.key}`);
+    // The examples are code blocks, with the key in them.
+    await page
+      .locator(".message.ephemeral pre", { hasText: `Bearer ${claude.key}` })
+      .first()
+      .waitFor();
     // Discord's <t:…:R> shows as a time, relative.
     await expect(answer.locator("time.timestamp-mention").textContent()).resolves.toBe("in 3 days");
     await answer.getByRole("button", { name: "Copy" }).click();

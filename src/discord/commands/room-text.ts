@@ -1,11 +1,41 @@
 import { splitForDiscord } from "../split.js";
 import type { InviteCreated, RoomAgentView } from "../rooms/ports.js";
 
-/** The block as messages: in one code block when it fits and has no fences of its own, else as Markdown in parts. */
-export function blockMessages(block: string, intro?: string): string[] {
-  const fenced = !block.includes("```") ? "```\n" + block + "\n```" : block;
-  const whole = intro ? `${intro}\n${fenced}` : fenced;
-  return splitForDiscord(whole);
+/**
+ * The block as messages: in one code block when it fits and has no fences of its own, else as Markdown
+ * in parts cut at its headings (never inside a code block), so the parts joined by line breaks are the
+ * block as written; only a section longer than a message is cut inside.
+ */
+export function blockMessages(block: string, intro?: string, limit = 2000): string[] {
+  if (!block.includes("```")) return splitForDiscord(`${intro ? `${intro}\n` : ""}\`\`\`\n${block}\n\`\`\``, limit);
+  const parts: string[] = [];
+  let current = "";
+  for (const section of sectionsOf(intro ? `${intro}\n${block}` : block)) {
+    if (current !== "" && current.length + 1 + section.length <= limit) {
+      current += `\n${section}`;
+      continue;
+    }
+    if (current !== "") parts.push(current);
+    if (section.length <= limit) current = section;
+    else {
+      parts.push(...splitForDiscord(section, limit));
+      current = "";
+    }
+  }
+  if (current !== "") parts.push(current);
+  return parts;
+}
+
+/** Markdown cut before each heading that is not inside a code block. */
+function sectionsOf(text: string): string[] {
+  const sections: string[][] = [[]];
+  let fenced = false;
+  for (const line of text.split("\n")) {
+    if (!fenced && /^#{1,6} /.test(line) && sections.at(-1)!.length > 0) sections.push([]);
+    if (line.trimStart().startsWith("```")) fenced = !fenced;
+    sections.at(-1)!.push(line);
+  }
+  return sections.map((lines) => lines.join("\n"));
 }
 
 /** What the person who created an invite reads above the block (the only place its key is ever shown). */
