@@ -121,7 +121,10 @@ describe.skipIf(!availability.path)("rooms in the web chat", () => {
     await held.filter({ hasText: "Approved by" }).waitFor();
     const answer = await ws.next((f) => f.type === "message" && f.kind === "bot" && f.from_name === "Chef Bot", 30_000, "Chef Bot's answer");
     expect(answer.content).toContain("@GPT Agent saffron risotto");
-    await page.locator(".message", { hasText: "saffron risotto" }).waitFor();
+    const chefAnswer = page.locator(".message", { hasText: "saffron risotto" });
+    await chefAnswer.waitFor();
+    // Chef Bot answers the agent's message: the reply line shows it as an app's, as Discord does.
+    await expect(chefAnswer.locator(".reply-context .bot-tag").textContent()).resolves.toBe("APP");
     const thanks = await call(`${claude.rest}/messages`, claude.key, "POST", { content: "Thanks Chef Bot, I will bring the wine." });
     expect(thanks.json.status).toBe("delivered");
     await page.locator(".message", { hasText: "bring the wine" }).waitFor();
@@ -129,7 +132,8 @@ describe.skipIf(!availability.path)("rooms in the web chat", () => {
     // The picture shows the conversation: the blocks (only the owner's, and secret) are dismissed first.
     while ((await page.locator(".message.ephemeral").count()) > 0)
       await page.locator(".message.ephemeral").first().getByRole("button", { name: "Dismiss message" }).click();
-    await page.locator(".message", { hasText: "Hello, I am Claude" }).scrollIntoViewIfNeeded();
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.locator(".message", { hasText: "bring the wine" }).scrollIntoViewIfNeeded();
     await page.mouse.move(0, 0);
     await page.screenshot({ path: screenshotPath("rooms-web-chat.png") });
   });
