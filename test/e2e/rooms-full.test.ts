@@ -255,6 +255,26 @@ describe("the governor", () => {
   }, 120_000);
 });
 
+describe("a restart", () => {
+  it("keeps the room, the invite and the agent; the agent reads with since what was said while BoBB was away (backfilled from the channel)", async () => {
+    const restAgent = pasted.find((p) => p.text.includes("Invite **rest-agent**"))!;
+    const before = await rest(`${restAgent.rest}/messages?limit=100`, restAgent.key);
+    expect(before.status).toBe(200);
+    const since = before.json.next_since as string;
+    await s.stopApp();
+    s.sandbox.control.postMessage(s.general, s.humanId, "said while BoBB was away");
+    await s.restartApp();
+    await waitFor(() => s.app.bots.get("bobb")?.client.isReady() || undefined, 60_000, "BoBB back online");
+    const missed = await readUntil(restAgent, (m) => m.content === "said while BoBB was away", "the message said while BoBB was away", since);
+    expect(missed).toMatchObject({ kind: "human", from_name: "chris" });
+    // Messages from before the restart are read again from the channel, the agent's own as its own.
+    const own = await readUntil(restAgent, (m) => m.content === "Thanks, carrying on.", "the agent's own post from before the restart");
+    expect(own).toMatchObject({ kind: "agent", from_name: "Rest Agent" });
+    const posted = await rest(`${restAgent.rest}/messages`, restAgent.key, "POST", { content: "Back after the restart." });
+    expect(posted.json.status).toBe("delivered");
+  }, 120_000);
+});
+
 describe("canary", () => {
   it("keys and join codes appear in no log line, model request, file or channel message", async () => {
     expect(pasted.length).toBeGreaterThanOrEqual(4);
