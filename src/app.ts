@@ -218,7 +218,7 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
         return conversations.handle(bot, message);
       },
       onReady: async (bot) => {
-        await Promise.all([conversations.resume(bot), isBobb(bot) ? commands.ready(bot.client) : undefined]);
+        await Promise.all([conversations.resume(bot), isBobb(bot) ? commands.ready(bot.client) : undefined, isBobb(bot) ? rooms.ready(bot.client) : undefined]);
       },
       onInteraction: async (bot, interaction) => (isBobb(bot) ? commands.handle(interaction) : undefined),
     });

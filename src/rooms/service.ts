@@ -141,6 +141,11 @@ export class Rooms extends EventEmitter<{ post: [OutsidePost] }> {
     return undefined;
   }
 
+  /** Every open room. */
+  list(): RoomInfo[] {
+    return [...this.#rooms.values()].map(info);
+  }
+
   room(roomId: string): RoomInfo | undefined {
     const room = this.#rooms.get(roomId);
     return room && info(room);

@@ -31,6 +31,10 @@ export class FakeRoomsPort extends EventEmitter implements RoomsPort {
     this.rooms.delete(roomId);
   }
 
+  list(): RoomInfo[] {
+    return [...this.rooms.values()];
+  }
+
   roomOfChannel(channelId: string): RoomInfo | undefined {
     return [...this.rooms.values()].find((r) => r.channel_id === channelId);
   }

@@ -192,3 +192,31 @@ export class AgentWs {
     this.ws.terminate();
   }
 }
+
+/** What an outside agent reads out of a pasted invite block (and the lines BoBB writes above it): nothing else. */
+export interface PastedBlock {
+  text: string;
+  key: string;
+  roomId: string;
+  rest: string;
+  ws: string;
+  joinUrl: string;
+  joinCode: string;
+}
+
+export function parseInviteBlock(text: string): PastedBlock {
+  const grab = (re: RegExp, what: string) => {
+    const m = re.exec(text);
+    if (!m) throw new Error(`no ${what} in the block:\n${text}`);
+    return m[1]!;
+  };
+  return {
+    text,
+    key: grab(/Your key: (ak_\S+)/, "key"),
+    roomId: grab(/Room ID: (\S+)/, "room id"),
+    rest: grab(/POST (\S+)\/messages/, "REST URL"),
+    ws: grab(/Connect: (\S+)/, "WebSocket URL"),
+    joinUrl: grab(/join link (\S+)/, "join link"),
+    joinCode: grab(/join code (?:\*\*)?([A-Z0-9]{6})\b/, "join code"),
+  };
+}

@@ -1,15 +1,16 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ask } from "../commands/helpers.js";
+import { answerOf, runCommand, viewInteraction } from "../commands/helpers.js";
 import { browserAvailability, launchBrowser, screenshotPath, type BrowserSession } from "../helpers/browser.js";
-import { FakeRoomsPort } from "../helpers/rooms-port.js";
+import { AgentWs, call, parseInviteBlock, type PastedBlock } from "../helpers/rooms.js";
 import { startSupervisor, type Supervisor } from "../helpers/supervisor.js";
 import { waitFor } from "../helpers/wait.js";
 
-// The rooms in the web chat, in a real browser on the real supervisor (with an in-memory rooms core): the
-// "Invite an agent" button runs /bobb room invite and shows the ephemeral block with Copy; an outside agent's
-// message shows under its name with the APP tag, the agent in the member list with an AGENT tag; a held
-// post's Approve button posts it.
+// The rooms in the web chat, in a real browser on the real supervisor and rooms core, with Chef Bot on the
+// scripted model: the "Invite an agent" button runs /bobb room invite and shows the ephemeral block with Copy;
+// a REST agent (plain fetch) and a WebSocket agent (plain ws) join with the block's values; their messages
+// show under their names with the APP tag, the agents in the member list with an AGENT tag; a held post's
+// Approve button posts it, and Chef Bot answers the agent that mentioned it, by name.
 
 const availability = browserAvailability();
 
@@ -18,13 +19,16 @@ describe.skipIf(!availability.path)("rooms in the web chat", () => {
   let browser: BrowserSession;
   let page: Page;
   let owner = "";
-  const port = new FakeRoomsPort();
+  let chef: { id: string; userId: string };
+  let claude: PastedBlock;
+  const sockets: AgentWs[] = [];
 
   beforeAll(async () => {
-    s = await startSupervisor({ rooms: port });
+    s = await startSupervisor({ env: { BOBB_ROOM_POLL_INTERVAL: "100" } });
     owner = s.sandbox.control.guilds()[0]!.members.find((m) => m.username === "sandbox-owner")!.id;
     await waitFor(() => s.sandbox.control.guildCommands(s.sandbox.control.guildId()).length === 2, 30_000, "BoBB's commands");
-    await ask(s, owner, "bobb room open");
+    chef = await s.addChild("Chef Bot", "A chef who answers questions about food.");
+    await answerOf(s, await runCommand(s, owner, "bobb room open"));
     const launched = await launchBrowser({ executablePath: availability.path! });
     if (!launched) throw new Error("no browser");
     browser = launched;
@@ -34,6 +38,7 @@ describe.skipIf(!availability.path)("rooms in the web chat", () => {
     await page.locator("body[data-ready=true]").waitFor();
   }, 120_000);
   afterAll(async () => {
+    for (const ws of sockets) ws.close();
     await browser?.close();
     await s?.close();
   });
@@ -46,20 +51,31 @@ describe.skipIf(!availability.path)("rooms in the web chat", () => {
     await page.locator("#command-panel").getByRole("button", { name: "Send" }).click();
     const answer = page.locator(".message.ephemeral", { hasText: "Invite claude" });
     await answer.waitFor();
-    await expect(answer.locator("pre").first().textContent()).resolves.toContain("Your key: ak_fake");
+    // A block longer than one message comes in ephemeral parts; all of them are there once the last rule is.
+    await page.locator(".message.ephemeral", { hasText: "6. Never post keys" }).waitFor();
+    const parts = await page.locator(".message.ephemeral").allTextContents();
+    claude = parseInviteBlock(parts.join("\n"));
+    await expect(answer.textContent()).resolves.toContain(`Your key: ${claude.key}`);
+    // The examples are code blocks, with the key in them.
+    await page
+      .locator(".message.ephemeral pre", { hasText: `Bearer ${claude.key}` })
+      .first()
+      .waitFor();
     // Discord's <t:…:R> shows as a time, relative.
     await expect(answer.locator("time.timestamp-mention").textContent()).resolves.toBe("in 3 days");
     await answer.getByRole("button", { name: "Copy" }).click();
-    await waitFor(async () => ((await page.locator(".message.ephemeral").count()) >= 2 ? true : undefined), 15_000, "the Copy answer");
-    const copy = page.locator(".message.ephemeral").last();
-    await expect(copy.textContent()).resolves.toContain("Your key: ak_fake");
+    await waitFor(async () => ((await page.locator(".message.ephemeral").count()) > parts.length ? true : undefined), 15_000, "the Copy answer");
+    const copy = page.locator(".message.ephemeral").nth(parts.length);
+    await expect(copy.textContent()).resolves.toContain(`Your key: ${claude.key}`);
     await expect(copy.textContent()).resolves.not.toContain("Invite claude");
   });
 
-  it("an outside agent's message has the APP tag and the agent is listed with an AGENT tag; a held post is approved with its button", async () => {
-    const room = port.roomOfChannel(s.general)!;
-    const claude = port.join(room.id, "claude", "Claude Agent");
-    port.say(claude.id, "Hello, I am Claude, an outside agent.");
+  it("agents of both transports talk with Chef Bot: APP and AGENT tags, Approve on a held post, Chef Bot answers by name", async () => {
+    const intro = await call(`${claude.rest}/messages`, claude.key, "POST", {
+      name: "Claude Agent",
+      content: "Hello, I am Claude, an outside agent working for sandbox-owner.",
+    });
+    expect(intro.json.status).toBe("delivered");
     const message = page.locator(".message", { hasText: "Hello, I am Claude" });
     await message.waitFor();
     await expect(message.locator(".author").textContent()).resolves.toBe("Claude Agent");
@@ -69,18 +85,56 @@ describe.skipIf(!availability.path)("rooms in the web chat", () => {
     await expect(listed.locator(".agent-tag").textContent()).resolves.toBe("AGENT");
     expect(await listed.getAttribute("class")).toContain("online");
 
-    await ask(s, owner, "bobb room invite", { label: "gpt", mode: "ask" });
-    const gpt = port.join(room.id, "gpt", "GPT Agent", "ws");
-    port.say(gpt.id, "May I join the conversation?");
+    // An ask-mode invite for a WebSocket agent.
+    const id = await runCommand(s, owner, "bobb room invite", { label: "gpt", mode: "ask" });
+    const view = await waitFor(
+      async () => {
+        const v = await viewInteraction(s, id);
+        return v.responses.some((r) => r.content.includes("6. Never post keys")) ? v : undefined;
+      },
+      15_000,
+      "the gpt block",
+    );
+    const gpt = parseInviteBlock(view.responses.map((r) => r.content).join("\n"));
+    const ws = new AgentWs(gpt.ws.replace(/\/ws$/, ""));
+    sockets.push(ws);
+    await ws.opened();
+    ws.send({ type: "join", room: gpt.roomId, key: gpt.key, name: "GPT Agent" });
+    await ws.next((f) => f.type === "joined", 5000, "joined");
+    s.model.prependRules({
+      name: "chef answers GPT Agent",
+      agent: chef.id,
+      user: /cook tonight/,
+      reply: "@GPT Agent saffron risotto tonight, and Claude Agent is welcome too.",
+    });
+    ws.send({ type: "message", content: "Hi, I am GPT Agent. @Chef Bot what do you cook tonight?" });
+    await ws.next((f) => f.type === "post" && f.status === "pending", 10_000, "pending");
+
     const held = page.locator(".message", { hasText: "GPT Agent (outside agent) wants to post" });
     await held.waitFor();
-    await expect(held.locator("blockquote.quote").textContent()).resolves.toBe("May I join the conversation?");
+    await expect(held.locator("blockquote.quote").textContent()).resolves.toContain("what do you cook tonight?");
     await held.getByRole("button", { name: "Approve" }).click();
     await page
-      .locator(".message", { hasText: "May I join the conversation?" })
+      .locator(".message", { hasText: "what do you cook tonight?" })
       .filter({ has: page.locator(".author", { hasText: "GPT Agent" }) })
       .waitFor();
     await held.filter({ hasText: "Approved by" }).waitFor();
+    const answer = await ws.next((f) => f.type === "message" && f.kind === "bot" && f.from_name === "Chef Bot", 30_000, "Chef Bot's answer");
+    expect(answer.content).toContain("@GPT Agent saffron risotto");
+    const chefAnswer = page.locator(".message", { hasText: "saffron risotto" });
+    await chefAnswer.waitFor();
+    // Chef Bot answers the agent's message: the reply line shows it as an app's, as Discord does.
+    await expect(chefAnswer.locator(".reply-context .bot-tag").textContent()).resolves.toBe("APP");
+    const thanks = await call(`${claude.rest}/messages`, claude.key, "POST", { content: "Thanks Chef Bot, I will bring the wine." });
+    expect(thanks.json.status).toBe("delivered");
+    await page.locator(".message", { hasText: "bring the wine" }).waitFor();
+    await page.locator(".member.agent", { hasText: "GPT Agent" }).waitFor();
+    // The picture shows the conversation: the blocks (only the owner's, and secret) are dismissed first.
+    while ((await page.locator(".message.ephemeral").count()) > 0)
+      await page.locator(".message.ephemeral").first().getByRole("button", { name: "Dismiss message" }).click();
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.locator(".message", { hasText: "bring the wine" }).scrollIntoViewIfNeeded();
+    await page.mouse.move(0, 0);
     await page.screenshot({ path: screenshotPath("rooms-web-chat.png") });
   });
 });

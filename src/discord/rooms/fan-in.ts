@@ -1,4 +1,4 @@
-import type { Message } from "discord.js";
+import type { Client, Message } from "discord.js";
 import type { Logger } from "../../log/index.js";
 import { BoundedSet } from "../bounded-set.js";
 import type { BotDirectory } from "../directory.js";
@@ -20,6 +20,8 @@ export interface RoomFanInOptions {
 }
 
 const SEEN_LIMIT = 5_000;
+/** Messages read back per room after a start (one history page: Discord's most). */
+const BACKFILL_LIMIT = 100;
 
 /**
  * Everything said in a room's channel reaches the room's agents (the channel is the log): each message once,
@@ -49,6 +51,25 @@ export class RoomFanIn {
     void next.finally(() => {
       if (this.#chains.get(message.channelId) === next) this.#chains.delete(message.channelId);
     });
+  }
+
+  /**
+   * After a start: the channel's latest messages (Discord's history, oldest first) reach the room's buffer, so
+   * agents read with `since` what was said while BoBB was away. Only passed on, never a stop or a resume.
+   */
+  async backfill(client: Client, room: RoomInfo, limit = BACKFILL_LIMIT): Promise<number> {
+    const channel = await client.channels.fetch(room.channel_id).catch(() => null);
+    if (!channel || !channel.isTextBased() || channel.isDMBased()) return 0;
+    const fetched = await channel.messages.fetch({ limit });
+    const history = [...fetched.values()].sort((a, b) => a.createdTimestamp - b.createdTimestamp);
+    let passed = 0;
+    for (const message of history) {
+      if (this.#seen.has(message.id) || isHeldPost(message)) continue;
+      this.#seen.add(message.id);
+      this.options.port.ingest(room.channel_id, await this.#event(room, message));
+      passed++;
+    }
+    return passed;
   }
 
   /** Resolves once every message seen so far has been passed on (tests, shutdown). */

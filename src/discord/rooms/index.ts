@@ -32,6 +32,8 @@ export interface RoomsDiscord {
   register(router: InteractionRouter): void;
   /** Every message any bot client sees (bot manager's onMessage). */
   observe(message: Message): void;
+  /** BoBB's client is ready: every room's buffer is refilled from its channel's history (after a restart). */
+  ready(client: Client): Promise<void>;
   /** `/stop` in a channel: its room pauses as for the stop word. */
   stopped(channelId: string, by: { id: string; name: string }): void;
   /** The room agent a bot means by `name` in a channel (`mention_bots`), as its display name. */
@@ -78,6 +80,15 @@ export function createRoomsDiscord(options: RoomsDiscordOptions): RoomsDiscord {
     },
     register: (router) => router.registerComponentHandler(HELD_PREFIX, (i: ButtonInteraction) => posts.decide(i)),
     observe: (message) => fanIn.observe(message),
+    ready: async (client) => {
+      for (const room of port.list()) {
+        const passed = await fanIn.backfill(client, room).catch((err: unknown) => {
+          logger.warn({ err, room: room.id, channel: room.channel_id }, "could not read the room's channel history");
+          return 0;
+        });
+        logger.debug({ room: room.id, messages: passed }, "room backfilled from channel history");
+      }
+    },
     stopped: (channelId, by) => {
       if (port.roomOfChannel(channelId)) port.pause(channelId, by);
     },

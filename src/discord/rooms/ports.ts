@@ -50,6 +50,7 @@ export interface RoomsPort {
   open(channel: { id: string; guild_id: string; name: string }, by: string): Promise<RoomInfo>; // idempotent per channel
   close(roomId: string): Promise<void>;
   roomOfChannel(channelId: string): RoomInfo | undefined;
+  list(): RoomInfo[]; // every open room (the Discord side backfills them from channel history after a restart)
   createInvite(roomId: string, options: { label: string; mode: RoomMode }, by: string): Promise<InviteCreated>;
   agents(roomId: string): Promise<RoomAgentView[]>;
   revoke(roomId: string, label: string): Promise<boolean>; // disconnects at once

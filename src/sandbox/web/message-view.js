@@ -167,7 +167,8 @@ function replyContext(referenced, ctx) {
   const name = el("span", "reply-author", "@" + (author.global_name || author.username));
   name.style.color = colourOf(author.id);
   line.append(name);
-  if (author.bot) line.append(botTag());
+  if (isWebhookPost(referenced)) line.append(appTag());
+  else if (author.bot) line.append(botTag());
   line.append(el("span", "reply-text", summarize(referenced.content, ctx)));
   line.dataset.replyTo = referenced.id;
   line.addEventListener("click", () => ctx.onJump(referenced.id));
