@@ -30,6 +30,11 @@ export function restUrlOf(base: string, roomId: string): string {
   return `${base}/api/rooms/${roomId}`;
 }
 
+/** The MCP endpoint of a room (the key goes into an Authorization: Bearer header, or after it as a path segment). */
+export function mcpUrlOf(base: string, roomId: string): string {
+  return `${base}/mcp/${roomId}`;
+}
+
 /**
  * The paste-able instruction block (AgentChat §2): the API doc, the key and the onboarding in
  * one Markdown text. Without a key (the join link's GET) it says how to claim one instead.
