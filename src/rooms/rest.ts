@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { AgentSession } from "./access.js";
-import { restUrlOf, wsUrlOf } from "./block.js";
+import { mcpTransport, restUrlOf, wsUrlOf } from "./block.js";
 import { isoTime } from "./buffer.js";
 import { RoomsError } from "./errors.js";
 import { hashSecret } from "./secrets.js";
@@ -120,6 +120,6 @@ function claimed(rooms: Rooms, s: AgentSession, key: string) {
     room: { id: s.room.id, name: s.room.name },
     agent: { id: s.member.id, name: s.member.name },
     block: rooms.block(s.room, s.invite.mode, { key }),
-    transports: { rest: restUrlOf(rooms.publicUrl, s.room.id), ws: wsUrlOf(rooms.publicUrl) },
+    transports: { mcp: mcpTransport(rooms.publicUrl, s.room.id, key), rest: restUrlOf(rooms.publicUrl, s.room.id), ws: wsUrlOf(rooms.publicUrl) },
   };
 }

@@ -37,6 +37,7 @@ describe("rooms over MCP", () => {
   let roomId: string;
   let key: string;
   let mcp: string;
+  let block: string;
   const clients: Client[] = [];
   const open = async (url: string, k?: string) => {
     const c = await mcpClient(url, k);
@@ -48,7 +49,8 @@ describe("rooms over MCP", () => {
     roomId = (await h.handle.rooms.open(CHANNEL, "900000000000000001")).id;
     const invite = await h.handle.rooms.createInvite(roomId, { label: "Alice's agent", mode: "auto" }, "900000000000000001");
     key = invite.key;
-    mcp = `${h.url}/mcp/${roomId}`;
+    mcp = invite.transports.mcp.url;
+    block = invite.block;
   });
   afterEach(async () => {
     for (const c of clients.splice(0)) await c.close();
@@ -91,6 +93,17 @@ describe("rooms over MCP", () => {
     const who = await callTool(client, "list_participants");
     expect(who.json.agents).toEqual([expect.objectContaining({ name: "Alice's agent", presence: "polling" })]);
     expect(who.json.recent_speakers).toEqual([{ id: "700", name: "Chef Bot", kind: "bot" }]);
+  });
+
+  it("the block's Claude Code line (bearer header) and OpenCode entry (key in the path, no headers) both connect", async () => {
+    const claude = /claude mcp add --transport http bobb-room (\S+) --header "Authorization: Bearer (\S+)"/.exec(block)!;
+    expect(claude.slice(1)).toEqual([mcp, key]);
+    const opencode = JSON.parse(/```json\n(.+)\n```/.exec(block)![1]!);
+    expect(opencode.mcp["bobb-room"]).toEqual({ type: "remote", url: `${mcp}/${key}` });
+    const withHeader = await open(claude[1]!, claude[2]);
+    expect((await callTool(withHeader, "room_info")).json.id).toBe(roomId);
+    const headerless = await open(opencode.mcp["bobb-room"].url);
+    expect((await callTool(headerless, "room_info")).json.you).toBe((await callTool(withHeader, "room_info")).json.you);
   });
 
   it("a header-less client works with the key as a path segment, and the key reaches no log", async () => {
