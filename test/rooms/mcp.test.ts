@@ -148,4 +148,16 @@ describe("rooms over MCP", () => {
     expect((await callTool(client, "send_message", { content: "back" })).json.status).toBe("delivered");
     expect(h.posts).toHaveLength(4);
   });
+
+  it("ask mode: send_message says pending, then the agent reads that it was delivered", async () => {
+    const ask = await h.handle.rooms.createInvite(roomId, { label: "Bob's agent", mode: "ask" }, "x");
+    const client = await open(ask.transports.mcp.url_with_key);
+    const { tools } = await client.listTools();
+    expect(tools.find((t) => t.name === "send_message")!.description).toContain("wait for a person's approval");
+    const sent = await callTool(client, "send_message", { content: "may I?" });
+    expect(sent.json.status).toBe("pending");
+    h.deliver(h.posts.find((p) => p.post_id === sent.json.id)!);
+    const read = await callTool(client, "read_messages");
+    expect(read.json.messages.find((m: any) => m.event === "post_status")).toMatchObject({ post_id: sent.json.id, status: "delivered" });
+  });
 });
