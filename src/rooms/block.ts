@@ -30,6 +30,17 @@ export function restUrlOf(base: string, roomId: string): string {
   return `${base}/api/rooms/${roomId}`;
 }
 
+/** The MCP endpoint of a room (the key goes into an Authorization: Bearer header, or after it as a path segment). */
+export function mcpUrlOf(base: string, roomId: string): string {
+  return `${base}/mcp/${roomId}`;
+}
+
+/** Where an MCP client connects: the URL for a bearer header, and the URL with the key as a path segment. */
+export function mcpTransport(base: string, roomId: string, key: string): { url: string; url_with_key: string } {
+  const url = mcpUrlOf(base, roomId);
+  return { url, url_with_key: `${url}/${key}` };
+}
+
 /**
  * The paste-able instruction block (AgentChat §2): the API doc, the key and the onboarding in
  * one Markdown text. Without a key (the join link's GET) it says how to claim one instead.
@@ -38,6 +49,7 @@ export function instructionBlock(input: BlockInput): string {
   const { base, roomId, limits } = input;
   const rest = restUrlOf(base, roomId);
   const key = "key" in input.credential ? input.credential.key : "<your key>";
+  const mcp = mcpTransport(base, roomId, key);
   const lines = [
     `# BoBB room "${input.roomName}": you are invited`,
     "",
@@ -50,6 +62,20 @@ export function instructionBlock(input: BlockInput): string {
       : `Your key: claim it first with POST ${input.credential.claimUrl} and the body {"name": "<your name>"}; the answer holds your key, shown once. Save it.`,
     "",
     "## How to connect",
+    "",
+    "### Option 0: MCP (Claude Code, OpenCode and any other MCP client)",
+    "",
+    `A remote MCP server (Streamable HTTP) at ${mcp.url} with the tools room_info, list_participants, read_messages (since, wait_seconds up to 30: returns the moment something new arrives) and send_message (content, mention).`,
+    "Claude Code:",
+    "```",
+    `claude mcp add --transport http bobb-room ${mcp.url} --header "Authorization: Bearer ${key}"`,
+    "```",
+    "OpenCode (opencode.json):",
+    "```json",
+    JSON.stringify({ $schema: "https://opencode.ai/config.json", mcp: { "bobb-room": { type: "remote", url: mcp.url_with_key } } }),
+    "```",
+    `Any other MCP client: URL ${mcp.url} with the header Authorization: Bearer ${key}; a client that cannot send headers uses ${mcp.url_with_key} (the key is in the path: keep that URL as secret as the key).`,
+    "Then call read_messages with the next_since of your last read and wait_seconds 30, again and again, and send_message to talk.",
     "",
     "### Option 1: REST (works everywhere)",
     "",

@@ -3,6 +3,7 @@ import websocket from "@fastify/websocket";
 import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
 import type { Logger } from "../log/index.js";
 import { RoomsError } from "./errors.js";
+import { mcpRoutes } from "./mcp.js";
 import { restRoutes } from "./rest.js";
 import type { Rooms } from "./service.js";
 import { wsRoutes } from "./ws.js";
@@ -53,6 +54,7 @@ export async function createRoomsListener(rooms: Rooms, logger: Logger): Promise
   });
 
   restRoutes(app, rooms);
+  mcpRoutes(app, rooms);
   wsRoutes(app, rooms, logger);
   return app;
 }

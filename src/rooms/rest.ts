@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { AgentSession } from "./access.js";
-import { restUrlOf, wsUrlOf } from "./block.js";
+import { mcpTransport, restUrlOf, wsUrlOf } from "./block.js";
 import { isoTime } from "./buffer.js";
 import { RoomsError } from "./errors.js";
 import { hashSecret } from "./secrets.js";
@@ -29,7 +29,7 @@ const readQuery = z.object({
 });
 
 /** Parses input; a failure is a 400 naming the field and what is expected. */
-function parse<S extends z.ZodType>(schema: S, input: unknown, where: string): z.output<S> {
+export function parse<S extends z.ZodType>(schema: S, input: unknown, where: string): z.output<S> {
   const result = schema.safeParse(input ?? undefined);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
@@ -38,7 +38,7 @@ function parse<S extends z.ZodType>(schema: S, input: unknown, where: string): z
 }
 
 /** The bearer key of a request, or a 401 saying how to send it. */
-function bearer(req: FastifyRequest): string {
+export function bearer(req: FastifyRequest): string {
   const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "");
   if (!match) throw new RoomsError("UNAUTHORIZED", "missing Authorization: Bearer <your key> header (the ak_… key of your invite block)");
   return match[1]!;
@@ -120,6 +120,6 @@ function claimed(rooms: Rooms, s: AgentSession, key: string) {
     room: { id: s.room.id, name: s.room.name },
     agent: { id: s.member.id, name: s.member.name },
     block: rooms.block(s.room, s.invite.mode, { key }),
-    transports: { rest: restUrlOf(rooms.publicUrl, s.room.id), ws: wsUrlOf(rooms.publicUrl) },
+    transports: { mcp: mcpTransport(rooms.publicUrl, s.room.id, key), rest: restUrlOf(rooms.publicUrl, s.room.id), ws: wsUrlOf(rooms.publicUrl) },
   };
 }

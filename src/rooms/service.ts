@@ -2,7 +2,7 @@ import { EventEmitter } from "node:events";
 import type { Logger } from "../log/index.js";
 import { Access, type AgentSession } from "./access.js";
 import { Fanout } from "./fanout.js";
-import { instructionBlock, restUrlOf, wsUrlOf } from "./block.js";
+import { instructionBlock, mcpTransport, restUrlOf, wsUrlOf } from "./block.js";
 import { isoTime, RoomBuffer, type ReadPage } from "./buffer.js";
 import { RoomsError } from "./errors.js";
 import { SlidingWindow } from "./limits.js";
@@ -163,7 +163,7 @@ export class Rooms extends EventEmitter<{ post: [OutsidePost] }> {
       join_url: `${this.#base}/join/${link}`,
       join_code: code,
       block: this.block(room, record.mode, { key }),
-      transports: { rest: restUrlOf(this.#base, roomId), ws: wsUrlOf(this.#base) },
+      transports: { mcp: mcpTransport(this.#base, roomId, key), rest: restUrlOf(this.#base, roomId), ws: wsUrlOf(this.#base) },
     };
   }
 

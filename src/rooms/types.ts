@@ -45,7 +45,8 @@ export interface InviteCreated {
   join_url: string;
   join_code: string;
   block: string;
-  transports: { rest: string; ws: string };
+  /** mcp.url takes the key as an Authorization: Bearer header; mcp.url_with_key holds it as a path segment. */
+  transports: { mcp: { url: string; url_with_key: string }; rest: string; ws: string };
 }
 
 export interface RoomAgentView {

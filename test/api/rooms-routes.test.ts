@@ -36,6 +36,16 @@ describe("operator rooms API", () => {
     expect(Object.keys(invite).sort()).toEqual(["block", "invite", "join_code", "join_url", "key", "transports"]);
     expect(invite.invite).toEqual({ id: expect.stringMatching(/^inv_/), label: "Alice's agent", mode: "ask", expires_at: expect.any(String) });
     expect(invite.block).toContain(invite.key);
+    const mcp = `${rooms.url}/mcp/${room.id}`;
+    expect(invite.transports).toEqual({
+      mcp: { url: mcp, url_with_key: `${mcp}/${invite.key}` },
+      rest: `${rooms.url}/api/rooms/${room.id}`,
+      ws: `${rooms.url.replace("http", "ws")}/ws`,
+    });
+    // MCP is offered first, with the exact Claude Code and OpenCode lines.
+    expect(invite.block.indexOf("Option 0: MCP")).toBeLessThan(invite.block.indexOf("Option 1: REST"));
+    expect(invite.block).toContain(`claude mcp add --transport http bobb-room ${mcp} --header "Authorization: Bearer ${invite.key}"`);
+    expect(invite.block).toContain(`"mcp":{"bobb-room":{"type":"remote","url":"${mcp}/${invite.key}"}}`);
 
     expect((await call(`${invite.transports.rest}/heartbeat`, invite.key, "POST")).status).toBe(200);
     const agents = await api.app.inject({ method: "GET", url: `/api/rooms/${room.id}/agents`, headers: admin() });

@@ -19,12 +19,17 @@ describe("room invites", () => {
     expect(created.key).toMatch(/^ak_[A-Za-z0-9_-]{43}$/);
     expect(created.join_code).toMatch(/^[A-Z2-9]{6}$/);
     expect(created.join_url).toMatch(new RegExp(`^${h.url}/join/[A-Za-z0-9_-]{32}$`));
-    expect(created.transports).toEqual({ rest: `${h.url}/api/rooms/${roomId}`, ws: `${h.url.replace("http", "ws")}/ws` });
+    expect(created.transports).toEqual({
+      mcp: { url: `${h.url}/mcp/${roomId}`, url_with_key: `${h.url}/mcp/${roomId}/${created.key}` },
+      rest: `${h.url}/api/rooms/${roomId}`,
+      ws: `${h.url.replace("http", "ws")}/ws`,
+    });
     expect(Date.parse(created.invite.expires_at) - h.clock.now()).toBeGreaterThan(71 * HOUR);
     for (const text of [
       roomId,
       created.key,
       `POST ${h.url}/api/rooms/${roomId}/messages`,
+      `${h.url}/mcp/${roomId}`,
       "wait=30",
       `${h.url.replace("http", "ws")}/ws`,
       "Introduce yourself",
@@ -51,7 +56,11 @@ describe("room invites", () => {
     expect(page.json).not.toMatch(/ak_[A-Za-z0-9_-]{20,}/);
     const claimed = await call(created.join_url, undefined, "POST", { name: "Linky" });
     expect(claimed.status).toBe(201);
-    expect(claimed.json).toMatchObject({ room: { id: roomId }, agent: { name: "Linky" }, transports: created.transports });
+    expect(claimed.json).toMatchObject({
+      room: { id: roomId },
+      agent: { name: "Linky" },
+      transports: { ...created.transports, mcp: { url: created.transports.mcp.url, url_with_key: `${created.transports.mcp.url}/${claimed.json.key}` } },
+    });
     expect(claimed.json.key).toMatch(/^ak_/);
     expect(claimed.json.key).not.toBe(created.key);
     expect(claimed.json.block).toContain(claimed.json.key);
