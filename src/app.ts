@@ -21,6 +21,7 @@ import {
   handleTokenInteraction,
   TOKEN_BUTTON_PREFIX,
   TOKEN_MODAL_PREFIX,
+  portalUrl,
   type BrainErrorCode,
   type KnownBot,
 } from "./discord/index.js";
@@ -189,7 +190,7 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
       writePersona: async (name, person, signal) =>
         (await runtime.prompt("bobb", `persona-${person.id}`, personaPrompt(name, person), { signal, usedTools: false })).text,
       inviteUrl: discord.inviteUrl,
-      portalUrl: discord.sandbox ? `${discord.sandbox.url}/portal` : "https://discord.com/developers/applications",
+      portalUrl: discord.sandbox ? `${discord.sandbox.url}/portal` : portalUrl(discord.endpoints),
       stopChannel: (channelId, authorId) => {
         rooms?.stopped(channelId, { id: authorId, name: bots.get("bobb")?.client.users.cache.get(authorId)?.username ?? authorId });
         return conversations.stopChannel(channelId, authorId);

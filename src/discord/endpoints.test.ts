@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { botInviteUrl, discordEndpoints } from "./endpoints.js";
+import { botInviteUrl, discordEndpoints, portalUrl } from "./endpoints.js";
 
 describe("discordEndpoints", () => {
   it("defaults to Discord itself, API v10", () => {
@@ -18,5 +18,15 @@ describe("discordEndpoints", () => {
   it("uses DISCORD_WEB_URL when it is set", () => {
     const e = discordEndpoints("http://127.0.0.1:8080/api", 10, "https://web.example/");
     expect(botInviteUrl(e, "7")).toMatch(/^https:\/\/web\.example\/oauth2\/authorize\?client_id=7&/);
+  });
+});
+
+describe("portalUrl", () => {
+  it("is Discord's Developer Portal by default and follows DISCORD_WEB_URL or the API base elsewhere", () => {
+    expect(portalUrl(discordEndpoints(undefined))).toBe("https://discord.com/developers/applications");
+    expect(portalUrl(discordEndpoints("http://127.0.0.1:8080/api"))).toBe("http://127.0.0.1:8080/developers/applications");
+    expect(portalUrl(discordEndpoints("https://api.example.org/api", 10, "https://chat.example.org/"))).toBe(
+      "https://chat.example.org/developers/applications",
+    );
   });
 });

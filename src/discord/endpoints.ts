@@ -33,3 +33,8 @@ export function botInviteUrl(endpoints: Pick<DiscordEndpoints, "webUrl">, botUse
   const query = new URLSearchParams({ client_id: botUserId, scope: "bot", permissions: BOT_PERMISSIONS });
   return `${endpoints.webUrl}/oauth2/authorize?${query.toString()}`;
 }
+
+/** Where people create applications and reset tokens: the Developer Portal of the server the bots run against. */
+export function portalUrl(endpoints: Pick<DiscordEndpoints, "webUrl">): string {
+  return `${endpoints.webUrl}/developers/applications`;
+}

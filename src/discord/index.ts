@@ -50,6 +50,6 @@ export {
   type TokenFormTrigger,
 } from "./commands/token-form.js";
 export { listenForTokenForms, handleTokenInteraction, type TokenFormHandlers, type TokenFormSubmission } from "./commands/token-interactions.js";
-export { botInviteUrl, discordEndpoints, BOT_PERMISSIONS, DISCORD_API_URL, DISCORD_API_VERSION, type DiscordEndpoints } from "./endpoints.js";
+export { botInviteUrl, discordEndpoints, portalUrl, BOT_PERMISSIONS, DISCORD_API_URL, DISCORD_API_VERSION, type DiscordEndpoints } from "./endpoints.js";
 export { autoThreadGuilds, threadName } from "./auto-thread.js";
 export { prepareAttachments, DEFAULT_ATTACHMENT_LIMITS, type AttachmentLimits, type PromptFile } from "./attachments.js";
