@@ -12,6 +12,7 @@ import { loadConfig } from "../../src/config/index.js";
 import { createScriptedModel, demoRules, type RecordedRequest, type ScriptedModel } from "../../src/demo-model/index.js";
 import { GOVERNOR_DEFAULTS } from "../../src/discord/governor.js";
 import { browserAvailability, launchBrowser, screenshotPath, type BrowserSession } from "../helpers/browser.js";
+import { messageBox, messagesAfter, messagesBy, openChannel, send as sendAs } from "../helpers/chat-page.js";
 import { captureLogs } from "../helpers/logs.js";
 import { discPng } from "../helpers/png.js";
 import { localEnv } from "../helpers/supervisor.js";
@@ -76,56 +77,8 @@ afterAll(async () => {
   await cleanup?.();
 });
 
-/** The rendered messages of the open channel by one author name. */
-const messagesBy = (page: Page, author: string) => page.locator(".message").filter({ has: page.locator(".author", { hasText: author }) });
-const input = (page: Page) => page.getByRole("textbox", { name: "Message" });
-
-/** Types text where `@Prefix` picks a member from the autocomplete, as a person does. */
-async function typeWithMentions(page: Page, parts: Array<string | { mention: string }>): Promise<void> {
-  const box = input(page);
-  for (const part of parts) {
-    if (typeof part === "string") {
-      await box.pressSequentially(part);
-      continue;
-    }
-    await box.pressSequentially(`@${part.mention.slice(0, 4)}`);
-    await page.locator(".autocomplete-item.selected", { hasText: part.mention }).waitFor();
-    await box.press("Enter");
-  }
-}
-
-/** Sends a message as the person and resolves with its id once the chat shows it. */
-async function send(page: Page, parts: Array<string | { mention: string }>): Promise<string> {
-  const mine = page.locator(`.message[data-author-id="${app.discord.sandbox!.human!.id}"]`);
-  const before = await mine.count();
-  await typeWithMentions(page, parts);
-  await input(page).press("Enter");
-  await mine.nth(before).waitFor();
-  return (await mine.nth(before).getAttribute("data-id"))!;
-}
-
-async function openChannel(page: Page, name: string): Promise<void> {
-  await page.locator("#channels .channel", { hasText: name }).click();
-  await page.locator(".channel-header", { hasText: name }).waitFor();
-}
-
-/** Messages rendered after the one with `id`, as { author, text, bot }. */
-async function messagesAfter(page: Page, id: string): Promise<{ author: string; text: string; bot: boolean }[]> {
-  return page.locator(".message").evaluateAll((nodes, after) => {
-    let author = "";
-    let bot = false;
-    const all = nodes.map((n) => {
-      // Grouped messages have no header: they belong to the author above.
-      const header = n.querySelector(".header .author");
-      if (header) {
-        author = header.textContent ?? "";
-        bot = n.querySelector(".header .bot-tag") !== null;
-      }
-      return { author, bot, text: n.querySelector(".content")?.textContent ?? "" };
-    });
-    return all.slice(nodes.findIndex((n) => (n as HTMLElement).dataset["id"] === after) + 1);
-  }, id);
-}
+/** Sends a message as the sandbox's person and resolves with its id once the chat shows it. */
+const send = (page: Page, parts: Array<string | { mention: string }>) => sendAs(page, app.discord.sandbox!.human!.id, parts);
 
 /** Asks BoBB for a bot in #general, makes it in the portal, DMs the token, follows the invite; returns the bot's user id. */
 async function createBot(description: string, name: string): Promise<string> {
@@ -171,8 +124,8 @@ async function createBot(description: string, name: string): Promise<string> {
   await chat.locator(".channel-header", { hasText: "BoBB" }).waitFor();
   const confirmations = chat.locator(".message", { hasText: "is online: invite it with" });
   const seen = await confirmations.count();
-  await input(chat).fill(token);
-  await input(chat).press("Enter");
+  await messageBox(chat).fill(token);
+  await messageBox(chat).press("Enter");
   const confirmation = confirmations.nth(seen);
   await confirmation.waitFor();
   // One message, once the bot is logged in: "Chef Bot is online: invite it with <link>".
