@@ -96,7 +96,11 @@ export interface RoomsAdmin {
   open(channel: ChannelInfo, by: string): Promise<{ id: string; channel_id: string; name: string }>;
   close(roomId: string): Promise<void>;
   room(roomId: string): { id: string; channel_id: string; name: string } | undefined;
-  createInvite(roomId: string, options: { label: string; mode: "auto" | "ask" }, by: string): Promise<object>;
+  createInvite(
+    roomId: string,
+    options: { label: string; mode: "auto" | "ask"; for?: "claude-code" | "opencode" | "http" | "websocket" },
+    by: string,
+  ): Promise<object>;
   agents(roomId: string): Promise<object[]>;
   revokeInvite(roomId: string, inviteId: string): Promise<boolean>;
 }

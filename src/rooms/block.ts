@@ -1,4 +1,4 @@
-import type { RoomMode } from "./types.js";
+import type { AgentKind, RoomMode } from "./types.js";
 
 /** The numbers the block tells an agent (the listener's limits and the loop governor's cap). */
 export interface BlockLimits {
@@ -18,6 +18,8 @@ export interface BlockInput {
   limits: BlockLimits;
   /** The key (the operator's or the person's one answer), or how to claim one (the join link's page). */
   credential: { key: string } | { claimUrl: string };
+  /** One kind of agent: the block then holds only its way to connect. Without it, every way. */
+  for?: AgentKind;
 }
 
 /** The WebSocket URL beside an http(s) base. */
@@ -46,10 +48,8 @@ export function mcpTransport(base: string, roomId: string, key: string): { url: 
  * one Markdown text. Without a key (the join link's GET) it says how to claim one instead.
  */
 export function instructionBlock(input: BlockInput): string {
-  const { base, roomId, limits } = input;
-  const rest = restUrlOf(base, roomId);
+  const { roomId, limits } = input;
   const key = "key" in input.credential ? input.credential.key : "<your key>";
-  const mcp = mcpTransport(base, roomId, key);
   const lines = [
     `# BoBB room "${input.roomName}": you are invited`,
     "",
@@ -61,24 +61,39 @@ export function instructionBlock(input: BlockInput): string {
       ? `Your key: ${key} (keep it secret: it is bound to the first agent that uses it)`
       : `Your key: claim it first with POST ${input.credential.claimUrl} and the body {"name": "<your name>"}; the answer holds your key, shown once. Save it.`,
     "",
-    "## How to connect",
+    ...connect(input, key),
+    "## Rules",
     "",
-    "### Option 0: MCP (Claude Code, OpenCode and any other MCP client)",
-    "",
-    `A remote MCP server (Streamable HTTP) at ${mcp.url} with the tools room_info, list_participants, read_messages (since, wait_seconds up to 30: returns the moment something new arrives) and send_message (content, mention).`,
-    "Claude Code:",
-    "```",
-    `claude mcp add --transport http bobb-room ${mcp.url} --header "Authorization: Bearer ${key}"`,
-    "```",
-    "OpenCode (opencode.json):",
-    "```json",
-    JSON.stringify({ $schema: "https://opencode.ai/config.json", mcp: { "bobb-room": { type: "remote", url: mcp.url_with_key } } }),
-    "```",
-    `Any other MCP client: URL ${mcp.url} with the header Authorization: Bearer ${key}; a client that cannot send headers uses ${mcp.url_with_key} (the key is in the path: keep that URL as secret as the key).`,
-    "Then call read_messages with the next_since of your last read and wait_seconds 30, again and again, and send_message to talk.",
-    "",
-    "### Option 1: REST (works everywhere)",
-    "",
+    "1. Introduce yourself with your first message: who you are and for whom you work.",
+    "2. Write @Name (for example @Chef Bot) to get a bot's answer: bots answer only when they are mentioned, and so should you.",
+    `3. Limits: ${limits.messagesPerMinute} messages a minute, ${Math.floor(limits.messageBytes / 1024)} KB a message, one read every ${limits.pollIntervalMs / 1000} s (429 with Retry-After beyond). Bots and agents that keep mentioning each other are stopped after ${limits.botTurnCap} turns in a row until a person speaks.`,
+    '4. When a person says "stop", delivery pauses both ways: you receive a system message saying who stopped it, and your posts are refused until a person speaks again.',
+    input.mode === "ask"
+      ? '5. Your posts wait for a person\'s approval: each is "pending" until it is "delivered" or "rejected" (you receive a system message either way).'
+      : "5. Your posts appear in the channel at once, under your name.",
+    "6. Never post keys, tokens or passwords: they are removed from your messages.",
+  ];
+  return lines.join("\n");
+}
+
+/** The MCP tools line, common to every MCP client. */
+const mcpIntro = (url: string) =>
+  `A remote MCP server (Streamable HTTP) at ${url} with the tools room_info, list_participants, read_messages (since, wait_seconds up to 30: returns the moment something new arrives) and send_message (content, mention).`;
+const mcpLoop = "Then call read_messages with the next_since of your last read and wait_seconds 30, again and again, and send_message to talk.";
+
+const claudeLines = (mcp: { url: string }, key: string) => [
+  "```",
+  `claude mcp add --transport http bobb-room ${mcp.url} --header "Authorization: Bearer ${key}"`,
+  "```",
+];
+const opencodeLines = (mcp: { url_with_key: string }) => [
+  "```json",
+  JSON.stringify({ $schema: "https://opencode.ai/config.json", mcp: { "bobb-room": { type: "remote", url: mcp.url_with_key } } }),
+  "```",
+];
+
+function restLines(rest: string, key: string): string[] {
+  return [
     "Send a message:",
     "```",
     `POST ${rest}/messages`,
@@ -95,27 +110,58 @@ export function instructionBlock(input: BlockInput): string {
     "```",
     'The answer is {"messages": [...], "has_more": false, "next_since": "..."}: pass next_since as since in your next read. Each message has id, from, from_name, kind (human, bot, agent or system), content, mentions (ids it mentions: yours if it is for you) and timestamp.',
     `Room info and members: GET ${rest}. When idle, POST ${rest}/heartbeat every 30 s to stay present.`,
-    "",
-    "### Option 2: WebSocket (persistent, realtime)",
-    "",
+  ];
+}
+
+function wsLines(base: string, roomId: string, key: string, joinTimeoutMs: number): string[] {
+  return [
     "```",
     `Connect: ${wsUrlOf(base)}`,
-    `Within ${Math.round(limits.joinTimeoutMs / 1000)} s send: {"type": "join", "room": "${roomId}", "key": "${key}", "name": "<your name>"}`,
+    `Within ${Math.round(joinTimeoutMs / 1000)} s send: {"type": "join", "room": "${roomId}", "key": "${key}", "name": "<your name>"}`,
     'To send: {"type": "message", "content": "your message"}',
     'You receive: {"type": "message", "from": "...", "from_name": "...", "kind": "human", "content": "...", "timestamp": "..."}',
     'Answer {"type": "ping"} with {"type": "pong"}.',
     "```",
-    "",
-    "## Rules",
-    "",
-    "1. Introduce yourself with your first message: who you are and for whom you work.",
-    "2. Write @Name (for example @Chef Bot) to get a bot's answer: bots answer only when they are mentioned, and so should you.",
-    `3. Limits: ${limits.messagesPerMinute} messages a minute, ${Math.floor(limits.messageBytes / 1024)} KB a message, one read every ${limits.pollIntervalMs / 1000} s (429 with Retry-After beyond). Bots and agents that keep mentioning each other are stopped after ${limits.botTurnCap} turns in a row until a person speaks.`,
-    '4. When a person says "stop", delivery pauses both ways: you receive a system message saying who stopped it, and your posts are refused until a person speaks again.',
-    input.mode === "ask"
-      ? '5. Your posts wait for a person\'s approval: each is "pending" until it is "delivered" or "rejected" (you receive a system message either way).'
-      : "5. Your posts appear in the channel at once, under your name.",
-    "6. Never post keys, tokens or passwords: they are removed from your messages.",
   ];
-  return lines.join("\n");
+}
+
+/** The "How to connect" part: one kind's way (input.for), or all of them, MCP first. */
+function connect(input: BlockInput, key: string): string[] {
+  const { base, roomId } = input;
+  const mcp = mcpTransport(base, roomId, key);
+  const rest = restUrlOf(base, roomId);
+  const ws = () => wsLines(base, roomId, key, input.limits.joinTimeoutMs);
+  const one = (title: string, lines: string[]) => [`## How to connect (${title})`, "", ...lines, ""];
+  switch (input.for) {
+    case "claude-code":
+      return one("Claude Code, over MCP", [mcpIntro(mcp.url), "Add it once:", ...claudeLines(mcp, key), mcpLoop]);
+    case "opencode":
+      return one("OpenCode, over MCP", [mcpIntro(mcp.url), "Add it to opencode.json:", ...opencodeLines(mcp), mcpLoop]);
+    case "http":
+      return one("REST with long-poll", restLines(rest, key));
+    case "websocket":
+      return one("WebSocket, persistent and realtime", ws());
+  }
+  return [
+    "## How to connect",
+    "",
+    "### Option 0: MCP (Claude Code, OpenCode and any other MCP client)",
+    "",
+    mcpIntro(mcp.url),
+    "Claude Code:",
+    ...claudeLines(mcp, key),
+    "OpenCode (opencode.json):",
+    ...opencodeLines(mcp),
+    `Any other MCP client: URL ${mcp.url} with the header Authorization: Bearer ${key}; a client that cannot send headers uses ${mcp.url_with_key} (the key is in the path: keep that URL as secret as the key).`,
+    mcpLoop,
+    "",
+    "### Option 1: REST (works everywhere)",
+    "",
+    ...restLines(rest, key),
+    "",
+    "### Option 2: WebSocket (persistent, realtime)",
+    "",
+    ...ws(),
+    "",
+  ];
 }

@@ -13,7 +13,19 @@ import { newInvite } from "./invites.js";
 import { newId } from "./secrets.js";
 import type { RoomStore } from "./store.js";
 import { scrubContent } from "./text.js";
-import type { ChannelEvent, InviteCreated, OutsidePost, PostStatus, RoomAgentView, RoomInfo, RoomMessage, RoomMode, RoomRecord, Transport } from "./types.js";
+import type {
+  AgentKind,
+  ChannelEvent,
+  InviteCreated,
+  OutsidePost,
+  PostStatus,
+  RoomAgentView,
+  RoomInfo,
+  RoomMessage,
+  RoomMode,
+  RoomRecord,
+  Transport,
+} from "./types.js";
 
 export interface RoomsOptions {
   store: RoomStore;
@@ -151,9 +163,10 @@ export class Rooms extends EventEmitter<{ post: [OutsidePost] }> {
     return room && info(room);
   }
 
-  async createInvite(roomId: string, options: { label: string; mode: RoomMode }, by: string): Promise<InviteCreated> {
+  async createInvite(roomId: string, options: { label: string; mode: RoomMode; for?: AgentKind }, by: string): Promise<InviteCreated> {
     const room = this.#room(roomId);
-    const made = newInvite(await this.#store.invites(roomId), { roomId, ...options, by }, this.limits, this.#now());
+    const { label, mode } = options;
+    const made = newInvite(await this.#store.invites(roomId), { roomId, label, mode, by }, this.limits, this.#now());
     await this.#store.putInvite(made.record);
     const { record, key, link, code } = made;
     this.#log.info({ room: roomId, invite: record.id, mode: record.mode, by }, "invite created");
@@ -162,7 +175,7 @@ export class Rooms extends EventEmitter<{ post: [OutsidePost] }> {
       key,
       join_url: `${this.#base}/join/${link}`,
       join_code: code,
-      block: this.block(room, record.mode, { key }),
+      block: this.block(room, record.mode, { key }, options.for),
       transports: { mcp: mcpTransport(this.#base, roomId, key), rest: restUrlOf(this.#base, roomId), ws: wsUrlOf(this.#base) },
     };
   }
@@ -245,7 +258,7 @@ export class Rooms extends EventEmitter<{ post: [OutsidePost] }> {
   // ── What the transports call ──────────────────────────────────────────────
 
   /** The block of a room with a key, or with the way to claim one (the join link's page). */
-  block(room: RoomInfo, mode: RoomMode, credential: { key: string } | { claimUrl: string }): string {
+  block(room: RoomInfo, mode: RoomMode, credential: { key: string } | { claimUrl: string }, kind?: AgentKind): string {
     const l = this.limits;
     return instructionBlock({
       roomName: room.name,
@@ -253,6 +266,7 @@ export class Rooms extends EventEmitter<{ post: [OutsidePost] }> {
       base: this.#base,
       mode,
       credential,
+      ...(kind && { for: kind }),
       limits: {
         messagesPerMinute: l.messagesPerMinute,
         messageBytes: l.messageBytes,

@@ -2,6 +2,9 @@
 // src/discord/rooms/ports.ts, and the Rooms service matches them structurally.
 
 export type RoomMode = "auto" | "ask";
+/** The kinds of agent an invite's block can be tailored to (`for`). */
+export const AGENT_KINDS = ["claude-code", "opencode", "http", "websocket"] as const;
+export type AgentKind = (typeof AGENT_KINDS)[number];
 export type AuthorKind = "human" | "bot" | "agent" | "system";
 export type PostStatus = "pending" | "delivered" | "rejected";
 export type Transport = "rest" | "ws";

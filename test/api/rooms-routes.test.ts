@@ -89,5 +89,22 @@ describe("operator rooms API", () => {
     expect([twin.statusCode, twin.json().error.code]).toEqual([409, "LABEL_TAKEN"]);
     const noRoom = await api.app.inject({ method: "POST", url: "/api/rooms/room_nope/invites", headers: admin(), payload: { label: "y" } });
     expect([noRoom.statusCode, noRoom.json().error.code]).toEqual([404, "ROOM_NOT_FOUND"]);
+    const kind = await api.app.inject({ method: "POST", url: `/api/rooms/${room.id}/invites`, headers: admin(), payload: { label: "z", for: "a2a" } });
+    expect(kind.json().error).toMatchObject({ code: "VALIDATION_ERROR", message: expect.stringContaining("for") });
+  });
+
+  it("an invite for one kind of agent gets a block with only that kind's way to connect", async () => {
+    const room = (await api.app.inject({ method: "POST", url: "/api/rooms", headers: admin(), payload: { channel_id: CHANNEL.id } })).json().room;
+    const made = await api.app.inject({ method: "POST", url: `/api/rooms/${room.id}/invites`, headers: admin(), payload: { label: "cc", for: "claude-code" } });
+    expect(made.statusCode).toBe(201);
+    const invite = made.json();
+    const mcp = `${rooms.url}/mcp/${room.id}`;
+    expect(invite.block).toContain(`claude mcp add --transport http bobb-room ${mcp} --header "Authorization: Bearer ${invite.key}"`);
+    expect(invite.block).not.toContain('"bobb-room":{"type":"remote"');
+    expect(invite.block).not.toContain(`${invite.transports.rest}/messages`);
+    expect(invite.block).not.toContain(invite.transports.ws);
+    expect(invite.block).toContain("## Rules");
+    // The answer's transports stay complete: the operator may still hand out another way.
+    expect(invite.transports.ws).toBe(`${rooms.url.replace("http", "ws")}/ws`);
   });
 });

@@ -37,6 +37,12 @@ describe("slash command registration", () => {
     const room = bobb.options!.find((o) => o.name === "room") as unknown as { type: number; options: Array<{ name: string }> };
     expect(room.type).toBe(2); // a subcommand group
     expect(room.options.map((o) => o.name)).toEqual(["open", "invite", "agents", "revoke", "close"]);
+    const invite = (
+      room.options as unknown as Array<{ name: string; options: Array<{ name: string; required?: boolean; choices?: Array<{ value: string }> }> }>
+    ).find((o) => o.name === "invite")!;
+    const forOption = invite.options.find((o) => o.name === "for")!;
+    expect(forOption.required ?? false).toBe(false);
+    expect(forOption.choices!.map((c) => c.value)).toEqual(["claude-code", "opencode", "http", "websocket"]);
 
     const chef = await s.addChild("Chef Bot", "A chef who only cooks Italian.");
     expect(s.app.bots.get(chef.id)).toBeDefined();

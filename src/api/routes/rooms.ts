@@ -11,6 +11,11 @@ const openBody = z.strictObject({ channel_id: snowflake });
 const inviteBody = z.strictObject({
   label: z.string().trim().min(1, 'a label of 1 to 64 characters, e.g. "Alice\'s agent"').max(64, "a label of 1 to 64 characters"),
   mode: z.enum(["auto", "ask"], { error: "auto (posts at once) or ask (a person approves each post)" }).default("auto"),
+  for: z
+    .enum(["claude-code", "opencode", "http", "websocket"], {
+      error: "claude-code, opencode, http or websocket (the block then holds only that kind's way to connect); leave it out for every way",
+    })
+    .optional(),
 });
 const roomParams = z.object({ room_id: z.string().min(1).max(64) });
 const inviteParams = roomParams.extend({ invite_id: z.string().min(1).max(64) });
@@ -36,9 +41,9 @@ export default async function roomRoutes(app: FastifyInstance, { deps }: RouteOp
 
   app.post("/api/rooms/:room_id/invites", scope, async (req, reply) => {
     const { room_id } = parseInput(roomParams, req.params, "params");
-    const body = parseInput(inviteBody, req.body, "body");
+    const { label, mode, for: kind } = parseInput(inviteBody, req.body, "body");
     // The key, link and code are in this one answer only; the API logs no bodies.
-    return reply.code(201).send(await rooms().createInvite(room_id, body, "operator"));
+    return reply.code(201).send(await rooms().createInvite(room_id, { label, mode, ...(kind && { for: kind }) }, "operator"));
   });
 
   app.get("/api/rooms/:room_id/agents", scope, async (req) => {

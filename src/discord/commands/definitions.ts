@@ -58,6 +58,17 @@ const bobb = new SlashCommandBuilder()
               .setDescription("auto: its messages post at once; ask: each waits for Approve")
               .setRequired(true)
               .addChoices({ name: "auto", value: "auto" }, { name: "ask", value: "ask" }),
+          )
+          .addStringOption((o) =>
+            o
+              .setName("for")
+              .setDescription("Only one kind's way to connect in the block (leave out for every way)")
+              .addChoices(
+                { name: "Claude Code", value: "claude-code" },
+                { name: "OpenCode", value: "opencode" },
+                { name: "HTTP (REST, long-poll)", value: "http" },
+                { name: "WebSocket", value: "websocket" },
+              ),
           ),
       )
       .addSubcommand((s) => s.setName("agents").setDescription("The outside agents of this room and whether they are here"))

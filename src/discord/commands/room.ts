@@ -8,11 +8,14 @@ import {
   type ButtonInteraction,
   type ChatInputCommandInteraction,
 } from "discord.js";
-import type { RoomInfo } from "../rooms/ports.js";
+import type { AgentKind, RoomInfo } from "../rooms/ports.js";
 import type { CommandDeps, RoomCommandSide } from "./ports.js";
 import { answerWithin, CommandError, type Answer } from "./reply.js";
 import { agentLine, blockMessages, inviteIntro } from "./room-text.js";
 import type { InteractionRouter } from "./router.js";
+
+const AGENT_KINDS: readonly string[] = ["claude-code", "opencode", "http", "websocket"] satisfies AgentKind[];
+const isAgentKind = (v: string): v is AgentKind => AGENT_KINDS.includes(v);
 
 /** custom_id prefix of the Copy button under an invite: `bobb-room-copy:<invite id>`. */
 export const COPY_PREFIX = "bobb-room-copy:";
@@ -61,7 +64,9 @@ export function registerRoomCommands(router: InteractionRouter, deps: CommandDep
     const label = i.options.getString("label", true).trim();
     const mode = i.options.getString("mode", true);
     if (mode !== "auto" && mode !== "ask") throw new CommandError('Option "mode": auto or ask.');
-    const created = await rooms.port.createInvite(room.id, { label, mode }, i.user.id);
+    const kind = i.options.getString("for") ?? undefined;
+    if (kind !== undefined && !isAgentKind(kind)) throw new CommandError('Option "for": claude-code, opencode, http or websocket (or leave it out).');
+    const created = await rooms.port.createInvite(room.id, { label, mode, ...(kind && { for: kind }) }, i.user.id);
     rooms.invited(room.id, created.invite.label, i.user.id);
     remember(copies, created.invite.id, { block: created.block, userId: i.user.id, until: Date.now() + COPY_TTL_MS });
     const [first = "", ...rest] = blockMessages(created.block, inviteIntro(created));

@@ -2,6 +2,8 @@
 // implements it structurally; it never imports src/discord). Fixed by the rooms contract: change both sides together.
 
 export type RoomMode = "auto" | "ask";
+/** The kind of agent an invite's block is tailored to; without it the block holds every way to connect. */
+export type AgentKind = "claude-code" | "opencode" | "http" | "websocket";
 export type AuthorKind = "human" | "bot" | "agent" | "system";
 export interface RoomInfo {
   id: string;
@@ -51,7 +53,7 @@ export interface RoomsPort {
   close(roomId: string): Promise<void>;
   roomOfChannel(channelId: string): RoomInfo | undefined;
   list(): RoomInfo[]; // every open room (the Discord side backfills them from channel history after a restart)
-  createInvite(roomId: string, options: { label: string; mode: RoomMode }, by: string): Promise<InviteCreated>;
+  createInvite(roomId: string, options: { label: string; mode: RoomMode; for?: AgentKind }, by: string): Promise<InviteCreated>; // for: a block for one kind only
   agents(roomId: string): Promise<RoomAgentView[]>;
   revoke(roomId: string, label: string): Promise<boolean>; // disconnects at once
   ingest(channelId: string, event: ChannelEvent): void; // every message in a room's channel
