@@ -27,13 +27,13 @@ import {
 } from "./discord/index.js";
 import type { Interaction } from "discord.js";
 import { createBobbCommands, personaPrompt } from "./discord/commands/index.js";
-import { createRoomsDiscord, type RoomsPort } from "./discord/rooms/index.js";
+import { createRoomsDiscord, type RoomsDiscord, type RoomsPort } from "./discord/rooms/index.js";
 import { discordTarget, type DiscordTarget } from "./discord-target.js";
 import { startAgentModel } from "./agent-model.js";
 import { createRuntime } from "./runtime.js";
 import type { BridgeErrorCode, OpencodeRuntime } from "./opencode/index.js";
 import { startRooms, type RoomsErrorCode, type RoomsHandle } from "./rooms/index.js";
-import { channelInfoOf, peopleNames, roomLimits } from "./rooms-wiring.js";
+import { channelInfoOf, peopleNames, roomBots, roomLimits } from "./rooms-wiring.js";
 
 export { PROJECT_ROOT };
 
@@ -168,10 +168,12 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
       limits: roomLimits(config.env),
       logger: root.logger,
       reservedNames: (channelId) => [...directory.all().map((b) => b.name), ...peopleNames(bobbClient(), channelId)],
+      // The child bots in the channel's server, each an A2A agent of the room (BoBB is not one).
+      botsOf: async (channelId) => roomBots(await rooms.botsIn(channelId), registry),
     });
     track(() => roomsCore.close());
     // Outside agents in rooms: their posts through channel webhooks, every channel message back to them.
-    const rooms = createRoomsDiscord({ port: overrides.rooms ?? roomsCore.rooms, bobb: bobbClient, directory, logger: root.logger });
+    const rooms: RoomsDiscord = createRoomsDiscord({ port: overrides.rooms ?? roomsCore.rooms, bobb: bobbClient, directory, logger: root.logger });
     track(async () => rooms.close());
     const reservedPorts = new Set([config.env.BOBB_API_PORT, config.env.BOBB_OPENCODE_PORT, config.env.SANDBOX_PORT, config.env.BOBB_ROOMS_PORT]);
     // One code path for the tool API's writes and BoBB's slash commands (validation, owner rules, change limit).

@@ -1,6 +1,7 @@
 import type { Client } from "discord.js";
 import type { Env } from "./config/index.js";
-import type { RoomLimits } from "./rooms/index.js";
+import type { RegistryPort } from "./registry/index.js";
+import { personaSummary, type RoomBot, type RoomLimits } from "./rooms/index.js";
 
 /** The rooms side's limits from the environment (src/config/schema.ts). */
 export function roomLimits(env: Readonly<Env>): RoomLimits {
@@ -17,6 +18,7 @@ export function roomLimits(env: Readonly<Env>): RoomLimits {
     bufferSize: env.BOBB_ROOM_BUFFER,
     pollingWindowMs: 60_000,
     settleTimeoutMs: 10_000,
+    answerTimeoutMs: 120_000,
     botTurnCap: env.BOBB_BOT_TURN_CAP,
   };
 }
@@ -33,4 +35,12 @@ export function peopleNames(client: Client | undefined, channelId: string): stri
   const channel = client?.channels.cache.get(channelId);
   if (!channel || channel.isDMBased() || !("guild" in channel)) return [];
   return [...channel.guild.members.cache.values()].flatMap((m) => [m.displayName, m.user.username, m.user.globalName ?? ""].filter((n) => n !== ""));
+}
+
+/** The registry's child bots among the bots in a channel (id = Discord user id), with what their persona says first. */
+export function roomBots(inChannel: ReadonlyArray<{ id: string; name: string }>, registry: RegistryPort): RoomBot[] {
+  const here = new Set(inChannel.map((b) => b.id));
+  return Object.values(registry.snapshot.agents)
+    .filter((a) => a.discord_user_id && here.has(a.discord_user_id))
+    .map((a) => ({ id: a.id, name: a.name, userId: a.discord_user_id!, description: personaSummary(a.persona) }));
 }

@@ -98,7 +98,7 @@ export interface RoomsAdmin {
   room(roomId: string): { id: string; channel_id: string; name: string } | undefined;
   createInvite(
     roomId: string,
-    options: { label: string; mode: "auto" | "ask"; for?: "claude-code" | "opencode" | "http" | "websocket" },
+    options: { label: string; mode: "auto" | "ask"; for?: "claude-code" | "opencode" | "a2a" | "http" | "websocket" },
     by: string,
   ): Promise<object>;
   agents(roomId: string): Promise<object[]>;

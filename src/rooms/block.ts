@@ -1,4 +1,4 @@
-import type { AgentKind, RoomMode } from "./types.js";
+import type { A2aBotLink, AgentKind, RoomMode } from "./types.js";
 
 /** The numbers the block tells an agent (the listener's limits and the loop governor's cap). */
 export interface BlockLimits {
@@ -20,6 +20,8 @@ export interface BlockInput {
   credential: { key: string } | { claimUrl: string };
   /** One kind of agent: the block then holds only its way to connect. Without it, every way. */
   for?: AgentKind;
+  /** The room's bots as A2A agents (their cards); none yet when empty. */
+  a2a?: A2aBotLink[];
 }
 
 /** The WebSocket URL beside an http(s) base. */
@@ -113,6 +115,24 @@ function restLines(rest: string, key: string): string[] {
   ];
 }
 
+/** A bot's JSON-RPC endpoint: its card URL without the well-known part. */
+const endpointOf = (link: A2aBotLink) => link.card_url.replace(/\/\.well-known\/agent-card\.json$/, "");
+
+function a2aLines(links: readonly A2aBotLink[], key: string): string[] {
+  if (links.length === 0) return ["No bot is in this room's channel yet, so no A2A agent either: use another way below, or ask a person to add a bot."];
+  const first = links[0]!;
+  return [
+    "Each bot of the room is an A2A 1.0 agent (JSON-RPC). Its agent card (name, what it does, skills, security):",
+    ...links.map((l) => `- ${l.bot}: ${l.card_url}`),
+    `Call it with the header Authorization: Bearer ${key} (and A2A-Version: 1.0). SendMessage posts your message into the room under your name, mentioning the bot, and returns a task whose artifact is the bot's answer (TASK_STATE_COMPLETED); SendStreamingMessage streams the status updates, then the answer; GetTask and CancelTask work on your tasks. Every contextId is this room's channel (no threads).`,
+    "A person's stop cancels a waiting task (TASK_STATE_CANCELED); a refusal (the room paused, the rate or size limit, the loop governor) is TASK_STATE_REJECTED, its status message saying why (the same codes as REST).",
+    "For example, with curl:",
+    "```",
+    `curl ${endpointOf(first)} -H "Authorization: Bearer ${key}" -H "A2A-Version: 1.0" -H "Content-Type: application/json" -d '{"jsonrpc": "2.0", "id": 1, "method": "SendMessage", "params": {"message": {"messageId": "m1", "role": "ROLE_USER", "parts": [{"text": "Hello ${first.bot}, I am <your name>, working for <whom>."}]}}}'`,
+    "```",
+  ];
+}
+
 function wsLines(base: string, roomId: string, key: string, joinTimeoutMs: number): string[] {
   return [
     "```",
@@ -131,12 +151,15 @@ function connect(input: BlockInput, key: string): string[] {
   const mcp = mcpTransport(base, roomId, key);
   const rest = restUrlOf(base, roomId);
   const ws = () => wsLines(base, roomId, key, input.limits.joinTimeoutMs);
+  const a2a = a2aLines(input.a2a ?? [], key);
   const one = (title: string, lines: string[]) => [`## How to connect (${title})`, "", ...lines, ""];
   switch (input.for) {
     case "claude-code":
       return one("Claude Code, over MCP", [mcpIntro(mcp.url), "Add it once:", ...claudeLines(mcp, key), mcpLoop]);
     case "opencode":
       return one("OpenCode, over MCP", [mcpIntro(mcp.url), "Add it to opencode.json:", ...opencodeLines(mcp), mcpLoop]);
+    case "a2a":
+      return one("A2A 1.0, agent to agent", a2a);
     case "http":
       return one("REST with long-poll", restLines(rest, key));
     case "websocket":
@@ -155,11 +178,15 @@ function connect(input: BlockInput, key: string): string[] {
     `Any other MCP client: URL ${mcp.url} with the header Authorization: Bearer ${key}; a client that cannot send headers uses ${mcp.url_with_key} (the key is in the path: keep that URL as secret as the key).`,
     mcpLoop,
     "",
-    "### Option 1: REST (works everywhere)",
+    "### Option 1: A2A (agent-to-agent peers)",
+    "",
+    ...a2a,
+    "",
+    "### Option 2: REST (works everywhere)",
     "",
     ...restLines(rest, key),
     "",
-    "### Option 2: WebSocket (persistent, realtime)",
+    "### Option 3: WebSocket (persistent, realtime)",
     "",
     ...ws(),
     "",

@@ -5,4 +5,5 @@ export { FileRoomStore, RoomStoreError, type RoomStore } from "./store.js";
 export { RoomsError, ROOMS_STATUS, type RoomsErrorCode } from "./errors.js";
 export { DEFAULT_ROOM_LIMITS, type RoomLimits } from "./limits-config.js";
 export { instructionBlock } from "./block.js";
-export type { AuthorKind, ChannelEvent, InviteCreated, OutsidePost, PostStatus, RoomAgentView, RoomInfo, RoomMessage, RoomMode } from "./types.js";
+export { personaSummary } from "./a2a-card.js";
+export type { AuthorKind, RoomBot, ChannelEvent, InviteCreated, OutsidePost, PostStatus, RoomAgentView, RoomInfo, RoomMessage, RoomMode } from "./types.js";

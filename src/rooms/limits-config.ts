@@ -20,6 +20,8 @@ export interface RoomLimits {
   pollingWindowMs: number;
   /** How long an auto-mode post waits for the Discord side's delivery before it is answered "pending". */
   settleTimeoutMs: number;
+  /** How long an A2A task waits for the bot's answer in the channel before it fails. */
+  answerTimeoutMs: number;
   /** The loop governor's bot-turn cap, told in the block. */
   botTurnCap: number;
 }
@@ -37,5 +39,6 @@ export const DEFAULT_ROOM_LIMITS: RoomLimits = Object.freeze({
   bufferSize: 500,
   pollingWindowMs: 60_000,
   settleTimeoutMs: 10_000,
+  answerTimeoutMs: 120_000,
   botTurnCap: 8,
 });

@@ -3,6 +3,7 @@ import websocket from "@fastify/websocket";
 import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
 import type { Logger } from "../log/index.js";
 import { RoomsError } from "./errors.js";
+import { a2aRoutes } from "./a2a.js";
 import { mcpRoutes } from "./mcp.js";
 import { restRoutes } from "./rest.js";
 import type { Rooms } from "./service.js";
@@ -55,6 +56,7 @@ export async function createRoomsListener(rooms: Rooms, logger: Logger): Promise
 
   restRoutes(app, rooms);
   mcpRoutes(app, rooms);
+  a2aRoutes(app, rooms);
   wsRoutes(app, rooms, logger);
   return app;
 }

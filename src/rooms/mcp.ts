@@ -35,8 +35,8 @@ export function mcpRoutes(app: FastifyInstance, rooms: Rooms): void {
   const limit = { config: { rateLimit: { max: 240, timeWindow: 60_000, keyGenerator: mcpRateKey } } };
   const handle = async (req: FastifyRequest, reply: FastifyReply) => {
     const { room_id } = parse(mcpParams, req.params, "path");
-    const session = await rooms.session(keyOf(req), room_id, "rest");
-    rooms.presence.touchRest(session.member.id);
+    const session = await rooms.session(keyOf(req), room_id, "mcp");
+    rooms.presence.touchRest(session.member.id, "mcp");
     const closed = new AbortController();
     const server = roomServer(rooms, session, closed.signal);
     const transport = new StreamableHTTPServerTransport({ enableJsonResponse: true });

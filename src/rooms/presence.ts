@@ -1,4 +1,4 @@
-import type { Presence as PresenceState, Transport } from "./types.js";
+import type { HttpTransport, Presence as PresenceState, Transport } from "./types.js";
 
 /** One agent's WebSocket as the service sees it (the transport adapts ws to it). */
 export interface AgentSocket {
@@ -26,7 +26,8 @@ export interface PresenceView {
 /** Who is connected how: one WebSocket per member (a new one replaces the old), REST activity, last seen. In memory. */
 export class PresenceBook {
   readonly #sockets = new Map<string, { socket: AgentSocket; roomId: string }>();
-  readonly #lastRest = new Map<string, number>();
+  /** Each member's last plain HTTP request (REST, MCP or A2A) and by which transport. */
+  readonly #lastRest = new Map<string, { at: number; transport: HttpTransport }>();
   readonly #lastSeen = new Map<string, number>();
 
   constructor(
@@ -58,8 +59,9 @@ export class PresenceBook {
     this.#lastSeen.set(memberId, this.now());
   }
 
-  touchRest(memberId: string): void {
-    this.#lastRest.set(memberId, this.now());
+  /** A plain HTTP request of the member (REST, MCP or A2A): polling presence by that transport. */
+  touchRest(memberId: string, transport: HttpTransport = "rest"): void {
+    this.#lastRest.set(memberId, { at: this.now(), transport });
     this.touch(memberId);
   }
 
@@ -69,8 +71,8 @@ export class PresenceBook {
     const last_seen = seen !== undefined ? new Date(seen).toISOString() : stored.last_seen;
     if (this.#sockets.has(memberId)) return { presence: "connected", transport: "ws", last_seen };
     const rest = this.#lastRest.get(memberId);
-    if (rest !== undefined && this.now() - rest <= this.pollingWindowMs) return { presence: "polling", transport: "rest", last_seen };
-    return { presence: "disconnected", transport: rest !== undefined ? "rest" : seen !== undefined ? "ws" : stored.transport, last_seen };
+    if (rest !== undefined && this.now() - rest.at <= this.pollingWindowMs) return { presence: "polling", transport: rest.transport, last_seen };
+    return { presence: "disconnected", transport: rest !== undefined ? rest.transport : seen !== undefined ? "ws" : stored.transport, last_seen };
   }
 
   /** Members seen since start, with when (ISO) and by which transport last. */

@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { AgentSession } from "./access.js";
-import { mcpTransport, restUrlOf, wsUrlOf } from "./block.js";
 import { isoTime } from "./buffer.js";
 import { RoomsError } from "./errors.js";
 import { hashSecret } from "./secrets.js";
 import type { Rooms } from "./service.js";
+import type { A2aBotLink } from "./types.js";
 
 const roomParams = z.object({ room_id: z.string().min(1).max(64) });
 const messageParams = roomParams.extend({ message_id: z.string().min(1).max(64) });
@@ -95,7 +95,7 @@ export function restRoutes(app: FastifyInstance, rooms: Rooms): void {
   app.get("/join/:token", joins, async (req, reply) => {
     const { token } = parse(tokenParams, req.params, "path");
     const { room, invite } = await rooms.access.linkInvite(token);
-    const block = rooms.block(room, invite.mode, { claimUrl: `${rooms.publicUrl}/join/${token}` });
+    const block = rooms.block(room, invite.mode, { claimUrl: `${rooms.publicUrl}/join/${token}` }, undefined, await rooms.a2aLinks(room.id));
     return reply.type("text/markdown; charset=utf-8").send(block);
   });
 
@@ -103,23 +103,23 @@ export function restRoutes(app: FastifyInstance, rooms: Rooms): void {
     const { token } = parse(tokenParams, req.params, "path");
     const body = parse(nameBody, req.body, "body");
     const { key, session: s } = await rooms.access.claimByLink(token, body?.name, "rest");
-    return reply.code(201).send(claimed(rooms, s, key));
+    return reply.code(201).send(claimed(rooms, s, key, await rooms.a2aLinks(s.room.id)));
   });
 
   app.post("/api/join", joins, async (req, reply) => {
     const body = parse(codeBody, req.body, "body");
     const { key, session: s } = await rooms.access.claimByCode(body.code, body.name, "rest");
-    return reply.code(201).send(claimed(rooms, s, key));
+    return reply.code(201).send(claimed(rooms, s, key, await rooms.a2aLinks(s.room.id)));
   });
 }
 
 /** The one answer that holds a key minted by a link or code claim. */
-function claimed(rooms: Rooms, s: AgentSession, key: string) {
+function claimed(rooms: Rooms, s: AgentSession, key: string, a2a: A2aBotLink[]) {
   return {
     key,
     room: { id: s.room.id, name: s.room.name },
     agent: { id: s.member.id, name: s.member.name },
-    block: rooms.block(s.room, s.invite.mode, { key }),
-    transports: { mcp: mcpTransport(rooms.publicUrl, s.room.id, key), rest: restUrlOf(rooms.publicUrl, s.room.id), ws: wsUrlOf(rooms.publicUrl) },
+    block: rooms.block(s.room, s.invite.mode, { key }, undefined, a2a),
+    transports: rooms.transports(s.room, key, a2a),
   };
 }

@@ -23,9 +23,12 @@ import type {
   RoomInfo,
   RoomMessage,
   RoomMode,
+  RoomBot,
   RoomRecord,
   Transport,
+  A2aBotLink,
 } from "./types.js";
+import { a2aCardUrlOf } from "./a2a-card.js";
 
 export interface RoomsOptions {
   store: RoomStore;
@@ -35,6 +38,8 @@ export interface RoomsOptions {
   limits: RoomLimits;
   /** Names an agent may not take in a channel: BoBB, the registry's bots, the people there. */
   reservedNames: (channelId: string) => readonly string[];
+  /** The bots in a channel (our child bots that are there), each an A2A agent of its room; none without it. */
+  botsOf?: (channelId: string) => Promise<RoomBot[]> | RoomBot[];
   now?: () => number;
 }
 
@@ -68,6 +73,8 @@ export class Rooms extends EventEmitter<{ post: [OutsidePost] }> {
   readonly #rate: SlidingWindow;
   readonly #fanout: Fanout;
   readonly #access: Access;
+  /** Aborted at shutdown: every long poll and waiting task ends at once. */
+  readonly #closing = new AbortController();
 
   constructor(private readonly options: RoomsOptions) {
     super();
@@ -109,6 +116,7 @@ export class Rooms extends EventEmitter<{ post: [OutsidePost] }> {
 
   /** Ends every connection and long poll, keeps when each agent was last seen, then closes the store. */
   async shutdown(): Promise<void> {
+    this.#closing.abort();
     const seen = this.presence.seen();
     for (const { memberId } of [...this.presence.sockets()]) this.presence.drop(memberId, CLOSE.shutdown, "server shutting down");
     this.#fanout.wakeAll();
@@ -169,15 +177,42 @@ export class Rooms extends EventEmitter<{ post: [OutsidePost] }> {
     const made = newInvite(await this.#store.invites(roomId), { roomId, label, mode, by }, this.limits, this.#now());
     await this.#store.putInvite(made.record);
     const { record, key, link, code } = made;
+    const a2a = await this.a2aLinks(roomId);
     this.#log.info({ room: roomId, invite: record.id, mode: record.mode, by }, "invite created");
     return {
       invite: { id: record.id, label: record.label, mode: record.mode, expires_at: record.expires_at },
       key,
       join_url: `${this.#base}/join/${link}`,
       join_code: code,
-      block: this.block(room, record.mode, { key }, options.for),
-      transports: { mcp: mcpTransport(this.#base, roomId, key), rest: restUrlOf(this.#base, roomId), ws: wsUrlOf(this.#base) },
+      block: this.block(room, record.mode, { key }, options.for, a2a),
+      transports: this.transports(room, key, a2a),
     };
+  }
+
+  /** Every way to connect with a key: MCP, A2A (one card per bot), REST, WebSocket. */
+  transports(room: RoomInfo, key: string, a2a: A2aBotLink[]): InviteCreated["transports"] {
+    return { mcp: mcpTransport(this.#base, room.id, key), a2a, rest: restUrlOf(this.#base, room.id), ws: wsUrlOf(this.#base) };
+  }
+
+  /** The bots of a room's channel (A2A agents); none when the channel's bots are not known. */
+  async bots(roomId: string): Promise<RoomBot[]> {
+    const room = this.#room(roomId);
+    return [...((await this.options.botsOf?.(room.channel_id)) ?? [])];
+  }
+
+  /** Where each bot's agent card is. */
+  async a2aLinks(roomId: string): Promise<A2aBotLink[]> {
+    return (await this.bots(roomId)).map((b) => ({ bot: b.name, card_url: a2aCardUrlOf(this.#base, roomId, b.id) }));
+  }
+
+  /** Aborted when the rooms shut down. */
+  get closing(): AbortSignal {
+    return this.#closing.signal;
+  }
+
+  /** The room's clock (ms). */
+  now(): number {
+    return this.#now();
   }
 
   async agents(roomId: string): Promise<RoomAgentView[]> {
@@ -227,6 +262,7 @@ export class Rooms extends EventEmitter<{ post: [OutsidePost] }> {
       content: event.content,
       mentions: [...event.mentions],
       timestamp: isoTime(event.created_at) ?? this.#iso(),
+      ...(event.reply_to ? { reply_to: `msg_${event.reply_to}` } : {}),
     });
   }
 
@@ -258,7 +294,7 @@ export class Rooms extends EventEmitter<{ post: [OutsidePost] }> {
   // ── What the transports call ──────────────────────────────────────────────
 
   /** The block of a room with a key, or with the way to claim one (the join link's page). */
-  block(room: RoomInfo, mode: RoomMode, credential: { key: string } | { claimUrl: string }, kind?: AgentKind): string {
+  block(room: RoomInfo, mode: RoomMode, credential: { key: string } | { claimUrl: string }, kind?: AgentKind, a2a: A2aBotLink[] = []): string {
     const l = this.limits;
     return instructionBlock({
       roomName: room.name,
@@ -267,6 +303,7 @@ export class Rooms extends EventEmitter<{ post: [OutsidePost] }> {
       mode,
       credential,
       ...(kind && { for: kind }),
+      a2a,
       limits: {
         messagesPerMinute: l.messagesPerMinute,
         messageBytes: l.messageBytes,
@@ -319,6 +356,23 @@ export class Rooms extends EventEmitter<{ post: [OutsidePost] }> {
     return { id: post.post_id, room_id: room.id, agent_id: member.id, content: post.content, timestamp, type: "message", status };
   }
 
+  /** A post's status once settled (a person's decision in ask mode), or "pending" after `ms` or an abort. */
+  async settledStatus(postId: string, ms: number, signal?: AbortSignal): Promise<PostStatus> {
+    const record = this.#posts.get(postId);
+    if (!record || record.status !== "pending") return record?.status ?? "rejected";
+    const aborted = new Promise<PostStatus>((resolve) => {
+      if (signal?.aborted) resolve("pending");
+      signal?.addEventListener("abort", () => resolve("pending"), { once: true });
+    });
+    return Promise.race([this.#posts.waitSettled(postId, ms), aborted]);
+  }
+
+  /** The buffer id (msg_…) of the channel message that delivered a post, once delivered. */
+  deliveredAs(postId: string): string | undefined {
+    const id = this.#posts.get(postId)?.discord_message_id;
+    return id ? `msg_${id}` : undefined;
+  }
+
   /** A post's current status, for its own agent only. */
   postStatus(session: AgentSession, postId: string): { id: string; status: PostStatus; content: string; timestamp: string } {
     const record = this.#posts.get(postId);
@@ -329,11 +383,12 @@ export class Rooms extends EventEmitter<{ post: [OutsidePost] }> {
   /** Messages after `since`; with `waitMs`, waits for the first one (long poll); a revoke ends the wait with an error. */
   async read(session: AgentSession, since: string | undefined, limit: number, waitMs: number, signal?: AbortSignal): Promise<ReadPage> {
     const deadline = this.#now() + waitMs;
+    const stop = signal ? AbortSignal.any([signal, this.#closing.signal]) : this.#closing.signal;
     for (;;) {
       const page = this.buffer.read(session.room.id, session.member.id, since, limit);
       const left = deadline - this.#now();
-      if (page.messages.length > 0 || left <= 0 || signal?.aborted) return page;
-      await this.#fanout.wait(session.room.id, session.member.id, left, signal);
+      if (page.messages.length > 0 || left <= 0 || stop.aborted) return page;
+      await this.#fanout.wait(session.room.id, session.member.id, left, stop);
     }
   }
 

@@ -4,7 +4,7 @@ import type { FastifyInstance } from "fastify";
 import type { Logger } from "../log/index.js";
 import type { RoomLimits } from "./limits-config.js";
 import { createRoomsListener } from "./listener.js";
-import { Rooms } from "./service.js";
+import { Rooms, type RoomsOptions } from "./service.js";
 import { FileRoomStore, type RoomStore } from "./store.js";
 
 export interface StartRoomsOptions {
@@ -16,6 +16,8 @@ export interface StartRoomsOptions {
   limits: RoomLimits;
   logger: Logger;
   reservedNames: (channelId: string) => readonly string[];
+  /** The bots in a channel (A2A agents of its room). */
+  botsOf?: RoomsOptions["botsOf"];
   /** Default: data/rooms.json. */
   store?: RoomStore;
   now?: () => number;
@@ -41,6 +43,7 @@ export async function startRooms(o: StartRoomsOptions): Promise<RoomsHandle> {
     publicUrl: o.publicUrl ?? url,
     limits: o.limits,
     reservedNames: o.reservedNames,
+    ...(o.botsOf ? { botsOf: o.botsOf } : {}),
     ...(o.now ? { now: o.now } : {}),
   });
   await rooms.load();

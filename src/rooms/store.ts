@@ -61,7 +61,7 @@ const memberSchema = z.object({
   name: z.string(),
   joined_at: z.string(),
   last_seen: z.string().nullable(),
-  transport: z.enum(["rest", "ws"]).nullable(),
+  transport: z.enum(["rest", "ws", "mcp", "a2a"]).nullable(),
 });
 const fileSchema = z.object({
   version: z.literal(1),

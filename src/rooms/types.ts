@@ -3,11 +3,14 @@
 
 export type RoomMode = "auto" | "ask";
 /** The kinds of agent an invite's block can be tailored to (`for`). */
-export const AGENT_KINDS = ["claude-code", "opencode", "http", "websocket"] as const;
+export const AGENT_KINDS = ["claude-code", "opencode", "a2a", "http", "websocket"] as const;
 export type AgentKind = (typeof AGENT_KINDS)[number];
 export type AuthorKind = "human" | "bot" | "agent" | "system";
 export type PostStatus = "pending" | "delivered" | "rejected";
-export type Transport = "rest" | "ws";
+/** How an agent reached the room last: REST, WebSocket, MCP or A2A (the last two are HTTP requests, like REST). */
+export type Transport = "rest" | "ws" | "mcp" | "a2a";
+/** The transports that are plain HTTP requests (polling presence). */
+export type HttpTransport = Exclude<Transport, "ws">;
 export type Presence = "connected" | "polling" | "disconnected";
 
 export interface RoomInfo {
@@ -27,6 +30,8 @@ export interface ChannelEvent {
   mentions: string[];
   /** ISO time. */
   created_at: string;
+  /** The Discord message id this one replies to, if it is a reply. */
+  reply_to?: string;
 }
 
 /** An outside agent asks to post (after auth, limits, scrubbing and name checks). */
@@ -49,7 +54,24 @@ export interface InviteCreated {
   join_code: string;
   block: string;
   /** mcp.url takes the key as an Authorization: Bearer header; mcp.url_with_key holds it as a path segment. */
-  transports: { mcp: { url: string; url_with_key: string }; rest: string; ws: string };
+  transports: { mcp: { url: string; url_with_key: string }; a2a: A2aBotLink[]; rest: string; ws: string };
+}
+
+/** One bot of a room as an A2A agent: where its agent card is. */
+export interface A2aBotLink {
+  bot: string;
+  card_url: string;
+}
+
+/** A bot in a room's channel, as the composition root knows it (registry + Discord), for A2A. */
+export interface RoomBot {
+  /** The registry's agent id (the A2A path segment). */
+  id: string;
+  name: string;
+  /** Its Discord user id: its answers in the channel are by this author. */
+  userId: string;
+  /** What it is about (the first lines of its persona; never a secret). */
+  description: string;
 }
 
 export interface RoomAgentView {
@@ -115,6 +137,8 @@ export interface RoomMessage {
   timestamp: string;
   /** System events about one agent's own post (its status) are seen by that agent only. */
   to?: string;
+  /** The id (msg_…) of the message this one replies to, when Discord says so. */
+  reply_to?: string;
   /** For post status events. */
   post_id?: string;
   status?: PostStatus;

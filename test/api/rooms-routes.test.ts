@@ -7,7 +7,7 @@ describe("operator rooms API", () => {
   let api: ApiHarness;
   let rooms: RoomsHarness;
   beforeEach(async () => {
-    rooms = await startRoomsHarness();
+    rooms = await startRoomsHarness({ bots: [{ id: "chef-bot", name: "Chef Bot", userId: "700000000000000007", description: "A chef." }] });
     api = await startApiHarness({
       rooms: () => rooms.handle.rooms,
       channelInfo: async (id) => (id === CHANNEL.id ? CHANNEL : undefined),
@@ -37,13 +37,18 @@ describe("operator rooms API", () => {
     expect(invite.invite).toEqual({ id: expect.stringMatching(/^inv_/), label: "Alice's agent", mode: "ask", expires_at: expect.any(String) });
     expect(invite.block).toContain(invite.key);
     const mcp = `${rooms.url}/mcp/${room.id}`;
+    const card = `${rooms.url}/a2a/${room.id}/chef-bot/.well-known/agent-card.json`;
     expect(invite.transports).toEqual({
       mcp: { url: mcp, url_with_key: `${mcp}/${invite.key}` },
+      a2a: [{ bot: "Chef Bot", card_url: card }],
       rest: `${rooms.url}/api/rooms/${room.id}`,
       ws: `${rooms.url.replace("http", "ws")}/ws`,
     });
-    // MCP is offered first, with the exact Claude Code and OpenCode lines.
-    expect(invite.block.indexOf("Option 0: MCP")).toBeLessThan(invite.block.indexOf("Option 1: REST"));
+    // MCP is offered first, with the exact Claude Code and OpenCode lines; then A2A with each bot's card, REST, WebSocket.
+    const order = ["Option 0: MCP", "Option 1: A2A", "Option 2: REST", "Option 3: WebSocket"].map((t) => invite.block.indexOf(t));
+    expect(order.every((i: number) => i >= 0) && order.every((i: number, n: number) => n === 0 || i > order[n - 1]!)).toBe(true);
+    expect(invite.block).toContain(`- Chef Bot: ${card}`);
+    expect((await call(card, undefined)).json.name).toBe("Chef Bot");
     expect(invite.block).toContain(`claude mcp add --transport http bobb-room ${mcp} --header "Authorization: Bearer ${invite.key}"`);
     expect(invite.block).toContain(`"mcp":{"bobb-room":{"type":"remote","url":"${mcp}/${invite.key}"}}`);
 
@@ -89,7 +94,7 @@ describe("operator rooms API", () => {
     expect([twin.statusCode, twin.json().error.code]).toEqual([409, "LABEL_TAKEN"]);
     const noRoom = await api.app.inject({ method: "POST", url: "/api/rooms/room_nope/invites", headers: admin(), payload: { label: "y" } });
     expect([noRoom.statusCode, noRoom.json().error.code]).toEqual([404, "ROOM_NOT_FOUND"]);
-    const kind = await api.app.inject({ method: "POST", url: `/api/rooms/${room.id}/invites`, headers: admin(), payload: { label: "z", for: "a2a" } });
+    const kind = await api.app.inject({ method: "POST", url: `/api/rooms/${room.id}/invites`, headers: admin(), payload: { label: "z", for: "smoke" } });
     expect(kind.json().error).toMatchObject({ code: "VALIDATION_ERROR", message: expect.stringContaining("for") });
   });
 

@@ -49,7 +49,7 @@ export class FakeRoomsPort extends EventEmitter implements RoomsPort {
       join_url: `http://rooms.test/join/J${id}`,
       join_code: "ABC123",
       block: this.blockOf(this.rooms.get(roomId), key),
-      transports: { rest: `http://rooms.test/api/rooms/${roomId}`, ws: "ws://rooms.test/ws" },
+      transports: { rest: `http://rooms.test/api/rooms/${roomId}`, ws: "ws://rooms.test/ws", a2a: [] },
     };
   }
 

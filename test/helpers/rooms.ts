@@ -1,6 +1,14 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- the wire JSON an outside agent receives, checked field by field by the tests */
 import { WebSocket } from "ws";
-import { DEFAULT_ROOM_LIMITS, startRooms, type ChannelEvent, type OutsidePost, type RoomLimits, type RoomsHandle } from "../../src/rooms/index.js";
+import {
+  DEFAULT_ROOM_LIMITS,
+  startRooms,
+  type ChannelEvent,
+  type OutsidePost,
+  type RoomBot,
+  type RoomLimits,
+  type RoomsHandle,
+} from "../../src/rooms/index.js";
 import { captureLogs } from "./logs.js";
 import { tempDir } from "./temp.js";
 
@@ -28,8 +36,10 @@ export interface RoomsHarness {
    * message comes back through ingest); ask-mode posts wait for the test. Off with `discord: false`.
    */
   deliver(post: OutsidePost): void;
+  /** Post id → the Discord message id it was delivered as. */
+  delivered: Map<string, string>;
   /** A channel message as the Discord side would feed it in. */
-  say(content: string, author?: Partial<ChannelEvent["author"]>, mentions?: string[]): ChannelEvent;
+  say(content: string, author?: Partial<ChannelEvent["author"]>, mentions?: string[], replyTo?: string): ChannelEvent;
   restart(): Promise<void>;
   close(): Promise<void>;
 }
@@ -41,6 +51,8 @@ export interface RoomsHarnessOptions {
   limits?: Partial<RoomLimits>;
   discord?: boolean;
   reserved?: string[];
+  /** The bots in the channel (A2A agents); none by default. */
+  bots?: RoomBot[];
 }
 
 /** The real rooms listener on a free loopback port over a temp data dir, with captured logs. */
@@ -59,6 +71,7 @@ export async function startRoomsHarness(options: RoomsHarnessOptions = {}): Prom
       limits,
       logger: root.logger,
       reservedNames: () => ["Chef Bot", "Alice", ...(options.reserved ?? [])],
+      botsOf: () => options.bots ?? [],
       now: clock.now,
     });
   let handle = await start();
@@ -69,8 +82,10 @@ export async function startRoomsHarness(options: RoomsHarnessOptions = {}): Prom
     logs: root.lines,
     clock,
     posts,
+    delivered: new Map(),
     deliver: (post) => {
       const id = nextDiscordId();
+      harness.delivered.set(post.post_id, id);
       harness.handle.rooms.settle(post.post_id, "delivered", id);
       harness.handle.rooms.ingest(post.channel_id, {
         discord_message_id: id,
@@ -80,13 +95,14 @@ export async function startRoomsHarness(options: RoomsHarnessOptions = {}): Prom
         created_at: new Date(clock.now()).toISOString(),
       });
     },
-    say: (content, author = {}, mentions = []) => {
+    say: (content, author = {}, mentions = [], replyTo) => {
       const event: ChannelEvent = {
         discord_message_id: nextDiscordId(),
         author: { id: "900000000000000001", name: "Alice", kind: "human", ...author },
         content,
         mentions,
         created_at: new Date(clock.now()).toISOString(),
+        ...(replyTo ? { reply_to: replyTo } : {}),
       };
       harness.handle.rooms.ingest(CHANNEL.id, event);
       return event;

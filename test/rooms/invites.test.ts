@@ -21,6 +21,7 @@ describe("room invites", () => {
     expect(created.join_url).toMatch(new RegExp(`^${h.url}/join/[A-Za-z0-9_-]{32}$`));
     expect(created.transports).toEqual({
       mcp: { url: `${h.url}/mcp/${roomId}`, url_with_key: `${h.url}/mcp/${roomId}/${created.key}` },
+      a2a: [],
       rest: `${h.url}/api/rooms/${roomId}`,
       ws: `${h.url.replace("http", "ws")}/ws`,
     });

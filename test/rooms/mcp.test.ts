@@ -91,7 +91,8 @@ describe("rooms over MCP", () => {
     ]);
 
     const who = await callTool(client, "list_participants");
-    expect(who.json.agents).toEqual([expect.objectContaining({ name: "Alice's agent", presence: "polling" })]);
+    expect(who.json.agents).toEqual([expect.objectContaining({ name: "Alice's agent", presence: "polling", transport: "mcp" })]);
+    expect(await h.handle.rooms.agents(roomId)).toEqual([expect.objectContaining({ name: "Alice's agent", transport: "mcp" })]);
     expect(who.json.recent_speakers).toEqual([{ id: "700", name: "Chef Bot", kind: "bot" }]);
   });
 
@@ -147,6 +148,23 @@ describe("rooms over MCP", () => {
     h.handle.rooms.resume(CHANNEL.id);
     expect((await callTool(client, "send_message", { content: "back" })).json.status).toBe("delivered");
     expect(h.posts).toHaveLength(4);
+  });
+
+  it("closing the listener is prompt, also with a long poll whose client dropped and one still waiting", async () => {
+    const dropped = await mcpClient(mcp, key);
+    const first = (await callTool(dropped, "read_messages")).json.next_since;
+    const gone = dropped.callTool({ name: "read_messages", arguments: { since: first, wait_seconds: 30 } }).catch((e: unknown) => e);
+    await waitFor(() => h.handle.rooms.longPolls(roomId) === 1 || undefined, 5000, "the first read to wait");
+    await dropped.close();
+    await gone;
+    const waiting = await open(mcp, key);
+    const still = callTool(waiting, "read_messages", { since: first, wait_seconds: 30 }).catch((e: unknown) => e);
+    await waitFor(() => h.handle.rooms.longPolls(roomId) >= 1 || undefined, 5000, "the second read to wait");
+    const started = Date.now();
+    await h.handle.close();
+    expect(Date.now() - started).toBeLessThan(3000);
+    await still;
+    h.handle.close = async () => {};
   });
 
   it("ask mode: send_message says pending, then the agent reads that it was delivered", async () => {

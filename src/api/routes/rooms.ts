@@ -12,8 +12,8 @@ const inviteBody = z.strictObject({
   label: z.string().trim().min(1, 'a label of 1 to 64 characters, e.g. "Alice\'s agent"').max(64, "a label of 1 to 64 characters"),
   mode: z.enum(["auto", "ask"], { error: "auto (posts at once) or ask (a person approves each post)" }).default("auto"),
   for: z
-    .enum(["claude-code", "opencode", "http", "websocket"], {
-      error: "claude-code, opencode, http or websocket (the block then holds only that kind's way to connect); leave it out for every way",
+    .enum(["claude-code", "opencode", "a2a", "http", "websocket"], {
+      error: "claude-code, opencode, a2a, http or websocket (the block then holds only that kind's way to connect); leave it out for every way",
     })
     .optional(),
 });

@@ -66,6 +66,7 @@ const bobb = new SlashCommandBuilder()
               .addChoices(
                 { name: "Claude Code", value: "claude-code" },
                 { name: "OpenCode", value: "opencode" },
+                { name: "A2A agent", value: "a2a" },
                 { name: "HTTP (REST, long-poll)", value: "http" },
                 { name: "WebSocket", value: "websocket" },
               ),

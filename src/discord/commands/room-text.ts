@@ -54,9 +54,10 @@ const PRESENCE: Record<RoomAgentView["presence"], string> = { connected: "🟢 c
 /** One line of `/bobb room agents`. */
 export function agentLine(agent: RoomAgentView): string {
   const seen = agent.last_seen ? `last seen <t:${Math.floor(Date.parse(agent.last_seen) / 1000)}:R>` : "never seen";
-  const transport = agent.transport === "ws" ? "WebSocket" : agent.transport === "rest" ? "REST" : "no transport yet";
+  const transport = agent.transport ? TRANSPORT_NAMES[agent.transport] : "no transport yet";
   return `- **${agent.name}** (invite \`${agent.label}\`, ${agent.mode}): ${transport}, ${PRESENCE[agent.presence]}, ${seen}`;
 }
 
+const TRANSPORT_NAMES = { ws: "WebSocket", rest: "REST", mcp: "MCP", a2a: "A2A" } as const;
 /** Where a join code is exchanged: /api/join beside the room's REST base. */
 const joinUrlOf = (created: InviteCreated) => created.transports.rest.replace(/\/rooms\/[^/]+$/, "/join");

@@ -14,7 +14,7 @@ import { answerWithin, CommandError, type Answer } from "./reply.js";
 import { agentLine, blockMessages, inviteIntro } from "./room-text.js";
 import type { InteractionRouter } from "./router.js";
 
-const AGENT_KINDS: readonly string[] = ["claude-code", "opencode", "http", "websocket"] satisfies AgentKind[];
+const AGENT_KINDS: readonly string[] = ["claude-code", "opencode", "a2a", "http", "websocket"] satisfies AgentKind[];
 const isAgentKind = (v: string): v is AgentKind => AGENT_KINDS.includes(v);
 
 /** custom_id prefix of the Copy button under an invite: `bobb-room-copy:<invite id>`. */
@@ -65,7 +65,7 @@ export function registerRoomCommands(router: InteractionRouter, deps: CommandDep
     const mode = i.options.getString("mode", true);
     if (mode !== "auto" && mode !== "ask") throw new CommandError('Option "mode": auto or ask.');
     const kind = i.options.getString("for") ?? undefined;
-    if (kind !== undefined && !isAgentKind(kind)) throw new CommandError('Option "for": claude-code, opencode, http or websocket (or leave it out).');
+    if (kind !== undefined && !isAgentKind(kind)) throw new CommandError('Option "for": claude-code, opencode, a2a, http or websocket (or leave it out).');
     const created = await rooms.port.createInvite(room.id, { label, mode, ...(kind && { for: kind }) }, i.user.id);
     rooms.invited(room.id, created.invite.label, i.user.id);
     remember(copies, created.invite.id, { block: created.block, userId: i.user.id, until: Date.now() + COPY_TTL_MS });

@@ -107,6 +107,7 @@ export class RoomFanIn {
       content,
       mentions: [...bots, ...named],
       created_at: new Date(message.createdTimestamp).toISOString(),
+      ...(message.reference?.messageId ? { reply_to: message.reference.messageId } : {}),
     };
   }
 

@@ -38,6 +38,8 @@ export interface RoomsDiscord {
   stopped(channelId: string, by: { id: string; name: string }): void;
   /** The room agent a bot means by `name` in a channel (`mention_bots`), as its display name. */
   agentNamed(channelId: string, name: string): Promise<string | undefined>;
+  /** Our bots that are members of a channel's server (Discord user id and name). */
+  botsIn(channelId: string): Promise<Array<{ id: string; name: string }>>;
   /** Resolves once the messages seen so far reached the core (tests). */
   settled(): Promise<void>;
   close(): void;
@@ -98,6 +100,7 @@ export function createRoomsDiscord(options: RoomsDiscordOptions): RoomsDiscord {
       const wanted = name.trim().replace(/^@/, "").toLowerCase();
       return (await port.agents(room.id)).find((a) => a.name.toLowerCase() === wanted)?.name;
     },
+    botsIn,
     settled: () => fanIn.settled(),
     close: () => posts.close(),
   };

@@ -3,7 +3,7 @@
 
 export type RoomMode = "auto" | "ask";
 /** The kind of agent an invite's block is tailored to; without it the block holds every way to connect. */
-export type AgentKind = "claude-code" | "opencode" | "http" | "websocket";
+export type AgentKind = "claude-code" | "opencode" | "a2a" | "http" | "websocket";
 export type AuthorKind = "human" | "bot" | "agent" | "system";
 export interface RoomInfo {
   id: string;
@@ -18,6 +18,7 @@ export interface ChannelEvent {
   content: string; // mentions already turned into "@Name" text
   mentions: string[]; // room member ids (agents) and bot user ids it mentions
   created_at: string; // ISO
+  reply_to?: string; // the Discord message id it replies to, if it is a reply
 }
 /** An outside agent asks to post (after the core's auth, limits, scrubbing and name checks). */
 export interface OutsidePost {
@@ -37,14 +38,14 @@ export interface InviteCreated {
   join_url: string;
   join_code: string;
   block: string;
-  transports: { rest: string; ws: string };
+  transports: { rest: string; ws: string; a2a: Array<{ bot: string; card_url: string }> };
 }
 export interface RoomAgentView {
   id: string;
   name: string;
   label: string;
   mode: RoomMode;
-  transport: "rest" | "ws" | null;
+  transport: "rest" | "ws" | "mcp" | "a2a" | null;
   presence: "connected" | "polling" | "disconnected";
   last_seen: string | null;
 }
