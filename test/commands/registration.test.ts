@@ -42,7 +42,7 @@ describe("slash command registration", () => {
     ).find((o) => o.name === "invite")!;
     const forOption = invite.options.find((o) => o.name === "for")!;
     expect(forOption.required ?? false).toBe(false);
-    expect(forOption.choices!.map((c) => c.value)).toEqual(["claude-code", "opencode", "http", "websocket"]);
+    expect(forOption.choices!.map((c) => c.value)).toEqual(["claude-code", "opencode", "a2a", "http", "websocket"]);
 
     const chef = await s.addChild("Chef Bot", "A chef who only cooks Italian.");
     expect(s.app.bots.get(chef.id)).toBeDefined();

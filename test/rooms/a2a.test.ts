@@ -99,6 +99,19 @@ describe("rooms over A2A", () => {
     expect(artifactText(asTask(await sent))).toBe("@Alice's agent tiramisu");
   });
 
+  it("the block's curl example, sent as it is written, gets a COMPLETED task with the answer (A2A 1.0 JSON)", async () => {
+    const block = (await h.handle.rooms.createInvite(roomId, { label: "Curl agent", mode: "auto", for: "a2a" }, "x")).block;
+    const curl = /curl (\S+) -H "Authorization: Bearer (\S+)" -H "A2A-Version: 1.0" -H "Content-Type: application\/json" -d '(.+)'/.exec(block)!;
+    const res = await fetch(curl[1]!, {
+      method: "POST",
+      headers: { authorization: `Bearer ${curl[2]}`, "a2a-version": "1.0", "content-type": "application/json" },
+      body: curl[3]!,
+    });
+    const body: any = await res.json();
+    expect(body.result.task).toMatchObject({ status: { state: "TASK_STATE_COMPLETED" }, artifacts: [{ parts: [{ text: "@Curl agent risotto tonight" }] }] });
+    expect(h.posts.at(-1)!.content).toBe("@Chef Bot Hello Chef Bot, I am <your name>, working for <whom>.");
+  });
+
   it("SendStreamingMessage streams the task, its working status, then the answer and COMPLETED", async () => {
     const client = await a2aClient(cardUrl, key);
     const events: any[] = [];
