@@ -1,16 +1,10 @@
 import { formatSSEErrorEvent, formatSSEEvent, SSE_HEADERS } from "@a2a-js/sdk";
-import {
-  DefaultExecutionEventBusManager,
-  DefaultRequestHandler,
-  InMemoryTaskStore,
-  JsonRpcTransportHandler,
-  ServerCallContext,
-  validateVersion,
-} from "@a2a-js/sdk/server";
+import { DefaultExecutionEventBusManager, DefaultRequestHandler, JsonRpcTransportHandler, ServerCallContext, validateVersion } from "@a2a-js/sdk/server";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { botCard, cardJson } from "./a2a-card.js";
 import { RoomA2aExecutor, RoomAgentUser } from "./a2a-executor.js";
+import { BoundedTaskStore } from "./a2a-tasks.js";
 import { RoomsError } from "./errors.js";
 import { bearer, parse, rateKey } from "./rest.js";
 import type { Rooms } from "./service.js";
@@ -27,7 +21,7 @@ const params = z.object({ room_id: z.string().min(1).max(64), bot: z.string().mi
 export function a2aRoutes(app: FastifyInstance, rooms: Rooms): void {
   const executor = new RoomA2aExecutor(rooms);
   // Shared by every request, so GetTask and CancelTask find the tasks SendMessage made.
-  const tasks = new InMemoryTaskStore();
+  const tasks = new BoundedTaskStore();
   const buses = new DefaultExecutionEventBusManager();
   const handlerOf = (room: RoomInfo, bot: RoomBot) => new DefaultRequestHandler(botCard(rooms.publicUrl, room, bot, rooms.limits), tasks, executor, buses);
   const limit = { config: { rateLimit: { max: 240, timeWindow: 60_000, keyGenerator: rateKey } } };

@@ -86,6 +86,17 @@ describe("rooms over A2A", () => {
     const bob = await h.handle.rooms.createInvite(roomId, { label: "Bob's agent", mode: "auto" }, "x");
     const other = await a2aClient(cardUrl, bob.key);
     expect(await failure(other.getTask({ tenant: "", id: task.id }))).toMatch(/not found/i);
+    const list = (c: Client) =>
+      c.listTasks({
+        tenant: "",
+        contextId: "",
+        status: TaskState.TASK_STATE_UNSPECIFIED,
+        pageToken: "",
+        statusTimestampAfter: undefined,
+        includeArtifacts: true,
+      });
+    expect((await list(client)).tasks.map((t) => [t.id, artifactText(t)])).toEqual([[task.id, "@Alice's agent risotto tonight"]]);
+    expect((await list(other)).tasks).toEqual([]);
   });
 
   it("the answer is the bot's message that replies to the post, not one answering someone else", async () => {
