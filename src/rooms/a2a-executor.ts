@@ -134,6 +134,9 @@ export class RoomA2aExecutor implements AgentExecutor {
       return { state: TaskState.TASK_STATE_REJECTED, text: `POST_REJECTED: ${message}`, error: { code: "POST_REJECTED", message } };
     }
     const ours = rooms.deliveredAs(post.id);
+    // Bot-to-bot turns already paused (the governor's notice, no person since): no answer will come.
+    const tripped = governorTrip(rooms.buffer.read(session.room.id, session.member.id, undefined, rooms.buffer.capacity).messages, cursor);
+    if (tripped) return tripped;
     working(`Posted in the room as ${session.member.name}; waiting for ${bot.name}'s answer.`);
     const deadline = Date.now() + rooms.limits.answerTimeoutMs;
     for (;;) {
@@ -177,6 +180,17 @@ function judge(m: RoomMessage, bot: RoomBot, ours: string | undefined): Outcome 
     return { state: TaskState.TASK_STATE_REJECTED, text: `GOVERNOR_REFUSED: ${message}`, error: { code: "GOVERNOR_REFUSED", message } };
   }
   return undefined;
+}
+
+/** The governor's last notice when no person spoke after it (before `before`: the messages since are judged one by one). */
+function governorTrip(messages: readonly RoomMessage[], before: string): Outcome | undefined {
+  let trip: RoomMessage | undefined;
+  for (const m of messages) {
+    if (m.timestamp > before) break;
+    if (m.kind === "human") trip = undefined;
+    else if (m.kind === "system" && GOVERNOR_NOTICE.test(m.content)) trip = m;
+  }
+  return trip && judge(trip, { id: "", name: "", userId: "", description: "" }, undefined);
 }
 
 function refused(err: RoomsError, state = TaskState.TASK_STATE_REJECTED): Outcome {

@@ -197,6 +197,17 @@ describe("rooms over A2A", () => {
     const refused = asTask(await governed);
     expect(refused.status?.state).toBe(TaskState.TASK_STATE_REJECTED);
     expect(statusText(refused)).toMatch(/^GOVERNOR_REFUSED: the room's loop governor refused the turn: Bot-to-bot exchange paused/);
+    // Still paused (no person spoke since the notice): the next question is refused at once, not after the answer timeout.
+    const started = Date.now();
+    const next = asTask(await client.sendMessage(sendParams("and now?")));
+    expect(next.status?.state).toBe(TaskState.TASK_STATE_REJECTED);
+    expect(statusText(next)).toMatch(/^GOVERNOR_REFUSED/);
+    expect(Date.now() - started).toBeLessThan(5000);
+    // A person speaks: the next question waits for an answer again.
+    h.clock.advance(61_000); // past the rate limit (3 a minute)
+    h.say("ok, go on");
+    answering = true;
+    expect(asTask(await client.sendMessage(sendParams("last one"))).status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
   });
 
   it("ask mode: the task waits for a person's approval, then for the answer", async () => {
