@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // The `bobb` command (package.json "bin"): runs src/cli/main.ts through tsx, as npm start does.
+import process from "node:process";
 import { register } from "tsx/esm/api";
 
 register();
