@@ -4,6 +4,7 @@ import { PROJECT_ROOT } from "./project-root.js";
 import type { RootLogger } from "./log/index.js";
 import { RegistryStore, type RegistryPort } from "./registry/index.js";
 import { PgRegistryStore } from "./store/pg/registry-store.js";
+import { PgRoomStore } from "./store/pg/room-store.js";
 import { AgentWrites, createApi, ensureAdminKey, KeyStore, type RoomsAdminCode } from "./api/index.js";
 import { ensureBuilderFiles, intakeMessage, Reconciler, SignalWatcher, TemplateAgentFiles, TokenIntake, tokenForms } from "./agents/index.js";
 import {
@@ -165,6 +166,8 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
       host: config.env.BOBB_ROOMS_HOST,
       port: config.env.BOBB_ROOMS_PORT,
       publicUrl: config.env.BOBB_PUBLIC_URL,
+      // With BOBB_DATABASE_URL the rooms live in PostgreSQL beside the registry; else data/rooms.json.
+      ...(config.env.BOBB_DATABASE_URL ? { store: new PgRoomStore({ url: config.env.BOBB_DATABASE_URL }) } : {}),
       limits: roomLimits(config.env),
       logger: root.logger,
       reservedNames: (channelId) => [...directory.all().map((b) => b.name), ...peopleNames(bobbClient(), channelId)],

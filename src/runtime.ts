@@ -3,6 +3,8 @@ import type { Config } from "./config/index.js";
 import { PROJECT_ROOT } from "./project-root.js";
 import type { RootLogger } from "./log/index.js";
 import { createOpencodeRuntime, type ModelSettings, type OpencodeRuntime } from "./opencode/index.js";
+import type { FenceOf } from "./store/pg/fence.js";
+import { PgSessionStore } from "./store/pg/session-store.js";
 
 export interface RuntimeWiring {
   /** The tool API's base URL, which agents' tools call. */
@@ -11,11 +13,16 @@ export interface RuntimeWiring {
   model: ModelSettings;
   /** Project mode: the key the child bots' shared tools present (the API finds the bot by session). */
   projectKey?: string;
+  /** Lease mode (several hosts): the fence of each agent this host runs; the session map's writes about it carry it. */
+  fenceOf?: FenceOf;
 }
 
 /** The OpenCode runtime configured from the environment. */
 export function createRuntime(config: Config, root: RootLogger, wiring: RuntimeWiring): OpencodeRuntime {
+  const url = config.env.BOBB_DATABASE_URL;
   return createOpencodeRuntime({
+    // With BOBB_DATABASE_URL the session map is in PostgreSQL, so a bot taken over by another host keeps its conversations.
+    sessions: url ? new PgSessionStore({ url, scope: config.env.BOBB_OPENCODE_MODE, fenceOf: wiring.fenceOf }) : undefined,
     mode: config.env.BOBB_OPENCODE_MODE,
     command: config.env.OPENCODE_COMMAND,
     dataDir: config.dataDir,

@@ -6,7 +6,7 @@ import type { Logger } from "pino";
 import { BUILTIN_TOOLS } from "./agent-config.js";
 import { AgentGate } from "./agent-gate.js";
 import { BridgeError, type BridgeErrorCode } from "./errors.js";
-import type { SessionStore } from "./sessions.js";
+import type { SessionMap } from "./sessions.js";
 
 /** What a prompt returns: the final text, the tools used on the way, and how long it took. */
 export interface PromptResult {
@@ -53,7 +53,7 @@ export interface ServerLookup {
 
 export interface BridgeOptions {
   servers: ServerLookup;
-  store: SessionStore;
+  store: SessionMap;
   /** Prompts waiting behind the running one, per conversation. */
   queueLimit: number;
   promptTimeoutMs: number;

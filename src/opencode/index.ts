@@ -3,6 +3,7 @@ export { type RuntimeAgent, type ServerStats, type RestartPolicy } from "./manag
 export { type PromptResult, type PromptOptions } from "./bridge.js";
 export { BridgeError, ServerStartError, type BridgeErrorCode, type OpencodeErrorCode } from "./errors.js";
 export { type ModelSettings } from "./model.js";
+export { SessionStore, type SessionMap, type StoredSession } from "./sessions.js";
 export { writeAgentConfig, agentConfig, BUILTIN_TOOLS, BOBB_TOOLS, CHILD_TOOLS, type AgentRole } from "./agent-config.js";
 export { resolveOpencodeCommand } from "./binary.js";
 export { type OpencodeServer } from "./server.js";

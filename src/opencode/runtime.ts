@@ -6,7 +6,7 @@ import { opencodeHome } from "./env.js";
 import { ServerManager, type ManagerOptions, type RuntimeAgent, type ServerStats } from "./manager.js";
 import type { OpencodeServer } from "./server.js";
 import { expireIdleSessions } from "./session-expiry.js";
-import { SessionStore } from "./sessions.js";
+import { SessionStore, type SessionMap } from "./sessions.js";
 
 /** The manager's options, with the command resolved here; every limit comes from the caller (the config's defaults). */
 export interface OpencodeRuntimeOptions extends Omit<ManagerOptions, "command" | "onFailure"> {
@@ -20,6 +20,8 @@ export interface OpencodeRuntimeOptions extends Omit<ManagerOptions, "command" |
   sessionIdleMs?: number;
   /** Epoch milliseconds; injected by tests. */
   now?: () => number;
+  /** The session map; default the file sessions-<mode>.json in the data dir (PostgreSQL for several hosts). */
+  sessions?: SessionMap | undefined;
 }
 
 const DEFAULT_SESSION_IDLE_MS = 7 * 24 * 3_600_000;
@@ -68,20 +70,20 @@ class Runtime extends EventEmitter<OpencodeRuntimeEvents> implements OpencodeRun
   readonly diagnostics: OpencodeDiagnostics;
   readonly #manager: ServerManager;
   readonly #bridge: Bridge;
-  readonly #store: SessionStore;
+  readonly #store: SessionMap;
   readonly #expiry: () => Promise<number>;
   readonly #expiryTimer: NodeJS.Timeout;
   #closed = false;
 
   constructor(options: OpencodeRuntimeOptions) {
     super();
-    const { promptTimeoutMs, queueLimit, command, agentConcurrency, sessionIdleMs, now, ...shared } = options;
+    const { promptTimeoutMs, queueLimit, command, agentConcurrency, sessionIdleMs, now, sessions, ...shared } = options;
     this.#manager = new ServerManager({
       ...shared,
       command: resolveOpencodeCommand(command),
       onFailure: (agentId, message) => this.emit("failure", agentId, message),
     });
-    const store = new SessionStore(path.join(opencodeHome(options.dataDir), `sessions-${options.mode}.json`), now ? { now } : {});
+    const store = sessions ?? new SessionStore(path.join(opencodeHome(options.dataDir), `sessions-${options.mode}.json`), now ? { now } : {});
     this.#store = store;
     const bridge = new Bridge({ servers: this.#manager, store, queueLimit, promptTimeoutMs, agentConcurrency, logger: options.logger });
     this.#bridge = bridge;
@@ -156,7 +158,7 @@ class Runtime extends EventEmitter<OpencodeRuntimeEvents> implements OpencodeRun
     this.#closed = true;
     clearInterval(this.#expiryTimer);
     await this.#manager.close();
-    await this.#store.flush();
+    await this.#store.close();
   }
 
   killNow(): void {

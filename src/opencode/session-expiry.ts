@@ -1,9 +1,9 @@
 import type { Logger } from "pino";
 import type { ServerLookup } from "./bridge.js";
-import type { SessionStore } from "./sessions.js";
+import type { SessionMap } from "./sessions.js";
 
 export interface SessionExpiryOptions {
-  store: SessionStore;
+  store: SessionMap;
   servers: ServerLookup;
   /** True while the conversation has a prompt running or waiting: its session is not idle. */
   busy: (agentId: string, conversation: string) => boolean;

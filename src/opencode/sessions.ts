@@ -28,12 +28,36 @@ export interface StoredSession {
 }
 
 /**
- * (agent, conversation) → OpenCode session id and when it was last used, persisted as JSON so
+ * (agent, conversation) → OpenCode session id and when it was last used: the bridge's map. The
+ * file store below is the embedded default; a PostgreSQL store (src/store/pg/session-store.ts)
+ * implements the same contract for several hosts, and may refuse a write about an agent whose
+ * lease this host lost (LeaseLostError).
+ */
+export interface SessionMap {
+  /** Gets the map ready (reads the file, or connects); every method waits for it. */
+  load(): Promise<void>;
+  get(agentId: string, conversation: string): Promise<string | undefined>;
+  set(agentId: string, conversation: string, sessionId: string): Promise<void>;
+  /** Records that the conversation's session was used now (nothing when there is none). */
+  touch(agentId: string, conversation: string): Promise<void>;
+  delete(agentId: string, conversation: string): Promise<void>;
+  /** Forgets every session of an agent (it was removed) and returns their ids. */
+  takeAgent(agentId: string): Promise<string[]>;
+  /** Sessions last used at or before `time` (epoch ms), oldest first. */
+  idleSince(time: number): Promise<StoredSession[]>;
+  /** Waits until every change is stored. */
+  flush(): Promise<void>;
+  /** Flushes and lets go of what it holds (connections). */
+  close(): Promise<void>;
+}
+
+/**
+ * The file-backed SessionMap: persisted as JSON so
  * a restart continues the same session. Writes are coalesced: a change starts a write at once
  * unless one is already waiting, and every change made while a write runs goes into one next
  * write (so 100 new conversations cost 2 writes, not 100); `flush` waits for them (on close).
  */
-export class SessionStore {
+export class SessionStore implements SessionMap {
   readonly #file: string;
   readonly #now: () => number;
   #data: Record<string, Record<string, Entry>> = {};
@@ -120,6 +144,10 @@ export class SessionStore {
   async flush(): Promise<void> {
     if (this.#dirty) await this.#save();
     await this.#writing.onIdle();
+  }
+
+  close(): Promise<void> {
+    return this.flush();
   }
 
   #changed(): void {
