@@ -15,7 +15,7 @@ export interface OpencodeFirst {
   runtime: OpencodeRuntime;
   /** BoBB's directory on its server (ensureAgent); awaited by the app's start. */
   bobbReady: Promise<void>;
-  /** The server's start and the bots' project loaded and primed; never rejects. */
+  /** The server's start and the bots' project loaded; never rejects. */
   prestarted: Promise<void>;
   close(): Promise<void>;
 }

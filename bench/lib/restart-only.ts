@@ -11,16 +11,7 @@ import type { SupervisorProcess } from "./supervisor.js";
 import type { World } from "./world.js";
 
 /** Log messages worth a line in the timeline (first occurrence, and the last for per-bot ones). */
-const MILESTONES = [
-  /opencode server ready/,
-  /tool API listening/,
-  /bot online as/,
-  /read missed messages/,
-  /agent active/,
-  /primed/,
-  /replied/,
-  /shutting down/,
-];
+const MILESTONES = [/opencode server ready/, /tool API listening/, /bot online as/, /read missed messages/, /agent active/, /replied/, /shutting down/];
 
 export async function restartOnly(world: World, n: number, runs: number, log: (s: string) => void): Promise<RestartFigures[]> {
   const dirs = await makeRunDirs();

@@ -38,10 +38,10 @@ export class ProjectMode implements ServerMode {
   }
 
   /**
-   * Starts the server and loads the bots' project before any bot is restored: a restart's
-   * first answers wait on this, not on the logins. The first prompt of a directory also builds
-   * OpenCode's provider and agent state and its file index (≈ 1 s of its CPU); asking for them
-   * here moves that off the first answer.
+   * Starts the server and loads the bots' project (config, tools) before any bot is restored:
+   * a restart's first answers wait on this, not on the logins. (Priming the rest of what a first
+   * prompt builds, through /config/providers, /agent and /find/file, made restarts slower under load:
+   * it is more work than the prompt needs, on OpenCode's one thread.)
    */
   async prestart(writeConfig: WriteConfig): Promise<void> {
     const dir = path.resolve(this.ctx.settings.agentsDir, BOTS_DIR);
@@ -49,7 +49,6 @@ export class ProjectMode implements ServerMode {
     const changed = await writeConfig(BOTS_DIR, "child", dir);
     await slot.ready;
     await this.#warmBots(slot, dir, changed);
-    await this.ctx.pool.prime(slot, dir);
   }
 
   async ensure(agent: RuntimeAgent, dir: string, apiKey: string, changed: boolean, existing: AgentEntry | undefined): Promise<void> {

@@ -45,7 +45,7 @@ export interface OpencodeRuntime extends EventEmitter<OpencodeRuntimeEvents> {
   ensureAgent(agent: RuntimeAgent, apiKey: string): Promise<void>;
   /**
    * Starts, before any agent is registered, what every agent will need (project mode: the one
-   * server, the bots' project loaded and primed), so a start does not wait for it after the logins.
+   * server, the bots' project loaded), so a start does not wait for it after the logins.
    * Never rejects: a failure shows again in ensureAgent.
    */
   prestart(): Promise<void>;

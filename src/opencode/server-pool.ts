@@ -114,26 +114,6 @@ export class ServerPool {
     }
   }
 
-  /**
-   * Builds what a directory's first prompt would otherwise build (OpenCode keeps it per
-   * directory instance): the provider and model list, the agents, the file index. No model
-   * call; failures only cost the speed-up.
-   */
-  async prime(slot: Slot, dir: string): Promise<void> {
-    const began = Date.now();
-    const client = slot.server.client();
-    const query = { directory: dir };
-    const signal = AbortSignal.timeout(this.#o.healthTimeoutMs);
-    try {
-      await client.config.providers({ query, signal });
-      await client.app.agents({ query, signal });
-      await client.find.files({ query: { ...query, query: "AGENTS.md" }, signal });
-      this.#log.info({ agent: slot.name, directory: dir, ms: Date.now() - began }, "OpenCode directory primed");
-    } catch (err) {
-      this.#log.warn({ agent: slot.name, directory: dir, err }, "priming an OpenCode directory failed; its first prompt builds it");
-    }
-  }
-
   /** Unloads one directory's instance from a server (its config is read again on next use). */
   async dispose(slot: Slot, dir: string): Promise<void> {
     this.#log.info({ agent: slot.name, directory: dir }, "unloading an OpenCode directory (its config is read again on next use)");
@@ -216,11 +196,7 @@ export class ServerPool {
             const dir = this.#o.dirOf(agent);
             if (dir && !dirs.has(dir)) dirs.set(dir, agent);
           }
-          for (const [dir, agent] of dirs)
-            void this.warmUp(slot, dir, agent).then(
-              () => this.prime(slot, dir),
-              () => undefined,
-            );
+          for (const [dir, agent] of dirs) void this.warmUp(slot, dir, agent).catch(() => undefined);
         },
         (error: unknown) => {
           fail(error);
