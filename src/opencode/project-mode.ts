@@ -22,7 +22,7 @@ export const BOTS_DIR = "_bots";
 export class ProjectMode implements ServerMode {
   readonly #one: OneServer;
   /** The tool check of the project directory, once per server start. */
-  #warm: { slot: Slot; done: Promise<void> } | undefined;
+  #warm: { slot: Slot; done: Promise<void>; failed: boolean } | undefined;
 
   constructor(
     private readonly ctx: ModeContext,
@@ -82,16 +82,18 @@ export class ProjectMode implements ServerMode {
     return this.#one.close();
   }
 
-  /** The project directory's tool check, once per server start (or again after its config changed). */
+  /** The project directory's tool check, once per server start (or again after its config changed or the check failed). */
   async #warmBots(slot: Slot, dir: string, changed: boolean): Promise<void> {
+    const loaded = this.#warm?.slot === slot;
     // A changed project config (a new OpenCode model setting) reloads the project once; a bot's own change never does.
-    if (changed) await this.ctx.pool.dispose(slot, dir);
-    if (!this.#warm || this.#warm.slot !== slot || changed) {
-      const done = this.ctx.pool.warmUp(slot, dir, BOTS_DIR);
-      this.#warm = { slot, done };
-      done.catch(() => (this.#warm = undefined));
+    // Nothing to unload when the project was never loaded on this server (a first start writes the config first).
+    if (changed && loaded) await this.ctx.pool.dispose(slot, dir);
+    if (!loaded || changed || this.#warm!.failed) {
+      const warm = { slot, done: this.ctx.pool.warmUp(slot, dir, BOTS_DIR), failed: false };
+      warm.done.catch(() => (warm.failed = true));
+      this.#warm = warm;
     }
-    await this.#warm.done;
+    await this.#warm!.done;
   }
 
   #slot(): Slot {
