@@ -9,6 +9,7 @@
  *   npm run bench -- --max=200               project N only up to 200 (a loaded machine)
  *   npm run bench -- --ns=0,100,1000,20      exactly these project N (the last one runs restart, replies, loop, activation)
  *   npm run bench -- --isolated-ns=0,1,5     exactly these isolated N
+ *   npm run bench -- --only=restart --ns=20  only the restart figure (project mode, --runs=3 restarts); writes no file
  *
  * Writes bench/results/<date>[-quick].json and docs/benchmarks.md.
  */
@@ -25,6 +26,7 @@ import { opencodeProcessesUnder } from "../test/helpers/proc.js";
 import { progress, round } from "./lib/stats.js";
 import { ROOT, SupervisorProcess } from "./lib/supervisor.js";
 import { World } from "./lib/world.js";
+import { restartOnly } from "./lib/restart-only.js";
 
 const { values: args } = parseArgs({
   options: {
@@ -34,6 +36,8 @@ const { values: args } = parseArgs({
     ns: { type: "string", default: "" },
     "isolated-ns": { type: "string", default: "" },
     modes: { type: "string", default: "project,isolated" },
+    only: { type: "string", default: "" },
+    runs: { type: "string", default: "3" },
   },
 });
 const quick = args.quick;
@@ -142,6 +146,16 @@ function withoutPrompts(r: ReplyFigures): Omit<ReplyFigures, "prompts"> {
 }
 
 async function main(): Promise<void> {
+  if (args.only === "restart") {
+    const n = args.ns ? list(args.ns).at(-1)! : 20;
+    const world = await World.create(n);
+    try {
+      await restartOnly(world, n, Number(args.runs), log);
+    } finally {
+      await world.close();
+    }
+    return;
+  }
   log(`profile ${quick ? "QUICK (smaller N and counts; use the full run for the published figures)" : "full"}; modes ${modes.join(", ")}`);
   const info = machine();
   log(`${info.cpu}, ${info.cores} cores, ${info.memoryGb} GB, Node ${info.node}, OpenCode ${info.opencode}`);

@@ -1,7 +1,6 @@
 import type { Config } from "./config/index.js";
 import type { RootLogger } from "./log/index.js";
 import type { ModelSettings } from "./opencode/index.js";
-import { createScriptedModel } from "./demo-model/index.js";
 
 export const DEFAULT_ANTHROPIC_MODEL = "anthropic/claude-sonnet-4-20250514";
 
@@ -22,6 +21,8 @@ export async function startAgentModel(config: Pick<Config, "env" | "modelSource"
   if (override) return { settings: { kind: "demo", baseUrl: override }, demoUrl: undefined, close: none };
   const configured = configuredModel(config);
   if (configured) return { settings: configured, demoUrl: undefined, close: none };
+  // Loaded only when it runs: the supervisor's start does not pay for it with a real model.
+  const { createScriptedModel } = await import("./demo-model/index.js");
   const demo = await createScriptedModel({ logger: root.logger });
   return { settings: { kind: "demo", baseUrl: demo.url }, demoUrl: demo.url, close: () => demo.close() };
 }

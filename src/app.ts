@@ -5,8 +5,8 @@ import type { RootLogger } from "./log/index.js";
 import { RegistryStore, type RegistryPort } from "./registry/index.js";
 import { PgRegistryStore } from "./store/pg/registry-store.js";
 import { PgRoomStore } from "./store/pg/room-store.js";
-import { AgentWrites, createApi, ensureAdminKey, KeyStore, type RoomsAdminCode } from "./api/index.js";
-import { ensureBuilderFiles, intakeMessage, Reconciler, SignalWatcher, TemplateAgentFiles, TokenIntake, tokenForms } from "./agents/index.js";
+import { AgentWrites, createApi, ensureAdminKey, type RoomsAdminCode } from "./api/index.js";
+import { intakeMessage, Reconciler, SignalWatcher, TemplateAgentFiles, TokenIntake, tokenForms } from "./agents/index.js";
 import {
   AppSetup,
   BotActions,
@@ -30,8 +30,7 @@ import type { Interaction } from "discord.js";
 import { createBobbCommands, personaPrompt } from "./discord/commands/index.js";
 import { createRoomsDiscord, type RoomsDiscord, type RoomsPort } from "./discord/rooms/index.js";
 import { discordTarget, type DiscordTarget } from "./discord-target.js";
-import { startAgentModel } from "./agent-model.js";
-import { createRuntime } from "./runtime.js";
+import { startOpencodeFirst, type OpencodeFirst } from "./opencode-first.js";
 import type { BridgeErrorCode, OpencodeRuntime } from "./opencode/index.js";
 import { startRooms, type RoomsErrorCode, type RoomsHandle } from "./rooms/index.js";
 import { channelInfoOf, peopleNames, roomBots, roomLimits } from "./rooms-wiring.js";
@@ -63,6 +62,8 @@ export interface AppOverrides {
   lastResort?: (killNow: () => void) => void;
   /** The rooms core for outside agents (the Discord side is wired to it); tests may give a fake. */
   rooms?: RoomsPort;
+  /** The OpenCode side, already started (main.ts); the app closes it. Without it the app starts it. */
+  opencode?: OpencodeFirst;
 }
 
 /** Composition root: wires the real implementations together and starts them in order. */
@@ -83,25 +84,24 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
   const onAbort = () => void close();
   overrides.signal?.addEventListener("abort", onAbort, { once: true });
   try {
+    // OpenCode first (main.ts starts it before loading this module; tests let startApp do it).
+    const given = overrides.opencode;
+    if (given) track(() => given.close());
+    overrides.signal?.throwIfAborted();
+    const first = given ?? (await startOpencodeFirst(config, root, overrides));
+    if (!given) track(() => first.close());
+    const { keys, runtime, bobbReady, prestarted } = first;
+    const apiUrl = `http://${config.env.BOBB_API_HOST}:${config.env.BOBB_API_PORT}`;
+
     const registry = openRegistry(config, root);
     await registry.open();
     track(() => registry.close());
 
-    const keys = new KeyStore((key) => root.secrets.add(key));
     const admin = await ensureAdminKey(config.dataDir, config.env.BOBB_API_KEY);
     keys.register(admin.key, "admin", "admin");
-    const apiUrl = `http://${config.env.BOBB_API_HOST}:${config.env.BOBB_API_PORT}`;
 
     const discord = await discordTarget(config, root);
     track(() => discord.close());
-    const model = await startAgentModel(config, root, overrides.modelBaseUrl);
-    track(() => model.close());
-
-    // Project mode: the child bots' shared tools hold this key; the API finds the bot by session.
-    const projectKey = keys.issue("_bots", "project");
-    const runtime = createRuntime(config, root, { apiUrl, model: model.settings, projectKey });
-    overrides.lastResort?.(() => runtime.killNow());
-    track(() => runtime.close());
 
     const files = new TemplateAgentFiles(config.agentsDir, root.logger, path.join(PROJECT_ROOT, "agents"));
     const turns = new TurnTracker(Date.now, config.env.BOBB_PROMPT_TIMEOUT, config.env.BOBB_TURN_POST_LIMIT);
@@ -269,15 +269,8 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
     await watcher.start();
     track(() => watcher.close());
 
-    await ensureBuilderFiles(config.agentsDir, path.join(PROJECT_ROOT, "agents"));
-    // BoBB's OpenCode server, BoBB's login and the restore of every active bot run together;
-    // messages that arrive early wait for their agent's OpenCode server.
-    const bobbReady = runtime.ensureAgent(
-      { id: "bobb", name: "BoBB", persona: "", port: config.env.BOBB_OPENCODE_PORT, role: "bobb" },
-      keys.issue("bobb", "bobb"),
-    );
     const bobbOnline = bots.start({ agentId: "bobb", name: "BoBB", token: discord.bobbToken });
-    await Promise.all([bobbReady, bobbOnline, reconciler.restoreAll()]);
+    await Promise.all([bobbReady, bobbOnline, reconciler.restoreAll(), prestarted]);
     overrides.signal?.throwIfAborted();
     overrides.signal?.removeEventListener("abort", onAbort);
     return { apiUrl, adminKeyFile: admin.file, discord, registry, bots, reconciler, runtime, rooms: roomsCore, close };

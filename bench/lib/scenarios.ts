@@ -235,10 +235,17 @@ export interface RestartFigures {
 }
 
 /** SIGTERM the supervisor, start a new one on the same files, and wait until every bot answers again. */
-export async function restart(world: World, sup: SupervisorProcess, bots: BenchBot[]): Promise<{ figures: RestartFigures; sup: SupervisorProcess }> {
+export async function restart(
+  world: World,
+  sup: SupervisorProcess,
+  bots: BenchBot[],
+  /** Sees the new supervisor as soon as it is spawned (`--only=restart` reads its log lines). */
+  started?: (next: SupervisorProcess) => void,
+): Promise<{ figures: RestartFigures; sup: SupervisorProcess }> {
   const began = performance.now();
   const exitMs = await sup.stop("SIGTERM");
   const next = SupervisorProcess.start(sup.files);
+  started?.(next);
   const since = () => round(performance.now() - began, 0);
   const bobb = next.alive(waitFor(() => world.online(world.bobb.userId), 120_000, "BoBB online", 5)).then(since);
   const onlineAt: number[] = [];

@@ -89,12 +89,23 @@ export class ServerManager {
     }
   }
 
+  /** Starts what the mode always needs before any agent is registered; failures surface in ensureAgent. */
+  async prestart(): Promise<void> {
+    if (this.#closed || !this.#mode.prestart) return;
+    await this.#prepare();
+    await this.#mode.prestart((id, role, dir) => this.#writeConfig(id, role, dir));
+  }
+
+  /** Servers a crashed earlier run left behind hold ports and memory: stop them before starting any. */
+  #prepare(): Promise<void> {
+    this.#prepared ??= Promise.all([prepareOpencodeHome(this.#o.dataDir), this.#pids.reclaim()]).then(() => undefined);
+    return this.#prepared;
+  }
+
   async #ensure(agent: RuntimeAgent, apiKey: string): Promise<void> {
     if (this.#closed) throw new BridgeError("CLOSED", "the OpenCode runtime is closed");
     this.#o.secrets?.add(apiKey);
-    // Servers a crashed earlier run left behind hold ports and memory: stop them before starting any.
-    this.#prepared ??= Promise.all([prepareOpencodeHome(this.#o.dataDir), this.#pids.reclaim()]).then(() => undefined);
-    await this.#prepared;
+    await this.#prepare();
     const { dir, configId } = this.#mode.configDir(agent);
     const changed = await this.#writeConfig(configId, agent.role, dir);
     const expected = new Set((this.#o.expectedParentFiles ?? []).map((f) => path.resolve(f)));

@@ -1,12 +1,11 @@
-import { mkdirSync, realpathSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import path from "node:path";
 import type { OpencodeClient } from "@opencode-ai/sdk";
-import PQueue from "p-queue";
-import { writeFileAtomic } from "../fs/atomic-write.js";
 import { BridgeError } from "./errors.js";
 import { serverEnv } from "./env.js";
+import { OneServer } from "./one-server.js";
 import type { Slot } from "./server-pool.js";
-import type { AgentEntry, ModeContext, RuntimeAgent, ServerMode } from "./server-mode.js";
+import type { AgentEntry, ModeContext, RuntimeAgent, ServerMode, WriteConfig } from "./server-mode.js";
 
 const PROJECT = "project";
 /** The one directory every child bot runs in (a reserved id in the registry schema). */
@@ -21,20 +20,35 @@ export const BOTS_DIR = "_bots";
  * BoBB keeps its own directory on the same server, with its own key.
  */
 export class ProjectMode implements ServerMode {
-  readonly #keysWrite = new PQueue({ concurrency: 1 });
+  readonly #one: OneServer;
   /** The tool check of the project directory, once per server start. */
-  #warm: { slot: Slot; done: Promise<void> } | undefined;
+  #warm: { slot: Slot; done: Promise<void>; failed: boolean } | undefined;
 
   constructor(
     private readonly ctx: ModeContext,
-    private readonly keysFile: string,
+    keysFile: string,
   ) {
     if (!ctx.settings.projectKey) throw new BridgeError("AGENT_UNAVAILABLE", "project mode needs a project key for the bots' tools");
+    this.#one = new OneServer(ctx.pool, PROJECT, keysFile);
   }
 
   configDir(agent: RuntimeAgent): { dir: string; configId: string } {
     const id = agent.role === "bobb" ? agent.id : BOTS_DIR;
     return { dir: path.resolve(this.ctx.settings.agentsDir, id), configId: id };
+  }
+
+  /**
+   * Starts the server and loads the bots' project (config, tools) before any bot is restored:
+   * a restart's first answers wait on this, not on the logins. (Priming the rest of what a first
+   * prompt builds, through /config/providers, /agent and /find/file, made restarts slower under load:
+   * it is more work than the prompt needs, on OpenCode's one thread.)
+   */
+  async prestart(writeConfig: WriteConfig): Promise<void> {
+    const dir = path.resolve(this.ctx.settings.agentsDir, BOTS_DIR);
+    const slot = this.#slot();
+    const changed = await writeConfig(BOTS_DIR, "child", dir);
+    await slot.ready;
+    await this.#warmBots(slot, dir, changed);
   }
 
   async ensure(agent: RuntimeAgent, dir: string, apiKey: string, changed: boolean, existing: AgentEntry | undefined): Promise<void> {
@@ -51,40 +65,46 @@ export class ProjectMode implements ServerMode {
       return;
     }
     await slot.ready;
-    // A changed project config (a new OpenCode model setting) reloads the project once; a bot's own change never does.
-    if (changed) await pool.dispose(slot, dir);
-    if (!this.#warm || this.#warm.slot !== slot || changed) {
-      const done = pool.warmUp(slot, dir, agent.id);
-      this.#warm = { slot, done };
-      done.catch(() => (this.#warm = undefined));
-    }
-    await this.#warm.done;
+    await this.#warmBots(slot, dir, changed);
   }
 
   async stop(entry: AgentEntry): Promise<void> {
     // A child bot shares the project: nothing to unload (its sessions are deleted by removeAgent).
     if (entry.personaFile) return;
-    if (entry.slot.server.running) await this.ctx.pool.dispose(entry.slot, entry.dir).catch(() => undefined);
+    await this.#one.unload(entry);
   }
 
   client(entry: AgentEntry): OpencodeClient {
-    return entry.slot.server.client(entry.dir);
+    return this.#one.client(entry);
   }
 
-  async close(): Promise<void> {
-    await this.#keysWrite.onIdle();
+  close(): Promise<void> {
+    return this.#one.close();
+  }
+
+  /** The project directory's tool check, once per server start (or again after its config changed or the check failed). */
+  async #warmBots(slot: Slot, dir: string, changed: boolean): Promise<void> {
+    const loaded = this.#warm?.slot === slot;
+    // A changed project config (a new OpenCode model setting) reloads the project once; a bot's own change never does.
+    // Nothing to unload when the project was never loaded on this server (a first start writes the config first).
+    if (changed && loaded) await this.ctx.pool.dispose(slot, dir);
+    if (!loaded || changed || this.#warm!.failed) {
+      const warm = { slot, done: this.ctx.pool.warmUp(slot, dir, BOTS_DIR), failed: false };
+      warm.done.catch(() => (warm.failed = true));
+      this.#warm = warm;
+    }
+    await this.#warm!.done;
   }
 
   #slot(): Slot {
     const { pool, settings } = this.ctx;
     const existing = pool.get(PROJECT);
     if (existing && !existing.failed) return existing;
-    if (existing) pool.forget(PROJECT);
     const cwd = path.resolve(settings.agentsDir, BOTS_DIR);
     // BoBB may come first: the server's working directory must exist before it starts.
     mkdirSync(cwd, { recursive: true });
-    const env = serverEnv({ dataDir: settings.dataDir, stateKey: PROJECT, model: settings.model, apiUrl: settings.apiUrl, keysFile: this.keysFile });
-    const slot = pool.newSlot(PROJECT, settings.basePort, cwd, env);
+    const env = serverEnv({ dataDir: settings.dataDir, stateKey: PROJECT, model: settings.model, apiUrl: settings.apiUrl, keysFile: this.#one.keysFile });
+    const slot = this.#one.slot(settings.basePort, cwd, env);
     // The tools read the key file at each call: it exists before any prompt can run.
     const started = slot.ready;
     slot.ready = Promise.all([this.#writeKeys(), started]).then(() => undefined);
@@ -94,19 +114,10 @@ export class ProjectMode implements ServerMode {
 
   /** Directory → key: BoBB's directory → BoBB's key, the project directory → the project key. */
   #writeKeys(): Promise<void> {
-    return this.#keysWrite.add(async () => {
-      const keys: Record<string, string> = {};
-      const put = (dir: string, key: string) => {
-        keys[dir] = key;
-        try {
-          keys[realpathSync(dir)] = key;
-        } catch {
-          // directory not there yet; the resolved path is enough
-        }
-      };
-      put(path.resolve(this.ctx.settings.agentsDir, BOTS_DIR), this.ctx.settings.projectKey!);
-      for (const entry of this.ctx.agents.values()) if (!entry.personaFile) put(entry.dir, entry.key);
-      await writeFileAtomic(this.keysFile, JSON.stringify(keys), 0o600);
-    });
+    const { agentsDir, projectKey } = this.ctx.settings;
+    return this.#one.writeKeys(() => [
+      [path.resolve(agentsDir, BOTS_DIR), projectKey!],
+      ...[...this.ctx.agents.values()].filter((e) => !e.personaFile).map((e): [string, string] => [e.dir, e.key]),
+    ]);
   }
 }

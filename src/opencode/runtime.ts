@@ -45,6 +45,12 @@ export interface OpencodeDiagnostics {
 export interface OpencodeRuntime extends EventEmitter<OpencodeRuntimeEvents> {
   /** Writes the agent's opencode.json and tools and makes its server ready; idempotent. */
   ensureAgent(agent: RuntimeAgent, apiKey: string): Promise<void>;
+  /**
+   * Starts, before any agent is registered, what every agent will need (project mode: the one
+   * server, the bots' project loaded), so a start does not wait for it after the logins.
+   * Never rejects: a failure shows again in ensureAgent.
+   */
+  prestart(): Promise<void>;
   /** Aborts the agent's prompts and stops (or unloads) its server. */
   stopAgent(agentId: string): Promise<void>;
   /** Sends a prompt in the (agent, conversation) session, queued behind a running one. */
@@ -73,10 +79,12 @@ class Runtime extends EventEmitter<OpencodeRuntimeEvents> implements OpencodeRun
   readonly #store: SessionMap;
   readonly #expiry: () => Promise<number>;
   readonly #expiryTimer: NodeJS.Timeout;
+  readonly #log: OpencodeRuntimeOptions["logger"];
   #closed = false;
 
   constructor(options: OpencodeRuntimeOptions) {
     super();
+    this.#log = options.logger.child({ component: "opencode" });
     const { promptTimeoutMs, queueLimit, command, agentConcurrency, sessionIdleMs, now, sessions, ...shared } = options;
     this.#manager = new ServerManager({
       ...shared,
@@ -110,6 +118,10 @@ class Runtime extends EventEmitter<OpencodeRuntimeEvents> implements OpencodeRun
 
   ensureAgent(agent: RuntimeAgent, apiKey: string): Promise<void> {
     return this.#manager.ensureAgent(agent, apiKey);
+  }
+
+  prestart(): Promise<void> {
+    return this.#manager.prestart().catch((err: unknown) => this.#log.warn({ err }, "starting the OpenCode server early failed; retried per agent"));
   }
 
   async stopAgent(agentId: string): Promise<void> {

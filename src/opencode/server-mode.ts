@@ -30,6 +30,9 @@ export interface ModeContext {
   stopAgent(agentId: string): Promise<void>;
 }
 
+/** Writes a config directory (serialized per directory); true when a file changed. */
+export type WriteConfig = (configId: string, role: AgentRole, dir: string) => Promise<boolean>;
+
 /** How agents map onto servers: one each (isolated), one for all by directory (shared), one for all in one project (project). */
 export interface ServerMode {
   /** The directory whose opencode.json and tools serve this agent (its own, or the project's). */
@@ -40,4 +43,6 @@ export interface ServerMode {
   stop(entry: AgentEntry): Promise<void>;
   client(entry: AgentEntry): OpencodeClient;
   close(): Promise<void>;
+  /** Starts what the mode always needs, before any agent is registered (project mode: the server and the bots' project). */
+  prestart?(writeConfig: WriteConfig): Promise<void>;
 }

@@ -1,10 +1,7 @@
-import { realpathSync } from "node:fs";
 import path from "node:path";
 import type { OpencodeClient } from "@opencode-ai/sdk";
 import { serverEnv } from "./env.js";
-import PQueue from "p-queue";
-import { writeFileAtomic } from "../fs/atomic-write.js";
-import type { Slot } from "./server-pool.js";
+import { OneServer } from "./one-server.js";
 import type { AgentEntry, ModeContext, RuntimeAgent, ServerMode } from "./server-mode.js";
 
 const SHARED = "shared";
@@ -14,13 +11,14 @@ const SHARED = "shared";
  * agent's key in a 0600 file mapping directory → key, outside every agent directory.
  */
 export class SharedMode implements ServerMode {
-  /** Key file writes, one at a time. */
-  readonly #keysWrite = new PQueue({ concurrency: 1 });
+  readonly #one: OneServer;
 
   constructor(
     private readonly ctx: ModeContext,
-    private readonly keysFile: string,
-  ) {}
+    keysFile: string,
+  ) {
+    this.#one = new OneServer(ctx.pool, SHARED, keysFile);
+  }
 
   configDir(agent: RuntimeAgent): { dir: string; configId: string } {
     return { dir: path.resolve(this.ctx.settings.agentsDir, agent.id), configId: agent.id };
@@ -39,43 +37,25 @@ export class SharedMode implements ServerMode {
 
   async stop(entry: AgentEntry): Promise<void> {
     await this.#writeKeys();
-    if (entry.slot.server.running) await this.ctx.pool.dispose(entry.slot, entry.dir).catch(() => undefined);
+    await this.#one.unload(entry);
   }
 
   client(entry: AgentEntry): OpencodeClient {
-    return entry.slot.server.client(entry.dir);
+    return this.#one.client(entry);
   }
 
-  async close(): Promise<void> {
-    await this.#keysWrite.onIdle();
+  close(): Promise<void> {
+    return this.#one.close();
   }
 
-  /** The shared server; a failed one is replaced. */
-  #slot(): Slot {
-    const { pool, settings } = this.ctx;
-    const existing = pool.get(SHARED);
-    if (existing && !existing.failed) return existing;
-    if (existing) pool.forget(SHARED);
-    const cwd = path.resolve(settings.agentsDir);
-    const env = serverEnv({ dataDir: settings.dataDir, stateKey: SHARED, model: settings.model, apiUrl: settings.apiUrl, keysFile: this.keysFile });
-    return pool.newSlot(SHARED, settings.basePort, cwd, env);
+  #slot() {
+    const { settings } = this.ctx;
+    const env = serverEnv({ dataDir: settings.dataDir, stateKey: SHARED, model: settings.model, apiUrl: settings.apiUrl, keysFile: this.#one.keysFile });
+    return this.#one.slot(settings.basePort, path.resolve(settings.agentsDir), env);
   }
 
-  /** Writes the directory → key map; writes are serialized. */
+  /** Every registered agent's directory → its key. */
   #writeKeys(): Promise<void> {
-    return this.#keysWrite.add(() => this.#writeKeysNow());
-  }
-
-  async #writeKeysNow(): Promise<void> {
-    const keys: Record<string, string> = {};
-    for (const entry of this.ctx.agents.values()) {
-      keys[entry.dir] = entry.key;
-      try {
-        keys[realpathSync(entry.dir)] = entry.key;
-      } catch {
-        // directory vanished; the resolved path is enough
-      }
-    }
-    await writeFileAtomic(this.keysFile, JSON.stringify(keys), 0o600);
+    return this.#one.writeKeys(() => [...this.ctx.agents.values()].map((e): [string, string] => [e.dir, e.key]));
   }
 }
