@@ -14,6 +14,7 @@ import {
   BotManager,
   ChannelGovernor,
   Conversations,
+  SharedMessages,
   NoteBoard,
   Outbox,
   SystemVoice,
@@ -130,8 +131,10 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
     // The token form: "Submit token" under BoBB's steps, and the buttons and modal answered on BoBB's client.
     const forms = tokenForms({ registry, intake, logger: root.logger });
     const outbox = new Outbox({ logger: root.logger, windowMs: config.env.BOBB_REPLY_RETRY_WINDOW });
+    const shared = new SharedMessages();
     const conversations = new Conversations({
       brain: runtime,
+      shared,
       outbox,
       governor,
       directory,
@@ -222,6 +225,8 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
         await Promise.all([conversations.resume(bot), isBobb(bot) ? commands.ready(bot.client) : undefined, isBobb(bot) ? rooms.ready(bot.client) : undefined]);
       },
       onInteraction: async (bot, interaction) => (isBobb(bot) ? commands.handle(interaction) : undefined),
+      // BoBB reads every message (commands, rooms, token intake); a child bot's client only what is about it.
+      sharing: { messages: shared, full: (agentId) => agentId === "bobb", skipped: (agentId, channelId, id) => conversations.seen(agentId, channelId, id) },
     });
     track(() => bots.close());
     // Closed before the bots log out (closers run in reverse): first stop accepting, keep what is pending for
