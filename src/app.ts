@@ -113,7 +113,11 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
       cooldownMs: config.env.BOBB_GOVERNOR_COOLDOWN,
     });
     // BoBB's user id is known once its bot is online (the bot manager below).
-    const directory = new BotDirectory((): KnownBot[] => knownBots(registry, bots.get("bobb")?.client.user.id));
+    // Rebuilt when the registry snapshot is replaced (every change) or BoBB's user id changes.
+    const directory = new BotDirectory(
+      (): KnownBot[] => knownBots(registry, bots.get("bobb")?.client.user.id),
+      () => [registry.snapshot, bots.get("bobb")?.client.user.id],
+    );
     const notes = new NoteBoard();
     const intake = new TokenIntake({
       registry,

@@ -216,6 +216,17 @@ export class Reconciler extends EventEmitter<{ activation: [ActivationOutcome] }
   /** Records status active, when it became so, and the bot's Discord user id (operators may set only the token). */
   async #markActive(agent: Agent, discordUserId?: string): Promise<void> {
     if (this.#closed) return;
+    // Nothing to record (a restart, with the status already active): no write. Each write re-reads,
+    // copies and parses the whole registry, so a thousand of them at a start cost O(N²) CPU.
+    const known = this.options.registry.snapshot.agents[agent.id];
+    if (
+      known &&
+      known.status === "active" &&
+      known.activated_at &&
+      known.last_error === null &&
+      (discordUserId ?? known.discord_user_id) === known.discord_user_id
+    )
+      return;
     const at = (this.options.now?.() ?? new Date()).toISOString();
     await this.options.registry
       .update((draft) => {
