@@ -1,6 +1,5 @@
 import { SnowflakeUtil, type Client } from "discord.js";
 import { LRUCache } from "lru-cache";
-import { BoundedSet } from "./bounded-set.js";
 import { MESSAGES_PER_CHANNEL } from "./client-cache.js";
 import { containsToken } from "../log/index.js";
 import { mentionsUser } from "./routing.js";
@@ -57,11 +56,13 @@ const SIGHTED = 5_000;
  */
 export class SharedMessages {
   readonly #channels = new LRUCache<string, Map<string, SharedMessage>>({ max: CHANNELS });
-  readonly #handled = new BoundedSet(SIGHTED);
+  /** Messages some client of the process has handled, with whether every client must (by id). */
+  readonly #sighted = new LRUCache<string, { forAll: boolean }>({ max: SIGHTED });
 
   /**
    * One dispatch received by one client (`selfId`); true when that client's discord.js must
-   * still handle it. `full`: the client gets every message (BoBB).
+   * still handle it. `full`: the client gets every message (BoBB). A message is read into the
+   * history once, by the first client that receives it; the others only look at who it is about.
    */
   packet(selfId: string, full: boolean, t: unknown, d: unknown): boolean {
     if (typeof d !== "object" || d === null) return true;
@@ -69,13 +70,15 @@ export class SharedMessages {
     if (t === "MESSAGE_UPDATE") this.#update(raw);
     else if (t === "MESSAGE_DELETE") this.#delete(raw.channel_id, [raw.id]);
     else if (t === "MESSAGE_DELETE_BULK") this.#delete(raw.channel_id, Array.isArray(raw.ids) ? raw.ids : []);
-    if (t !== "MESSAGE_CREATE" || typeof raw.guild_id !== "string") return true;
-    const message = this.#record(raw);
-    if (!message) return true;
-    const first = !this.#handled.has(message.id);
-    if (first) this.#handled.add(message.id);
-    if (full || first || message.forAll || message.author.id === selfId) return true;
-    return mentionsUser(message.content, selfId) || (raw.mentions ?? []).some((m) => m.id === selfId);
+    if (t !== "MESSAGE_CREATE" || typeof raw.guild_id !== "string" || typeof raw.id !== "string") return true;
+    const sighted = this.#sighted.get(raw.id);
+    if (!sighted) {
+      const message = this.#record(raw);
+      this.#sighted.set(raw.id, { forAll: message?.forAll ?? true });
+      return true;
+    }
+    if (full || sighted.forAll || raw.author?.id === selfId) return true;
+    return (typeof raw.content === "string" && mentionsUser(raw.content, selfId)) || (raw.mentions ?? []).some((m) => m.id === selfId);
   }
 
   /** The channel's messages older than (or as old as) `at`, other than `exceptId`, oldest first. */
@@ -88,25 +91,30 @@ export class SharedMessages {
   #record(raw: RawMessage): SharedMessage | undefined {
     const a = raw.author;
     if (typeof raw.id !== "string" || typeof raw.channel_id !== "string" || !a || typeof a.id !== "string" || typeof a.username !== "string") return undefined;
-    let channel = this.#channels.get(raw.channel_id);
-    const known = channel?.get(raw.id);
-    if (known) return known;
-    if (!channel) this.#channels.set(raw.channel_id, (channel = new Map()));
     const globalName = typeof a.global_name === "string" ? a.global_name : null;
     const discriminator = typeof a.discriminator === "string" ? a.discriminator : "0";
     const nick = typeof raw.member?.nick === "string" ? raw.member.nick : null;
+    const content = typeof raw.content === "string" ? raw.content : "";
+    const bot = a.bot === true;
     const message: SharedMessage = {
       id: raw.id,
       channelId: raw.channel_id,
       at: SnowflakeUtil.timestampFrom(raw.id),
-      author: { id: a.id, username: a.username, globalName, tag: discriminator === "0" ? a.username : `${a.username}#${discriminator}`, bot: a.bot === true },
+      author: { id: a.id, username: a.username, globalName, tag: discriminator === "0" ? a.username : `${a.username}#${discriminator}`, bot },
       displayName: raw.member ? (nick ?? globalName ?? a.username) : null,
-      content: typeof raw.content === "string" ? raw.content : "",
-      forAll: false,
+      content,
+      forAll: containsToken(content) || (!bot && isStopCommand(content)),
     };
-    message.forAll = containsToken(message.content) || (!message.author.bot && isStopCommand(message.content));
+    let channel = this.#channels.get(raw.channel_id);
+    if (!channel) this.#channels.set(raw.channel_id, (channel = new Map()));
+    if (channel.size >= MESSAGES_PER_CHANNEL) {
+      // The oldest goes (by time: clients may hand in a burst's messages out of order); an older one is not kept.
+      let oldest: SharedMessage | undefined;
+      for (const m of channel.values()) if (!oldest || m.at < oldest.at) oldest = m;
+      if (oldest && oldest.at > message.at) return message;
+      if (oldest) channel.delete(oldest.id);
+    }
     channel.set(message.id, message);
-    if (channel.size > MESSAGES_PER_CHANNEL) channel.delete(channel.keys().next().value!);
     return message;
   }
 
