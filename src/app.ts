@@ -15,6 +15,7 @@ import {
   BotManager,
   ChannelGovernor,
   Conversations,
+  SharedMessages,
   NoteBoard,
   Outbox,
   SystemVoice,
@@ -113,7 +114,11 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
       cooldownMs: config.env.BOBB_GOVERNOR_COOLDOWN,
     });
     // BoBB's user id is known once its bot is online (the bot manager below).
-    const directory = new BotDirectory((): KnownBot[] => knownBots(registry, bots.get("bobb")?.client.user.id));
+    // Rebuilt when the registry snapshot is replaced (every change) or BoBB's user id changes.
+    const directory = new BotDirectory(
+      (): KnownBot[] => knownBots(registry, bots.get("bobb")?.client.user.id),
+      () => [registry.snapshot, bots.get("bobb")?.client.user.id],
+    );
     const notes = new NoteBoard();
     const intake = new TokenIntake({
       registry,
@@ -131,8 +136,10 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
     // The token form: "Submit token" under BoBB's steps, and the buttons and modal answered on BoBB's client.
     const forms = tokenForms({ registry, intake, logger: root.logger });
     const outbox = new Outbox({ logger: root.logger, windowMs: config.env.BOBB_REPLY_RETRY_WINDOW });
+    const shared = new SharedMessages();
     const conversations = new Conversations({
       brain: runtime,
+      shared,
       outbox,
       governor,
       directory,
@@ -227,6 +234,8 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
         await Promise.all([conversations.resume(bot), isBobb(bot) ? commands.ready(bot.client) : undefined, isBobb(bot) ? rooms.ready(bot.client) : undefined]);
       },
       onInteraction: async (bot, interaction) => (isBobb(bot) ? commands.handle(interaction) : undefined),
+      // BoBB reads every message (commands, rooms, token intake); a child bot's client only what is about it.
+      sharing: { messages: shared, full: (agentId) => agentId === "bobb", skipped: (agentId, channelId, id) => conversations.seen(agentId, channelId, id) },
     });
     track(() => bots.close());
     // Closed before the bots log out (closers run in reverse): first stop accepting, keep what is pending for

@@ -90,6 +90,8 @@ export async function prepareFiles(dir: string, mode: "project" | "isolated" | "
 export class SupervisorProcess {
   /** Every supervisor still running, so an interrupted run can stop them. */
   static readonly live = new Set<SupervisorProcess>();
+  /** Extra Node flags for the supervisors started from now on (e.g. --cpu-prof; not allowed in NODE_OPTIONS). */
+  static nodeArgs: string[] = [];
   readonly timings: ReplyTiming[] = [];
   readonly tail: string[] = [];
   readonly startedAt = performance.now();
@@ -112,7 +114,11 @@ export class SupervisorProcess {
     for (const [k, v] of Object.entries(process.env)) {
       if (v !== undefined && !/^(BOBB_|DISCORD_|ANTHROPIC_|OPENCODE_|SANDBOX_|LOG_LEVEL)/.test(k)) inherited[k] = v;
     }
-    const child = spawn(process.execPath, ["--import", TSX, MAIN], { cwd: files.dir, env: { ...inherited, ...files.env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [...SupervisorProcess.nodeArgs, "--import", TSX, MAIN], {
+      cwd: files.dir,
+      env: { ...inherited, ...files.env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     return new SupervisorProcess(child, files);
   }
 

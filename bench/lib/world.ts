@@ -1,6 +1,5 @@
 import { createScriptedModel, type Rule, type ScriptedModel } from "../../src/demo-model/index.js";
 import { createSandbox, type ObservedEvent, type Sandbox } from "../../src/sandbox/index.js";
-import { waitFor } from "../../test/helpers/wait.js";
 
 /** A child bot's Discord side: its application in the sandbox and its agent id. */
 export interface BenchBot {
@@ -21,6 +20,9 @@ export const PLAIN_RULES: Rule[] = [{ name: "bench", after: "any", reply: "ok" }
  */
 export class World {
   readonly events: Array<ObservedEvent & { at: number }> = [];
+  /** Replies by the id of the message they answer (the first one only), so waiting for one costs no scan. */
+  readonly #replies = new Map<string, { at: number; authorId: string }>();
+  readonly #waiting = new Map<string, (reply: { at: number; authorId: string }) => void>();
   #off: () => void;
 
   private constructor(
@@ -31,8 +33,16 @@ export class World {
     readonly bots: BenchBot[],
   ) {
     this.#off = sandbox.control.onEvent((e) => {
-      if (e.t === "MESSAGE_CREATE") this.events.push({ ...e, at: performance.now() });
+      if (e.t !== "MESSAGE_CREATE") return;
+      const at = performance.now();
+      this.events.push({ ...e, at });
       if (this.events.length > 20_000) this.events.splice(0, 10_000);
+      const answered = (e.d.message_reference as { message_id?: string } | undefined)?.message_id;
+      if (!answered || this.#replies.has(answered)) return;
+      const reply = { at, authorId: (e.d.author as { id: string }).id };
+      this.#replies.set(answered, reply);
+      if (this.#replies.size > 20_000) this.#replies.delete(this.#replies.keys().next().value!);
+      this.#waiting.get(answered)?.(reply);
     });
   }
 
@@ -73,15 +83,25 @@ export class World {
     return { id: String(message.id), at };
   }
 
-  /** The reply (a message referencing `messageId`) once posted, with its time. */
-  async replyTo(messageId: string, timeoutMs: number): Promise<{ at: number; authorId: string }> {
-    const found = await waitFor(
-      () => this.events.find((e) => (e.d.message_reference as { message_id?: string } | undefined)?.message_id === messageId),
-      timeoutMs,
-      `a reply to message ${messageId}`,
-      2,
-    );
-    return { at: found.at, authorId: (found.d.author as { id: string }).id };
+  /**
+   * The reply (a message referencing `messageId`) once posted, with its time. Event-driven: with
+   * hundreds of waiters at once (one prompt to every bot) a polling scan of the event list would
+   * take the CPU the sandbox and the supervisor need.
+   */
+  replyTo(messageId: string, timeoutMs: number): Promise<{ at: number; authorId: string }> {
+    const seen = this.#replies.get(messageId);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#waiting.delete(messageId);
+        reject(new Error(`timed out after ${timeoutMs} ms waiting for a reply to message ${messageId}`));
+      }, timeoutMs);
+      this.#waiting.set(messageId, (reply) => {
+        clearTimeout(timer);
+        this.#waiting.delete(messageId);
+        resolve(reply);
+      });
+    });
   }
 
   /** Bot messages in a channel after a given time. */

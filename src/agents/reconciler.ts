@@ -216,20 +216,46 @@ export class Reconciler extends EventEmitter<{ activation: [ActivationOutcome] }
   /** Records status active, when it became so, and the bot's Discord user id (operators may set only the token). */
   async #markActive(agent: Agent, discordUserId?: string): Promise<void> {
     if (this.#closed) return;
+    // Nothing to record (a restart, with the status already active): no write. Each write re-reads,
+    // copies and parses the whole registry, so a thousand of them at a start cost O(N²) CPU.
+    const known = this.options.registry.snapshot.agents[agent.id];
+    if (
+      known &&
+      known.status === "active" &&
+      known.activated_at &&
+      known.last_error === null &&
+      (discordUserId ?? known.discord_user_id) === known.discord_user_id
+    )
+      return;
+    // Bots coming online together are recorded in one write.
+    this.#marks.set(agent.id, discordUserId);
+    this.#marking ??= Promise.resolve().then(() => this.#writeMarks());
+    await this.#marking;
+  }
+
+  readonly #marks = new Map<string, string | undefined>();
+  #marking: Promise<void> | undefined;
+
+  async #writeMarks(): Promise<void> {
+    const marks = new Map(this.#marks);
+    this.#marks.clear();
+    this.#marking = undefined;
     const at = (this.options.now?.() ?? new Date()).toISOString();
     await this.options.registry
       .update((draft) => {
-        const current = draft.agents[agent.id];
-        if (!current) return;
-        draft.agents[agent.id] = {
-          ...current,
-          status: current.status === "ready_to_start" ? "active" : current.status,
-          activated_at: current.status === "active" && current.activated_at ? current.activated_at : at,
-          discord_user_id: discordUserId ?? current.discord_user_id ?? null,
-          last_error: null,
-        };
+        for (const [id, discordUserId] of marks) {
+          const current = draft.agents[id];
+          if (!current) continue;
+          draft.agents[id] = {
+            ...current,
+            status: current.status === "ready_to_start" ? "active" : current.status,
+            activated_at: current.status === "active" && current.activated_at ? current.activated_at : at,
+            discord_user_id: discordUserId ?? current.discord_user_id ?? null,
+            last_error: null,
+          };
+        }
       })
-      .catch((err: unknown) => this.#log.warn({ err, agent: agent.id }, "could not record the active status"));
+      .catch((err: unknown) => this.#log.warn({ err, agents: [...marks.keys()] }, "could not record the active status"));
   }
 
   async #recordError(agentId: string, message: string): Promise<void> {

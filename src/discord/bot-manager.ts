@@ -16,6 +16,7 @@ import type { Logger } from "../log/index.js";
 import { ClientCrash, ClientRestarts, guardClient, type RestartOptions } from "./client-guard.js";
 import { BotLoginError, type BotLoginErrorCode } from "./errors.js";
 import { clientCache } from "./client-cache.js";
+import { shareMessages, type SharedMessages } from "./shared-messages.js";
 import { LoginBackoff } from "./login-backoff.js";
 
 /** One bot the manager runs: BoBB or a child agent. */
@@ -48,6 +49,8 @@ export interface BotManagerOptions {
   restarts?: Partial<RestartOptions>;
   /** A slash command, button or modal submit reached the bot (only BoBB has commands). */
   onInteraction?: (bot: RunningBot, interaction: Interaction) => Promise<void>;
+  /** Guild messages read once for all clients (shared-messages.ts); `full`: this bot's client handles every message. */
+  sharing?: { messages: SharedMessages; full(agentId: string): boolean; skipped(agentId: string, channelId: string, messageId: string): void };
 }
 
 export interface BotManagerEvents {
@@ -122,6 +125,10 @@ export class BotManager extends EventEmitter<BotManagerEvents> {
     let failEarly: (err: ClientCrash) => void = () => undefined;
     const crashedEarly = new Promise<never>((_, reject) => (failEarly = reject));
     if (!guardClient(client, (crash) => this.#crashed(bot, crash, failEarly))) log.warn("this discord.js has no per-client packet guard");
+    const sharing = this.#options.sharing;
+    if (sharing && !shareMessages(client, sharing.messages, sharing.full(spec.agentId), (channelId, id) => sharing.skipped(spec.agentId, channelId, id))) {
+      log.warn("this discord.js has no packet entry to share messages through; every client handles every message");
+    }
     client.on(Events.MessageCreate, (message) => {
       // A handler failure is this bot's problem only: log it, never let it escape.
       this.#options.onMessage(bot, message).catch((err: unknown) => log.error({ err, message: message.id }, "message handler failed"));

@@ -2,6 +2,7 @@ import type { Message } from "discord.js";
 import { hasCode } from "../errors.js";
 import type { Logger } from "../log/index.js";
 import { containsToken, redactCredentials } from "../log/index.js";
+import type { SharedMessages } from "./shared-messages.js";
 import { conversationKey, governedAuthor, loadHistory, mentionedBotIds, toContextUser } from "./message-reader.js";
 import type { RunningBot } from "./bot-manager.js";
 import { BoundedSet } from "./bounded-set.js";
@@ -30,6 +31,8 @@ import { ChannelStops } from "./stops.js";
 
 export interface ConversationOptions {
   brain: AgentBrain;
+  /** Guild messages the clients' discord.js skipped, read for the history (shared-messages.ts). */
+  shared?: SharedMessages;
   governor: ChannelGovernor;
   directory: BotDirectory;
   turns: TurnTracker;
@@ -142,6 +145,11 @@ export class Conversations {
   }
 
   /** Handles one message as seen by one bot. */
+  /** A guild message reached the bot but its discord.js skipped it (not about this bot): it still counts as seen. */
+  seen(agentId: string, channelId: string, messageId: string): void {
+    if (!this.#closed) this.#files?.lastSeen.record(agentId, channelId, messageId);
+  }
+
   async handle(bot: RunningBot, message: Message): Promise<void> {
     if (this.#closed) return;
     const received = Date.now();
@@ -307,7 +315,7 @@ export class Conversations {
     let fetched = this.#historyFetched.get(bot.spec.agentId);
     if (!fetched) this.#historyFetched.set(bot.spec.agentId, (fetched = new BoundedSet(FETCHED_LIMIT)));
     const [history, attached] = await Promise.all([
-      loadHistory(message, directory, fetched),
+      loadHistory(message, directory, fetched, this.options.shared),
       prepareAttachments(
         message.attachments.map((a) => ({ name: a.name, size: a.size, contentType: a.contentType, url: a.url })),
         this.options.attachments ?? DEFAULT_ATTACHMENT_LIMITS,

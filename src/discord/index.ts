@@ -27,6 +27,7 @@ export {
 export { isStopCommand, STOP_WORDS } from "./stop-words.js";
 export { BotManager, type BotSpec, type RunningBot, type BotManagerOptions, type BotManagerEvents } from "./bot-manager.js";
 export { Conversations, type ConversationOptions } from "./conversation.js";
+export { SharedMessages } from "./shared-messages.js";
 export { SystemVoice, subtext, STOP_REACTION, STOP_LINE } from "./system-voice.js";
 export { BotActions } from "./actions.js";
 export { BotDirectory } from "./directory.js";

@@ -41,7 +41,7 @@ export class LastSeenFile {
     let channels = this.#seen.get(agentId);
     if (!channels) this.#seen.set(agentId, (channels = new Map()));
     const known = channels.get(channelId);
-    if (known !== undefined && BigInt(known) >= BigInt(messageId)) return;
+    if (known !== undefined && !newer(messageId, known)) return;
     channels.delete(channelId);
     channels.set(channelId, messageId);
     // The channels least recently active go first.
@@ -52,4 +52,9 @@ export class LastSeenFile {
   close(): Promise<void> {
     return this.#file.close();
   }
+}
+
+/** Snowflakes are decimal without leading zeros: the longer one is newer, else the greater text (no BigInt per message). */
+function newer(id: string, than: string): boolean {
+  return id.length !== than.length ? id.length > than.length : id > than;
 }

@@ -3,9 +3,14 @@ import type { ContextUser, HistoryMessage } from "./context.js";
 import type { BotDirectory } from "./directory.js";
 import { HISTORY_LIMIT } from "./context.js";
 import { redactCredentials } from "../log/index.js";
+import type { SharedMessages } from "./shared-messages.js";
 
 /** A message author as the context shows it: bots by their registry name. */
-export function toContextUser(user: User, directory: BotDirectory, displayName?: string | null): ContextUser {
+export function toContextUser(
+  user: Pick<User, "id" | "tag" | "bot" | "globalName" | "username">,
+  directory: BotDirectory,
+  displayName?: string | null,
+): ContextUser {
   const known = directory.byUserId(user.id);
   return { id: user.id, tag: user.tag, name: known?.name ?? displayName ?? user.globalName ?? user.username, isBot: user.bot };
 }
@@ -16,17 +21,27 @@ export function conversationKey(message: Message): string {
 }
 
 /**
- * The messages before this one, newest 10. Uses the client's message cache; fetches once
- * per channel when the cache cannot have the whole window (the bot just came online). In a
- * thread made from a message, that message comes first (it is what the thread is about).
+ * The messages before this one, newest 10. Uses the client's message cache and the process's
+ * shared history (the guild messages this client's discord.js skipped, shared-messages.ts);
+ * fetches once per channel when they cannot have the whole window (the bot just came online).
+ * In a thread made from a message, that message comes first (it is what the thread is about).
  */
 export async function loadHistory(
   message: Message,
   directory: BotDirectory,
   fetched: { has(id: string): boolean; add(id: string): unknown },
+  shared?: SharedMessages,
 ): Promise<HistoryMessage[]> {
   const channel = message.channel;
-  const before = () => [...channel.messages.cache.values()].filter((m) => m.id !== message.id && m.createdTimestamp <= message.createdTimestamp);
+  const before = (): HistoryMessage[] => {
+    const own = [...channel.messages.cache.values()].filter((m) => m.id !== message.id && m.createdTimestamp <= message.createdTimestamp);
+    const lines = own.map((m) => ({ id: m.id, author: toContextUser(m.author, directory, m.member?.displayName), content: m.content, at: m.createdTimestamp }));
+    const ids = new Set(lines.map((m) => m.id));
+    for (const m of shared?.before(channel.id, message.id, message.createdTimestamp) ?? []) {
+      if (!ids.has(m.id)) lines.push({ id: m.id, author: toContextUser(m.author, directory, m.displayName), content: m.content, at: m.at });
+    }
+    return lines;
+  };
   let earlier = before();
   if (earlier.length < HISTORY_LIMIT && !fetched.has(channel.id)) {
     fetched.add(channel.id);
@@ -36,17 +51,22 @@ export async function loadHistory(
   // A thread made from a message starts with it (in the parent channel): the oldest line of the history.
   if (channel.isThread() && earlier.length < HISTORY_LIMIT) {
     const starter = await channel.fetchStarterMessage().catch(() => null);
-    if (starter && !earlier.some((m) => m.id === starter.id)) earlier = [starter, ...earlier];
+    if (starter && !earlier.some((m) => m.id === starter.id)) {
+      earlier = [
+        {
+          id: starter.id,
+          author: toContextUser(starter.author, directory, starter.member?.displayName),
+          content: starter.content,
+          at: starter.createdTimestamp,
+        },
+        ...earlier,
+      ];
+    }
   }
   return earlier
-    .sort((a, b) => a.createdTimestamp - b.createdTimestamp)
+    .sort((a, b) => a.at - b.at)
     .slice(-HISTORY_LIMIT)
-    .map((m) => ({
-      id: m.id,
-      author: toContextUser(m.author, directory, m.member?.displayName),
-      content: redactCredentials(m.content),
-      at: m.createdTimestamp,
-    }));
+    .map((m) => ({ ...m, content: redactCredentials(m.content) }));
 }
 
 /** Ids of our bots typed-mentioned in a text. */

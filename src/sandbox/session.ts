@@ -9,14 +9,16 @@ export interface Connection {
 
 /**
  * A gateway session outlives its connection so that RESUME can replay what was missed.
- * The replay buffer is a bounded list of already-serialized frames.
+ * The replay buffer is a bounded list of dispatches whose `d` is the JSON the gateway made once
+ * for every session (a thousand bots in one guild share one string per event, not a frame each);
+ * the frame text is built when it is sent or replayed.
  */
 export class GatewaySession {
   seq = 0;
   conn: Connection | null = null;
   disconnectedAt: number | null = null;
   status = "online";
-  readonly #frames: { s: number; frame: string }[] = [];
+  readonly #frames: { s: number; t: string; d: string }[] = [];
 
   constructor(
     readonly id: string,
@@ -34,10 +36,9 @@ export class GatewaySession {
   /** Numbers, buffers and (when connected) sends one dispatch; `d` is already JSON. */
   dispatch(t: string, d: string): void {
     const s = ++this.seq;
-    const frame = `{"op":0,"t":"${t}","s":${s},"d":${d}}`;
-    this.#frames.push({ s, frame });
+    this.#frames.push({ s, t, d });
     if (this.#frames.length > this.bufferSize) this.#frames.shift();
-    this.send(frame);
+    if (this.conn) this.send(frame(t, s, d));
   }
 
   /** Sends a raw frame if the socket is open (a dead socket is cleaned up by its close handler). */
@@ -51,6 +52,8 @@ export class GatewaySession {
     if (seq >= this.seq) return [];
     const first = this.#frames[0];
     if (!first || first.s > seq + 1) return null;
-    return this.#frames.filter((f) => f.s > seq).map((f) => f.frame);
+    return this.#frames.filter((f) => f.s > seq).map((f) => frame(f.t, f.s, f.d));
   }
 }
+
+const frame = (t: string, s: number, d: string) => `{"op":0,"t":"${t}","s":${s},"d":${d}}`;

@@ -4,6 +4,7 @@ import {
   BotManager,
   ChannelGovernor,
   Conversations,
+  SharedMessages,
   NoteBoard,
   SystemVoice,
   TurnTracker,
@@ -59,8 +60,10 @@ export async function startBotsHarness(brain: AgentBrain, options: BotsHarnessOp
   const directory = new BotDirectory(() => known);
   const turns = new TurnTracker();
   const governor = new ChannelGovernor(options.governor ?? {});
+  const shared = new SharedMessages();
   const conversations: Conversations = new Conversations({
     brain,
+    shared,
     governor,
     directory,
     turns,
@@ -77,6 +80,8 @@ export async function startBotsHarness(brain: AgentBrain, options: BotsHarnessOp
     apiUrl: `${sandbox.url}/api`,
     loginSpacingMs: 0,
     onMessage: (bot, message) => conversations.handle(bot, message),
+    // As in app.ts: the bot "bobb" reads every message, the others what is about them.
+    sharing: { messages: shared, full: (agentId) => agentId === "bobb", skipped: (agentId, channelId, id) => conversations.seen(agentId, channelId, id) },
   });
   bots.on("failure", (agentId, reason) => void failures.push({ agentId, reason }));
   const actions = new BotActions(bots, directory, turns);
