@@ -109,8 +109,9 @@ export class LeaseManager extends EventEmitter<LeaseEvents> {
     clearTimeout(this.#deadlineTimer);
     await this.#running?.catch(() => undefined);
     const ids = [...this.#held.keys()];
-    await Promise.all(ids.map((id) => this.#opts.stop(id)));
+    // Not held any more from here on, so nothing starts them again while they stop.
     this.#held.clear();
+    await Promise.all(ids.map((id) => this.#opts.stop(id)));
     const pool = this.#pool;
     if (pool) {
       await releaseLeases(pool, this.nodeId, ids).catch((err: unknown) => this.#log.warn({ err }, "could not release the leases"));
