@@ -35,8 +35,8 @@ async function ask(bot: { userId: string; name: string }, text = "are you there?
   return { asked: sent.id, reply };
 }
 
-/** How many live gateway sessions the bot has (a dispatch nobody acts on, counted by the sandbox). */
-const sessions = (userId: string) => fleet.sandbox.control.sendRawDispatch(userId, "BOBB_TEST_PROBE", {});
+/** How many gateway connections the bot has (one per client logged in with its token). */
+const sessions = (userId: string) => fleet.sandbox.control.connections(userId);
 
 const asked: string[] = [];
 
@@ -67,4 +67,145 @@ describe.skipIf(noPostgres)("three supervisors, one database", () => {
       asked.push((await ask(bot)).asked);
     }
   }, 400_000);
+
+  it("kill -9 of a host: its bots answer again from the others within the lease period", async () => {
+    const before = await fleet.holders();
+    const ofC = bots.filter((b) => before.get(b.id) === "c");
+    expect(ofC.length).toBeGreaterThan(0);
+    const c = host("c");
+    const killed = Date.now();
+    c.child.kill("SIGKILL");
+    await c.exited;
+    await waitFor(
+      async () => {
+        const h = await fleet.holders();
+        return ofC.every((b) => h.has(b.id) && h.get(b.id) !== "c" && fleet.sandbox.control.isOnline(b.userId));
+      },
+      3 * TTL,
+      "c's bots leased and online on a or b",
+    );
+    console.log(`takeover of ${ofC.length} bots after kill -9: ${Date.now() - killed} ms (lease period ${TTL} ms)`);
+    for (const b of ofC) expect(sessions(b.userId)).toBe(1);
+    for (const b of ofC.slice(0, 3)) asked.push((await ask(b)).asked);
+  }, 120_000);
+
+  it("a host paused past its lease (SIGSTOP) is taken over; resumed, it stops its stale bots and writes nothing", async () => {
+    const before = await fleet.holders();
+    const ofB = bots.filter((b) => before.get(b.id) === "b");
+    expect(ofB.length).toBeGreaterThan(0);
+    const b = host("b");
+    const mark = b.output().length;
+    b.child.kill("SIGSTOP");
+    await waitFor(
+      async () => {
+        const h = await fleet.holders();
+        return ofB.every((x) => h.get(x.id) === "a");
+      },
+      3 * TTL,
+      "a to hold b's bots",
+    );
+    // b's sessions are still open (the process is frozen); a's new ones answer.
+    await waitFor(() => ofB.every((x) => sessions(x.userId) === 2), 60_000, "a's sessions of b's bots");
+    const during = await ask(ofB[0]!, "who answers while b sleeps?");
+    asked.push(during.asked);
+    const versions = async () => (await fleet.db.query<{ id: string; version: string }>("SELECT id, version::text FROM agents ORDER BY id")).rows;
+    const registryBefore = await versions();
+    b.child.kill("SIGCONT");
+    await waitFor(() => ofB.every((x) => sessions(x.userId) === 1), 30_000, "b's stale sessions to end");
+    const resumed = b.output().slice(mark);
+    expect(resumed).toMatch(/lease lost/);
+    expect(resumed).toMatch(/no renewal succeeded within two thirds of the lease period/);
+    // The question asked while b was frozen sat in b's socket: b read it on waking and did not answer it.
+    expect(repliesTo(during.asked)).toHaveLength(1);
+    // b wrote nothing about the agents a now runs.
+    expect(await versions()).toEqual(registryBefore);
+    // b is live again: the fleet rebalances, every bot online exactly once.
+    await waitFor(
+      async () => {
+        const h = await fleet.holders();
+        return [...h.values()].filter((n) => n === "b").length >= 10 && bots.every((x) => h.has(x.id) && sessions(x.userId) === 1);
+      },
+      60_000,
+      "the fleet rebalanced over a and b",
+    );
+  }, 180_000);
+
+  it("a persona edit made through host a reaches the bot running on host b within a second", async () => {
+    const h = await fleet.holders();
+    const bot = bots.find((x) => h.get(x.id) === "b")!;
+    const persona = "A sailor who says ahoy to everyone.";
+    const started = Date.now();
+    const put = await host("a").api("PUT", `/api/registry/agents/${bot.id}`, { persona });
+    expect(put.status).toBe(200);
+    await waitFor(
+      async () => ((await host("b").api("GET", `/api/registry/agents/${bot.id}`)).json() as { agent: { persona: string } }).agent.persona === persona,
+      5_000,
+      "b to see the new persona",
+    );
+    const seenAfter = Date.now() - started;
+    console.log(`persona edit on a seen by b after ${seenAfter} ms`);
+    expect(seenAfter).toBeLessThan(1_000);
+    const { reply, asked: id } = await ask(bot, "who are you?");
+    asked.push(id);
+    expect(reply.content).toContain(persona);
+  }, 60_000);
+
+  it("a debate between bots on two hosts stops at the governor's cap; stop (word or /stop) stops both", async () => {
+    const h = await fleet.holders();
+    const x = bots.find((bb) => h.get(bb.id) === "a")!;
+    const y = bots.find((bb) => h.get(bb.id) === "b")!;
+    const channel = fleet.sandbox.control.channelId("debate");
+    const byBots = (m: Msg) => m.author.id === x.userId || m.author.id === y.userId;
+    const after = (id: string) => messages(channel).slice(messages(channel).findIndex((m) => m.id === id) + 1);
+    const opened = fleet.sandbox.control.postMessage(channel, fleet.humanId, `<@${x.userId}> <@${y.userId}> debate pizza toppings`) as { id: string };
+    await waitFor(() => after(opened.id).find((m) => m.content.includes("paused")), 120_000, "the governor's notice");
+    const debate = after(opened.id).filter((m) => byBots(m) && !m.content.includes("paused"));
+    console.log(`cross-host debate: ${debate.length} bot messages before the governor paused it (cap ${CAP})`);
+    expect(debate.length).toBeGreaterThan(1);
+    expect(debate.length).toBeLessThanOrEqual(CAP + 1);
+
+    // The stop word: each host sees it through its own bots' gateway.
+    const again = fleet.sandbox.control.postMessage(channel, fleet.humanId, `<@${x.userId}> <@${y.userId}> debate tea or coffee`) as { id: string };
+    await waitFor(() => after(again.id).filter(byBots).length >= 2, 60_000, "the second debate under way");
+    const stop = fleet.sandbox.control.postMessage(channel, fleet.humanId, "stop") as { id: string };
+    // Something else happens meanwhile (a question in #general answered on another host) to give a stray turn time to show.
+    asked.push(
+      (
+        await ask(
+          bots.find((bb) => h.get(bb.id) === "b" && bb !== y)!,
+          "still there?",
+        )
+      ).asked,
+    );
+    asked.push(
+      (
+        await ask(
+          bots.find((bb) => h.get(bb.id) === "a" && bb !== x)!,
+          "and you?",
+        )
+      ).asked,
+    );
+    expect(after(stop.id).filter(byBots)).toEqual([]);
+
+    // /stop reaches only BoBB's host (a); the other host hears it through NOTIFY.
+    const third = fleet.sandbox.control.postMessage(channel, fleet.humanId, `<@${x.userId}> <@${y.userId}> debate cats or dogs`) as { id: string };
+    await waitFor(() => after(third.id).filter(byBots).length >= 2, 60_000, "the third debate under way");
+    const markB = host("b").output().length;
+    fleet.sandbox.control.runCommand({ userId: fleet.humanId, channelId: channel, command: "stop" });
+    await waitFor(() => host("b").output().slice(markB).includes("stop from another host"), 10_000, "b to hear the /stop");
+    const cut = messages(channel).length;
+    asked.push(
+      (
+        await ask(
+          bots.find((bb) => h.get(bb.id) === "b" && bb !== y)!,
+          "one more?",
+        )
+      ).asked,
+    );
+    expect(messages(channel).slice(cut).filter(byBots)).toEqual([]);
+  }, 240_000);
+
+  it("no bot ever answered a question twice", () => {
+    for (const id of asked) expect(repliesTo(id).filter((m) => m.author.bot)).toHaveLength(1);
+  });
 });
