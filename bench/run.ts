@@ -9,6 +9,7 @@
  *   npm run bench -- --max=200               project N only up to 200 (a loaded machine)
  *   npm run bench -- --ns=0,100,1000,20      exactly these project N (the last one runs restart, replies, loop, activation)
  *   npm run bench -- --isolated-ns=0,1,5     exactly these isolated N
+ *   npm run bench -- --only=takeover         only the several-hosts figures (bench/takeover.ts; --lease-ttl=ms, --runs=5)
  *
  * Writes bench/results/<date>[-quick].json and docs/benchmarks.md.
  */
@@ -34,8 +35,17 @@ const { values: args } = parseArgs({
     ns: { type: "string", default: "" },
     "isolated-ns": { type: "string", default: "" },
     modes: { type: "string", default: "project,isolated" },
+    only: { type: "string", default: "" },
+    "lease-ttl": { type: "string", default: "30000" },
+    runs: { type: "string", default: "5" },
   },
 });
+if (args.only === "takeover") {
+  const { runTakeoverBench } = await import("./takeover.js");
+  const t0 = Date.now();
+  await runTakeoverBench({ ttlMs: Number(args["lease-ttl"]), runs: Number(args.runs) }, (s) => progress(t0, s));
+  process.exit(0);
+}
 const quick = args.quick;
 const modes = (args.modes.split(",") as Mode[]).filter((m) => m === "project" || m === "shared" || m === "isolated");
 const maxProject = args.max ? Number(args.max) : args.n1000 ? 1000 : 500;

@@ -31,6 +31,8 @@ export interface Fleet {
   humanId: string;
   /** agent id → the node holding an unexpired lease on it. */
   holders(): Promise<Map<string, string>>;
+  /** Starts one more host (node id `nodeId`) on the same database and sandbox. */
+  addHost(nodeId: string): Promise<Host>;
   /** Creates an agent through `via`'s API, its application in the sandbox, and gives it the token. */
   addAgent(via: Host, name: string, persona: string): Promise<{ id: string; userId: string }>;
   close(): Promise<void>;
@@ -40,6 +42,8 @@ export interface FleetOptions {
   hosts: number;
   leaseTtlMs: number;
   env?: Record<string, string>;
+  /** false: file mode (no BOBB_DATABASE_URL), for comparisons; the hosts then share nothing. */
+  database?: boolean;
 }
 
 export async function startFleet(options: FleetOptions): Promise<Fleet> {
@@ -65,7 +69,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
       DISCORD_API_URL: `${sandbox.url}/api`,
       ANTHROPIC_API_KEY: "",
       BOBB_MODEL_BASE_URL: "",
-      BOBB_DATABASE_URL: server.url,
+      ...(options.database === false ? {} : { BOBB_DATABASE_URL: server.url }),
       BOBB_NODE_ID: nodeId,
       BOBB_LEASE_TTL: String(options.leaseTtlMs),
       BOBB_LOGIN_SPACING: "0",
@@ -101,7 +105,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
       () => {
         if (code !== undefined) throw new Error(`host ${nodeId} exited (${code}):\n${output}`);
         for (const p of child.pid ? descendants(child.pid) : []) seen.set(p.pid, p);
-        return output.includes("agents held by this host");
+        return output.includes(options.database === false ? "tool API listening" : "agents held by this host");
       },
       120_000,
       `host ${nodeId} to start`,
@@ -115,6 +119,11 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     sandbox,
     hosts,
     humanId,
+    addHost: async (nodeId) => {
+      const h = await startHost(nodeId);
+      hosts.push(h);
+      return h;
+    },
     holders: async () => {
       const { rows } = await db.query<{ agent_id: string; node_id: string }>("SELECT agent_id, node_id FROM leases WHERE expires_at > now()");
       return new Map(rows.map((r) => [r.agent_id, r.node_id]));
