@@ -36,9 +36,26 @@ async function takeover(ttlMs: number, runs: number, log: (s: string) => void): 
   try {
     const bot = await fleet.addAgent(fleet.hosts[0]!, "Takeover", "A bot that moves between hosts.");
     for (let run = 0; run < runs; run++) {
-      const holder = await waitFor(async () => (await fleet.holders()).get(bot.id), 120_000, "the bot leased");
-      await waitFor(() => fleet.sandbox.control.connections(bot.userId) === 1, 120_000, "the bot online");
-      await askTimed(fleet, bot.userId, 60_000);
+      // Settled: one agent per host (BoBB on one, the bot on the other; a host that joined took its share), the bot answering.
+      const holder = await waitFor(
+        async () => {
+          const h = await fleet.holders();
+          const node = h.get(bot.id);
+          return node && h.get("bobb") && node !== h.get("bobb") && fleet.sandbox.control.connections(bot.userId) === 1 ? node : undefined;
+        },
+        120_000,
+        "the bot leased by a host of its own and online",
+      );
+      await waitFor(
+        () =>
+          askTimed(fleet, bot.userId, 3_000).then(
+            () => true,
+            () => false,
+          ),
+        60_000,
+        "the bot answering before the kill",
+        0,
+      );
       const victim = fleet.hosts.find((h) => h.nodeId === holder)!;
       const killed = Date.now();
       victim.child.kill("SIGKILL");
