@@ -91,7 +91,7 @@ async function takeover(ttlMs: number, runs: number, log: (s: string) => void): 
   }
 }
 
-async function replies(database: boolean, count: number): Promise<{ p50: number; p95: number }> {
+export async function replies(database: boolean, count: number): Promise<{ p50: number; p95: number }> {
   const fleet = await startFleet({ hosts: 1, leaseTtlMs: 30_000, database });
   try {
     const host: Host = fleet.hosts[0]!;
