@@ -10,6 +10,7 @@
  *   npm run bench -- --ns=0,100,1000,20      exactly these project N (the last one runs restart, replies, loop, activation)
  *   npm run bench -- --isolated-ns=0,1,5     exactly these isolated N
  *   npm run bench -- --only=restart --ns=20  only the restart figure (project mode, --runs=3 restarts); writes no file
+ *   npm run bench -- --only=takeover         only the several-hosts figures (bench/takeover.ts; --lease-ttl=ms, --runs=5)
  *
  * Writes bench/results/<date>[-quick].json and docs/benchmarks.md.
  */
@@ -37,9 +38,16 @@ const { values: args } = parseArgs({
     "isolated-ns": { type: "string", default: "" },
     modes: { type: "string", default: "project,isolated" },
     only: { type: "string", default: "" },
-    runs: { type: "string", default: "3" },
+    "lease-ttl": { type: "string", default: "30000" },
+    runs: { type: "string", default: "" },
   },
 });
+if (args.only === "takeover") {
+  const { runTakeoverBench } = await import("./takeover.js");
+  const t0 = Date.now();
+  await runTakeoverBench({ ttlMs: Number(args["lease-ttl"]), runs: Number(args.runs || 5) }, (s) => progress(t0, s));
+  process.exit(0);
+}
 const quick = args.quick;
 const modes = (args.modes.split(",") as Mode[]).filter((m) => m === "project" || m === "shared" || m === "isolated");
 const maxProject = args.max ? Number(args.max) : args.n1000 ? 1000 : 500;
@@ -150,7 +158,7 @@ async function main(): Promise<void> {
     const n = args.ns ? list(args.ns).at(-1)! : 20;
     const world = await World.create(n);
     try {
-      await restartOnly(world, n, Number(args.runs), log);
+      await restartOnly(world, n, Number(args.runs || 3), log);
     } finally {
       await world.close();
     }

@@ -35,6 +35,7 @@ import { startOpencodeFirst, type OpencodeFirst } from "./opencode-first.js";
 import type { BridgeErrorCode, OpencodeRuntime } from "./opencode/index.js";
 import { startRooms, type RoomsErrorCode, type RoomsHandle } from "./rooms/index.js";
 import { channelInfoOf, peopleNames, roomBots, roomLimits } from "./rooms-wiring.js";
+import { createFleet, startFleet } from "./fleet.js";
 
 export { PROJECT_ROOT };
 
@@ -165,6 +166,11 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
       resume: { dataDir: config.dataDir, windowMs: config.env.BOBB_RESUME_WINDOW, missedLimit: config.env.BOBB_RESUME_MESSAGES },
     });
     await conversations.open();
+    // Several hosts (BOBB_DATABASE_URL): this host runs only the agents it holds a lease on, BoBB included.
+    const fleet = createFleet(config, root, {
+      stop: (agentId) => (agentId === "bobb" ? bots.stop("bobb") : reconciler.leaseLost(agentId)),
+      onStop: (channelId, authorId) => void conversations.stopChannel(channelId, authorId),
+    });
     // The rooms listener for outside agents: its own port, never the tool API's. The Discord side
     // (posting through webhooks, feeding channel messages in) attaches to roomsCore.rooms.
     const bobbClient = () => bots.get("bobb")?.client;
@@ -205,6 +211,7 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
       portalUrl: discord.sandbox ? `${discord.sandbox.url}/portal` : portalUrl(discord.endpoints),
       stopChannel: (channelId, authorId) => {
         rooms?.stopped(channelId, { id: authorId, name: bots.get("bobb")?.client.users.cache.get(authorId)?.username ?? authorId });
+        void fleet?.stops.send(channelId, authorId);
         return conversations.stopChannel(channelId, authorId);
       },
       rooms: rooms?.commands,
@@ -227,6 +234,8 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
       loginSpacingMs: config.env.BOBB_LOGIN_SPACING,
       restarts: { limit: config.env.BOBB_CLIENT_RESTART_LIMIT },
       onMessage: (bot, message) => {
+        // A bot whose lease this host may have lost (a long pause) reads nothing more: another host may run it.
+        if (fleet && !fleet.leases.holds(bot.spec.agentId)) return Promise.resolve();
         rooms?.observe(message);
         return conversations.handle(bot, message);
       },
@@ -247,7 +256,7 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
     // Activation listens to the registry, the bots and the runtime itself; signal files are for outside writers.
     // The API's DELETE route waits on it for the removal's report.
     const setup = new AppSetup(discord.apiUrl, root.logger);
-    const reconciler = new Reconciler({ registry, runtime, bots, keys, files, setup, logger: root.logger });
+    const reconciler = new Reconciler({ registry, runtime, bots, keys, files, setup, logger: root.logger, ...(fleet ? { leases: fleet.leases } : {}) });
     track(() => reconciler.close());
     const api = createApi({
       registry,
@@ -278,8 +287,13 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
     await watcher.start();
     track(() => watcher.close());
 
-    const bobbOnline = bots.start({ agentId: "bobb", name: "BoBB", token: discord.bobbToken });
-    await Promise.all([bobbReady, bobbOnline, reconciler.restoreAll(), prestarted]);
+    // BoBB's OpenCode directory (started first), BoBB's login and the restore of every active bot run together;
+    // messages that arrive early wait for their agent's OpenCode server. In lease mode BoBB logs in only on the host holding its lease.
+    const startBobb = () => Promise.all([bobbReady, bots.start({ agentId: "bobb", name: "BoBB", token: discord.bobbToken })]);
+    if (fleet) {
+      first.useFence((agentId) => fleet.leases.fenceOf(agentId));
+      await Promise.all([startFleet(fleet, { startBobb, stopBobb: () => bots.stop("bobb"), reconciler, registry, track, logger: log }), prestarted]);
+    } else await Promise.all([startBobb(), reconciler.restoreAll(), prestarted]);
     overrides.signal?.throwIfAborted();
     overrides.signal?.removeEventListener("abort", onAbort);
     return { apiUrl, adminKeyFile: admin.file, discord, registry, bots, reconciler, runtime, rooms: roomsCore, close };

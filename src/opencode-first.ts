@@ -7,6 +7,7 @@ import { startAgentModel, type AgentModel } from "./agent-model.js";
 import { PROJECT_ROOT } from "./project-root.js";
 import { createRuntime } from "./runtime.js";
 import type { OpencodeRuntime } from "./opencode/index.js";
+import type { FenceOf } from "./store/pg/fence.js";
 
 /** The OpenCode side, started before the rest of the app: the app takes it over (and closes it). */
 export interface OpencodeFirst {
@@ -17,6 +18,8 @@ export interface OpencodeFirst {
   bobbReady: Promise<void>;
   /** The server's start and the bots' project loaded; never rejects. */
   prestarted: Promise<void>;
+  /** Lease mode: the session map's writes about an agent carry this host's lease on it from now on. */
+  useFence(fenceOf: FenceOf): void;
   close(): Promise<void>;
 }
 
@@ -40,8 +43,10 @@ export async function startOpencodeFirst(config: Config, root: RootLogger, optio
   // Project mode: the child bots' shared tools hold this key; the API finds the bot by session.
   const projectKey = keys.issue("_bots", "project");
   let runtime: OpencodeRuntime;
+  // The leases come later (the fleet needs the app); until then nothing runs, so nothing is written.
+  let fence: FenceOf | undefined;
   try {
-    runtime = createRuntime(config, root, { apiUrl, model: model.settings, projectKey });
+    runtime = createRuntime(config, root, { apiUrl, model: model.settings, projectKey, fenceOf: (agentId) => fence?.(agentId) });
   } catch (err) {
     await model.close();
     throw err;
@@ -59,6 +64,7 @@ export async function startOpencodeFirst(config: Config, root: RootLogger, optio
     runtime,
     bobbReady,
     prestarted,
+    useFence: (fenceOf) => (fence = fenceOf),
     close: async () => {
       await runtime.close();
       await model.close();

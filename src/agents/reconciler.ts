@@ -1,7 +1,7 @@
 import { EventEmitter } from "node:events";
 import type { KeyStore, AgentRemovals, RemovalReport } from "../api/index.js";
 import type { Logger } from "../log/index.js";
-import { activationReason, type Agent, type ChangeOrigin, type RegistryChange, type RegistryPort } from "../registry/index.js";
+import { activationReason, type Agent, type ChangeOrigin, type RegistryChange, type RegistryPort, type WriteFence } from "../registry/index.js";
 import { KeyedQueue } from "../queue/keyed-queue.js";
 import { INTAKE_TEXT } from "./messages.js";
 import type { ActivationOutcome, AgentBots, AgentFolders, AgentRuntime, AppPreparation } from "./ports.js";
@@ -16,6 +16,15 @@ export interface ReconcilerOptions {
   /** Sets up the bot's application (intent, description, avatar) before each login; none in tests that start bots only. */
   setup?: AppPreparation;
   now?: () => Date;
+  /** Several hosts: the lease this host holds on the agent (undefined: another host runs it). Unset: one host runs every agent. */
+  leases?: AgentLeases;
+}
+
+/** What the reconciler needs of this host's leases (lease mode only). */
+export interface AgentLeases {
+  fenceOf(agentId: string): Omit<WriteFence, "agentId"> | undefined;
+  /** A write was refused by the fence: the lease is gone. */
+  lose(agentId: string, reason: string): void;
 }
 
 interface Running {
@@ -124,6 +133,16 @@ export class Reconciler extends EventEmitter<{ activation: [ActivationOutcome] }
     await Promise.all(Object.keys(this.options.registry.snapshot.agents).map((id) => this.reconcile(id)));
   }
 
+  /**
+   * This host lost the agent's lease: the bot stops now, not behind a start in progress (a start that
+   * finishes later is stopped by the reconcile queued after it); another host may soon log it in.
+   */
+  async leaseLost(agentId: string): Promise<void> {
+    if (this.#running.has(agentId)) this.#log.info({ agent: agentId }, "lease lost; stopping the bot");
+    await this.#stop(agentId);
+    await this.reconcile(agentId);
+  }
+
   /** A running bot failed for good (revoked token, lost connection): stop it and record why. */
   async markFailed(agentId: string, reason: string): Promise<void> {
     if (this.#closed) return;
@@ -147,7 +166,8 @@ export class Reconciler extends EventEmitter<{ activation: [ActivationOutcome] }
   async #reconcile(agentId: string): Promise<void> {
     if (this.#closed) return;
     const agent = this.options.registry.snapshot.agents[agentId];
-    const wanted = agent && RUNNABLE.has(agent.status) && agent.token ? agent : undefined;
+    const leased = !this.options.leases || this.options.leases.fenceOf(agentId) !== undefined;
+    const wanted = agent && RUNNABLE.has(agent.status) && agent.token && leased ? agent : undefined;
     const running = this.#running.get(agentId);
     if (!wanted) {
       if (running) {
@@ -170,6 +190,8 @@ export class Reconciler extends EventEmitter<{ activation: [ActivationOutcome] }
     const token = agent.token!;
     try {
       await bots.stop(agent.id);
+      // Several hosts: the agent may have been created on another one, whose folder this host lacks.
+      if (this.options.leases) await this.options.files.write(agent);
       const key = keys.issue(agent.id, "child");
       // OpenCode and the Discord login start together: the bot is online sooner, and a
       // message that arrives first simply waits for its OpenCode server to be ready.
@@ -227,6 +249,8 @@ export class Reconciler extends EventEmitter<{ activation: [ActivationOutcome] }
       (discordUserId ?? known.discord_user_id) === known.discord_user_id
     )
       return;
+    // Lease mode: each write carries its own agent's fence, so no batching.
+    if (this.options.leases) return this.#writeMark(agent.id, discordUserId);
     // Bots coming online together are recorded in one write.
     this.#marks.set(agent.id, discordUserId);
     this.#marking ??= Promise.resolve().then(() => this.#writeMarks());
@@ -245,17 +269,20 @@ export class Reconciler extends EventEmitter<{ activation: [ActivationOutcome] }
       .update((draft) => {
         for (const [id, discordUserId] of marks) {
           const current = draft.agents[id];
-          if (!current) continue;
-          draft.agents[id] = {
-            ...current,
-            status: current.status === "ready_to_start" ? "active" : current.status,
-            activated_at: current.status === "active" && current.activated_at ? current.activated_at : at,
-            discord_user_id: discordUserId ?? current.discord_user_id ?? null,
-            last_error: null,
-          };
+          if (current) draft.agents[id] = activeRecord(current, discordUserId, at);
         }
       })
       .catch((err: unknown) => this.#log.warn({ err, agents: [...marks.keys()] }, "could not record the active status"));
+  }
+
+  async #writeMark(agentId: string, discordUserId: string | undefined): Promise<void> {
+    const at = (this.options.now?.() ?? new Date()).toISOString();
+    await this.options.registry
+      .update((draft) => {
+        const current = draft.agents[agentId];
+        if (current) draft.agents[agentId] = activeRecord(current, discordUserId, at);
+      }, this.#fence(agentId))
+      .catch((err: unknown) => this.#writeFailed(agentId, err, "could not record the active status"));
   }
 
   async #recordError(agentId: string, message: string): Promise<void> {
@@ -263,7 +290,37 @@ export class Reconciler extends EventEmitter<{ activation: [ActivationOutcome] }
       .update((draft) => {
         const current = draft.agents[agentId];
         if (current) draft.agents[agentId] = { ...current, last_error: message.slice(0, 500) };
-      })
-      .catch((err: unknown) => this.#log.warn({ err, agent: agentId }, "could not record last_error"));
+      }, this.#fence(agentId))
+      .catch((err: unknown) => this.#writeFailed(agentId, err, "could not record last_error"));
   }
+
+  /** Lease mode: this host's writes about an agent carry its lease (the fencing token); none when it holds none. */
+  #fence(agentId: string): { fence?: WriteFence } {
+    const leases = this.options.leases;
+    if (!leases) return {};
+    const held = leases.fenceOf(agentId);
+    // Not held (any more): the write is refused as a stale host's would be.
+    return { fence: { agentId, ...(held ?? { nodeId: "(none)", generation: -1 }) } };
+  }
+
+  #writeFailed(agentId: string, err: unknown, what: string): void {
+    if ((err as { code?: unknown }).code === "LEASE_LOST") {
+      this.#log.warn({ agent: agentId }, `${what}: this host no longer holds the agent's lease; stopping the bot`);
+      this.options.leases?.lose(agentId, "a write was refused by the fence");
+      void this.leaseLost(agentId);
+      return;
+    }
+    this.#log.warn({ err, agent: agentId }, what);
+  }
+}
+
+/** An agent's record once its bot is online: active (since when), its Discord user id, no error. */
+function activeRecord(current: Agent, discordUserId: string | undefined, at: string): Agent {
+  return {
+    ...current,
+    status: current.status === "ready_to_start" ? "active" : current.status,
+    activated_at: current.status === "active" && current.activated_at ? current.activated_at : at,
+    discord_user_id: discordUserId ?? current.discord_user_id ?? null,
+    last_error: null,
+  };
 }

@@ -64,6 +64,8 @@ describe("loadConfig", () => {
     ["BOBB_PUBLIC_URL", "bobb.example.org", /https:\/\/bobb.example.org/],
     ["BOBB_ROOMS_PORT", "0", /port/],
     ["BOBB_ROOM_MESSAGE_BYTES", "10", /at least 64/],
+    ["BOBB_NODE_ID", "host a", /letters, digits/],
+    ["BOBB_LEASE_TTL", "500", /at least 1500 ms/],
   ];
   for (const [name, value, expected] of invalid) {
     it(`names ${name}="${value}" and what is expected`, () => {

@@ -45,6 +45,15 @@ export const envSchema = z.object({
   BOBB_DATABASE_URL: optionalText.pipe(
     z.url({ protocol: /^postgres(ql)?$/, error: "a postgresql:// URL such as postgresql://bobb:secret@db.example.org:5432/bobb" }).optional(),
   ),
+  // This host's name among the supervisors sharing BOBB_DATABASE_URL; default hostname-pid (one per process)
+  BOBB_NODE_ID: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[\w.:-]{1,100}$/, "1 to 100 letters, digits, '.', ':', '_' or '-', e.g. host-a")
+      .optional(),
+  ),
+  // How long a host's lease on an agent lasts without renewal (renewed every third of it)
+  BOBB_LEASE_TTL: ms(30_000, 1500),
   LOG_LEVEL: z
     .enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"], { error: "one of trace, debug, info, warn, error, fatal, silent" })
     .default("info"),

@@ -1,5 +1,5 @@
 export { RegistryStore, type RegistryStoreOptions } from "./store.js";
-export type { RegistryPort, RegistryHealth, RegistryEvents, ChangeOrigin } from "./port.js";
+export type { RegistryPort, RegistryHealth, RegistryEvents, ChangeOrigin, UpdateOptions, WriteFence } from "./port.js";
 export { RegistryError, type RegistryErrorCode } from "./errors.js";
 export { allocatePort, isPortFree } from "./port-allocation.js";
 export { diffRegistries, type RegistryChange } from "./diff.js";

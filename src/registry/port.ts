@@ -12,6 +12,18 @@ export interface RegistryEvents {
   recovered: [];
 }
 
+/** A write about one agent by the host that runs it (lease mode): stored only while that host still holds the agent's lease at that generation. */
+export interface WriteFence {
+  agentId: string;
+  nodeId: string;
+  generation: number;
+}
+
+export interface UpdateOptions {
+  /** Refuse the write (LeaseLostError, code LEASE_LOST) unless this lease still holds; ignored by the one-host file store. */
+  fence?: WriteFence | undefined;
+}
+
 /**
  * The registry as the rest of the product uses it, whatever holds it (the file for one host,
  * PostgreSQL for several). Every write goes through `update`: the function edits a fresh copy
@@ -28,7 +40,7 @@ export interface RegistryPort {
   readonly health: RegistryHealth;
   /** Health as the backing store is now (re-checked on each call). */
   checkHealth(): Promise<RegistryHealth>;
-  update<T>(fn: (draft: Registry) => T | Promise<T>): Promise<T>;
+  update<T>(fn: (draft: Registry) => T | Promise<T>, options?: UpdateOptions): Promise<T>;
   /** Re-reads the backing store now. */
   reload(): Promise<void>;
   open(): Promise<void>;

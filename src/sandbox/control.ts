@@ -116,6 +116,8 @@ export interface SandboxControl {
   clickComponent(messageId: string, userId: string, customId: string): { interaction_id: string };
   startTyping(channelId: string, authorId: string): void;
   isOnline(userId: string): boolean;
+  /** The user's gateway sessions that have a connection now (one per logged-in client). */
+  connections(userId: string): number;
   /** Cuts the user's gateway connections without a close frame (clients resume). Returns the count. */
   dropConnection(userId: string): number;
   /** Sends one dispatch with any `d` (e.g. a malformed payload) to the user's clients only; returns how many sessions got it. */
@@ -259,6 +261,7 @@ export function createControl(deps: {
     clickComponent: (messageId, userId, customId) => ({ interaction_id: interactions.click(messageId, userId, customId) }),
     startTyping: (channelId, authorId) => messages.typing(human(authorId).id, channelId),
     isOnline: (userId) => gateway.isOnline(userId),
+    connections: (userId) => gateway.connectionCount(userId),
     dropConnection: (userId) => gateway.drop(userId),
     requestReconnect: (userId) => gateway.requestReconnect(userId),
     sendRawDispatch: (userId, t, d) => {

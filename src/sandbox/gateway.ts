@@ -73,6 +73,11 @@ export class Gateway {
     return this.#byUser.get(userId)?.size ?? 0;
   }
 
+  /** How many of the user's sessions have a connection now (resumable ones without one are not counted). */
+  connectionCount(userId: string): number {
+    return [...(this.#byUser.get(userId) ?? [])].filter((s) => s.conn).length;
+  }
+
   /** Sends GUILD_CREATE for a guild the bot just joined. */
   sendGuildCreate(userId: string, guildId: string): void {
     for (const session of this.#byUser.get(userId) ?? []) this.#guildCreate(session, guildId);

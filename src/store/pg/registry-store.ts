@@ -13,7 +13,9 @@ import {
   type RegistryEvents,
   type RegistryHealth,
   type RegistryPort,
+  type UpdateOptions,
 } from "../../registry/index.js";
+import { fenceCondition, LeaseLostError } from "./fence.js";
 import { migrate } from "./migrate.js";
 
 /** The channel every host listens on; the payload is the registry's new version. */
@@ -108,7 +110,7 @@ export class PgRegistryStore extends EventEmitter<RegistryEvents> implements Reg
     return this.#health;
   }
 
-  update<T>(fn: (draft: Registry) => T | Promise<T>): Promise<T> {
+  update<T>(fn: (draft: Registry) => T | Promise<T>, options: UpdateOptions = {}): Promise<T> {
     return this.#serialize(async () => {
       const client = await this.#db().connect();
       try {
@@ -129,6 +131,12 @@ export class PgRegistryStore extends EventEmitter<RegistryEvents> implements Reg
                ON CONFLICT (id) DO UPDATE SET doc = EXCLUDED.doc, version = agents.version + 1, updated_at = now()`,
               [change.id, change.agent],
             );
+        }
+        // A stale host (its lease expired or taken over) writes nothing: checked in the same transaction.
+        const fence = options.fence;
+        if (fence) {
+          const held = await client.query<{ ok: boolean }>(`SELECT ${fenceCondition(1, 2, 3)} AS ok`, [fence.agentId, fence.nodeId, fence.generation]);
+          if (!held.rows[0]?.ok) throw new LeaseLostError(fence.agentId, { nodeId: fence.nodeId, generation: fence.generation });
         }
         const { agents: _agents, next_port, ...extra } = next;
         const bumped = await client.query<{ version: string }>(
