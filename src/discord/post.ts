@@ -22,6 +22,8 @@ export interface PostOptions {
   stillWanted?: () => boolean;
   /** Posts at most this many parts; a longer text is cut with "…" (the per-turn post limit). */
   maxParts?: number;
+  /** Discord's enforced nonce (≤ 25 characters): a retried request never posts the same part twice. */
+  nonce?: string | undefined;
 }
 
 /** The payload of part `i` of a post: only the mentions it means, the reply on the first part, an optional (enforced) nonce. */
@@ -49,7 +51,8 @@ export async function postText(channel: SendableChannels, text: string, options:
   const parts = splitForDiscord(text);
   for (const [i, part] of (options.maxParts === undefined ? parts : capParts(parts, options.maxParts)).entries()) {
     if (options.stillWanted && !options.stillWanted()) break;
-    posted.push(await channel.send(partPayload(part, i, options)));
+    const nonce = options.nonce === undefined || i === 0 ? options.nonce : `${options.nonce.slice(0, 21)}-${i}`;
+    posted.push(await channel.send(partPayload(part, i, { ...options, nonce })));
   }
   return posted;
 }

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Collection, Message } from "discord.js";
 import type { Logger } from "../log/index.js";
 import { containsToken } from "../log/index.js";
@@ -125,7 +126,10 @@ function wouldAnswer(message: Message, selfId: string): boolean {
 
 async function notify(message: Message, tally: { notices: number }): Promise<void> {
   if (!message.channel.isSendable()) return;
-  await postText(message.channel, RESTARTED_NOTICE, { replyTo: message.id }).catch(() => undefined);
+  // An enforced nonce per (bot, message): a request discord.js retries after a lost response, or a second
+  // restart before the first notice was recorded, never posts the notice twice.
+  const nonce = createHash("sha256").update(`restarted\u0000${message.client.user.id}\u0000${message.id}`).digest("base64url").slice(0, 25);
+  await postText(message.channel, RESTARTED_NOTICE, { replyTo: message.id, nonce }).catch(() => undefined);
   tally.notices++;
 }
 

@@ -13,12 +13,16 @@ import { storeAttachments, type UploadedFile } from "./attachments.js";
 
 /** Discord's hard limit on message content. */
 export const MAX_CONTENT_LENGTH = 2000;
+/** How long Discord remembers an enforced nonce ("the past few minutes"). */
+const NONCE_WINDOW_MS = 5 * 60_000;
 
 /** The fields of a message create/edit request the sandbox understands. */
 export interface MessageInput {
   content?: string | null | undefined;
   embeds?: Record<string, unknown>[] | null | undefined;
   nonce?: string | number | null | undefined;
+  /** With a nonce: a message by the same author with the same nonce in the last few minutes is returned instead of a new one. */
+  enforce_nonce?: boolean | undefined;
   tts?: boolean | undefined;
   allowed_mentions?: AllowedMentions | null | undefined;
   message_reference?: { message_id: string; channel_id?: string | undefined; fail_if_not_exists?: boolean | undefined } | null | undefined;
@@ -64,6 +68,8 @@ export class Messages {
     if (content.trim() === "" && embeds.length === 0 && components.length === 0 && files.length === 0 && !origin?.loading) {
       throw discordErrors.emptyMessage();
     }
+    const repeated = this.#sameNonce(channel.id, webhook ? webhook.id : actorId, input);
+    if (repeated) return repeated;
     const reference = this.#reference(channel, input.message_reference);
     const unarchived = admitPost(this.ctx.store, channel, actorId, this.ctx.now());
     const message: MessageRecord = {
@@ -102,6 +108,20 @@ export class Messages {
     }
     this.#dispatchMessage("MESSAGE_CREATE", channel, message);
     return message;
+  }
+
+  /** Discord's enforce_nonce: the author's message with this nonce from the last few minutes, if any (a retried post). */
+  #sameNonce(channelId: string, authorId: string, input: MessageInput): MessageRecord | undefined {
+    if (!input.enforce_nonce || input.nonce === undefined || input.nonce === null) return undefined;
+    const nonce = String(input.nonce);
+    const since = this.ctx.now() - NONCE_WINDOW_MS;
+    const recent = this.ctx.store.messagesIn(channelId);
+    for (let i = recent.length - 1; i >= 0; i--) {
+      const m = recent[i]!;
+      if (Date.parse(m.timestamp) < since) break;
+      if (m.nonce === nonce && m.authorId === authorId) return m;
+    }
+    return undefined;
   }
 
   /** Edits the actor's own message (others' → 403/50005); mentions are re-parsed from the new content. */

@@ -16,6 +16,7 @@ export const messageBody = z.looseObject({
     .union([z.string().max(25), z.number().int()])
     .nullable()
     .optional(),
+  enforce_nonce: z.boolean().optional(),
   tts: z.boolean().optional(),
   allowed_mentions: allowedMentions.nullable().optional(),
   message_reference: z

@@ -147,3 +147,19 @@ describe("sandbox messages", () => {
     expect(user.id).toBe(bot.bot_user_id);
   });
 });
+
+describe("sandbox nonces", () => {
+  it("with enforce_nonce, a second post by the same author with the same nonce returns the first message and creates none, as on Discord", async () => {
+    const bot = await h.startBot("Noncer");
+    const channel = await textChannel(bot.client.user!, general);
+    const before = h.sandbox.control.listMessages(general).length;
+    const first = await channel.send({ content: "once", nonce: "retry-1", enforceNonce: true });
+    const again = await channel.send({ content: "once", nonce: "retry-1", enforceNonce: true });
+    expect(again.id).toBe(first.id);
+    expect(h.sandbox.control.listMessages(general).length).toBe(before + 1);
+    // Without enforce_nonce the nonce is only echoed: a new message each time.
+    const loose = await channel.send({ content: "twice", nonce: "retry-1" });
+    expect(loose.id).not.toBe(first.id);
+    expect(h.sandbox.control.listMessages(general).length).toBe(before + 2);
+  });
+});
