@@ -182,6 +182,8 @@ export class Conversations {
         isBot: fromBot,
         mentionedBotIds: mentionedBotIds(message.content, directory),
         isStopCommand: stop,
+        messageId: message.id,
+        ...(message.reference?.messageId ? { replyToId: message.reference.messageId } : {}),
       });
     }
     if (message.author.id === bot.client.user.id) return;
