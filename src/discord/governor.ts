@@ -104,6 +104,8 @@ interface ChannelState {
   answers: Map<string, number[]>;
   /** The latest bot messages here: id → author, for knowing whom a reply answers. */
   botMessages: Map<string, string>;
+  /** Bot → who mentioned it last here: a bot that tags the bot that last tagged it is answering it. */
+  lastMentioner: Map<string, string>;
   lastSeen: number;
 }
 
@@ -145,8 +147,10 @@ export class ChannelGovernor {
     if (message.isBot) {
       ch.botStreak += 1;
       this.noteAnswer(ch, message, at);
+      this.noteMentions(ch, message);
       return;
     }
+    this.noteMentions(ch, message);
     ch.botStreak = 0;
     if (message.isStopCommand === true) {
       ch.closed = true;
@@ -187,17 +191,28 @@ export class ChannelGovernor {
     return this.channels.size;
   }
 
-  /** A bot's reply to another bot's message is a turn of that pair, whichever host granted it. */
+  /**
+   * A bot's message answering another bot is a turn of that pair, whichever host granted it: a
+   * reply to that bot's message, or a tag of the bot that last tagged this one.
+   */
   private noteAnswer(ch: ChannelState, message: ObservedMessage, at: number): void {
-    const to = message.replyToId === undefined ? undefined : ch.botMessages.get(message.replyToId);
-    if (message.messageId !== undefined) {
-      ch.botMessages.set(message.messageId, message.authorId);
-      if (ch.botMessages.size > BOT_MESSAGES_KEPT) ch.botMessages.delete(ch.botMessages.keys().next().value!);
+    const author = message.authorId;
+    const to = new Set<string>();
+    const repliedTo = message.replyToId === undefined ? undefined : ch.botMessages.get(message.replyToId);
+    if (repliedTo !== undefined) to.add(repliedTo);
+    const tagger = ch.lastMentioner.get(author);
+    if (tagger !== undefined && message.mentionedBotIds.includes(tagger)) to.add(tagger);
+    if (message.messageId !== undefined) remember(ch.botMessages, message.messageId, author);
+    to.delete(author);
+    for (const other of to) {
+      const key = pairKey(author, other);
+      ch.answers.set(key, keepNewest([...(ch.answers.get(key) ?? []), at], this.pairBudget));
+      this.globalAnswers.set(key, keepNewest([...(this.globalAnswers.get(key) ?? []), at], this.globalPairBudget));
     }
-    if (to === undefined || to === message.authorId) return;
-    const key = pairKey(message.authorId, to);
-    ch.answers.set(key, keepNewest([...(ch.answers.get(key) ?? []), at], this.pairBudget));
-    this.globalAnswers.set(key, keepNewest([...(this.globalAnswers.get(key) ?? []), at], this.globalPairBudget));
+  }
+
+  private noteMentions(ch: ChannelState, message: ObservedMessage): void {
+    for (const id of message.mentionedBotIds) if (id !== message.authorId) remember(ch.lastMentioner, id, message.authorId);
   }
 
   private trip(ch: ChannelState, reason: Trip["reason"], now: number): BotTurnVerdict {
@@ -214,7 +229,16 @@ export class ChannelGovernor {
   private channel(channelId: string, at: number): ChannelState {
     let ch = this.channels.get(channelId);
     if (ch === undefined) {
-      ch = { botStreak: 0, trip: undefined, closed: false, pairs: new Map(), answers: new Map(), botMessages: new Map(), lastSeen: at };
+      ch = {
+        botStreak: 0,
+        trip: undefined,
+        closed: false,
+        pairs: new Map(),
+        answers: new Map(),
+        botMessages: new Map(),
+        lastMentioner: new Map(),
+        lastSeen: at,
+      };
     } else {
       this.channels.delete(channelId);
     }
@@ -256,6 +280,13 @@ export class ChannelGovernor {
 
 /** Enough to know the last bot messages of a debate (answers come soon after). */
 const BOT_MESSAGES_KEPT = 200;
+
+/** Sets a key as the newest entry of a bounded map. */
+function remember(map: Map<string, string>, key: string, value: string): void {
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > BOT_MESSAGES_KEPT) map.delete(map.keys().next().value!);
+}
 
 /** Times sorted oldest first; only the newest `n` matter for a budget of `n`. */
 function keepNewest(times: number[], n: number): number[] {

@@ -22,7 +22,7 @@ function twoHosts(options: Omit<GovernorOptions, "now">) {
     return messageId;
   };
   /** A debate between X and Y, each turn granted by the answering bot's host; returns the turns granted. */
-  const debate = (limit = 100): { granted: number; reasons: string[] } => {
+  const debate = (limit = 100, replies = true): { granted: number; reasons: string[] } => {
     post(HUMAN, [X, Y]);
     let last = post(X, [Y]);
     let [from, to] = [X, Y];
@@ -35,7 +35,7 @@ function twoHosts(options: Omit<GovernorOptions, "now">) {
         break;
       }
       granted++;
-      last = post(to, [from], last);
+      last = post(to, [from], replies ? last : undefined);
       [from, to] = [to, from];
     }
     return { granted, reasons };
@@ -52,6 +52,11 @@ describe("the pair budget across hosts", () => {
     // The window passes: a new budget, again one for both hosts.
     env.advance(600_000);
     expect(env.debate()).toEqual({ granted: 6, reasons: ["pair-budget"] });
+  });
+
+  it("counts a tag of the bot that last tagged it as an answer too (debates by send_message, no reply quote)", () => {
+    const env = twoHosts({ botTurnCap: 1000, pairBudget: 6, pairWindowMs: 600_000, cooldownMs: 0 });
+    expect(env.debate(100, false)).toEqual({ granted: 6, reasons: ["pair-budget"] });
   });
 
   it("holds the all-channel budget across hosts too", () => {

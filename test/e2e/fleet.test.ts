@@ -10,6 +10,8 @@ import { waitFor } from "../helpers/wait.js";
 
 const TTL = 4_000;
 const CAP = 4;
+/** Bot-to-bot turns one pair gets per channel in the window (10 minutes): reached over a few debates. */
+const PAIR = 6;
 const BOTS = Number(process.env["FLEET_BOTS"] ?? 30);
 let fleet: Fleet;
 const bots: Array<{ id: string; userId: string; name: string }> = [];
@@ -18,7 +20,7 @@ if (noPostgres) console.warn("fleet tests skipped: no PostgreSQL server binaries
 
 beforeAll(async () => {
   if (noPostgres) return;
-  fleet = await startFleet({ hosts: 3, leaseTtlMs: TTL, env: { BOBB_BOT_TURN_CAP: String(CAP) } });
+  fleet = await startFleet({ hosts: 3, leaseTtlMs: TTL, env: { BOBB_BOT_TURN_CAP: String(CAP), BOBB_PAIR_BUDGET: String(PAIR) } });
 }, 400_000);
 afterAll(async () => fleet?.close(), 60_000);
 
@@ -37,6 +39,8 @@ async function ask(bot: { userId: string; name: string }, text = "are you there?
 
 /** How many gateway connections the bot has (one per client logged in with its token). */
 const sessions = (userId: string) => fleet.sandbox.control.connections(userId);
+/** The two debaters (on hosts a and b), set by the debate case. */
+let pair: { x: { userId: string }; y: { userId: string } } | undefined;
 
 const asked: string[] = [];
 
@@ -164,6 +168,7 @@ describe.skipIf(noPostgres)("three supervisors, one database", () => {
     const y = bots.find((bb) => h.get(bb.id) === "b")!;
     const channel = fleet.sandbox.control.channelId("debate");
     const bystander = (node: string) => bots.find((bb) => h.get(bb.id) === node && bb !== x && bb !== y) ?? bots.find((bb) => bb !== x && bb !== y)!;
+    pair = { x, y };
     const byBots = (m: Msg) => m.author.id === x.userId || m.author.id === y.userId;
     const after = (id: string) => messages(channel).slice(messages(channel).findIndex((m) => m.id === id) + 1);
     // The demo model knows the bots of a channel from its history: each says something there first.
@@ -196,6 +201,33 @@ describe.skipIf(noPostgres)("three supervisors, one database", () => {
     const cut = messages(channel).length;
     asked.push((await ask(bystander("b"), "one more?")).asked);
     expect(messages(channel).slice(cut).filter(byBots)).toEqual([]);
+  }, 240_000);
+
+  it("the pair budget holds for the channel as a whole: a pair split over two hosts stops at one budget", async () => {
+    const { x, y } = pair!;
+    const channel = fleet.sandbox.control.channelId("debate");
+    const after = (id: string) => messages(channel).slice(messages(channel).findIndex((m) => m.id === id) + 1);
+    // Each round a person restarts the debate; the cap pauses it, until the pair budget does.
+    let budgetNotice: Msg | undefined;
+    for (let round = 0; round < 8 && !budgetNotice; round++) {
+      const poke = fleet.sandbox.control.postMessage(channel, fleet.humanId, `<@${x.userId}> <@${y.userId}> debate round ${round}`) as { id: string };
+      const notice = await waitFor(() => after(poke.id).find((m) => m.content.includes("paused")), 60_000, `round ${round}'s pause`);
+      if (notice.content.includes(`${PAIR} turns`)) budgetNotice = notice;
+    }
+    expect(budgetNotice).toBeDefined();
+    // Turns the pair took: a debater's reply to the other's message, or its tag of the other that answers no person.
+    const all = messages(channel);
+    const authorOf = new Map(all.map((m) => [m.id, m.author.id]));
+    const other = (id: string) => (id === x.userId ? y.userId : id === y.userId ? x.userId : undefined);
+    const turns = all.filter((m) => {
+      const to = other(m.author.id);
+      if (to === undefined) return false;
+      const repliedTo = m.message_reference ? authorOf.get(m.message_reference.message_id) : undefined;
+      return repliedTo === to || (repliedTo !== fleet.humanId && m.content.includes(`<@${to}>`));
+    });
+    console.log(`pair split over a and b: ${turns.length} bot-to-bot turns in the channel (pair budget ${PAIR})`);
+    // One budget for the channel (a turn granted on the other host and not yet posted may add one), not one per host.
+    expect(turns.length).toBeLessThanOrEqual(PAIR + 1);
   }, 240_000);
 
   it("no bot ever answered a question twice", () => {
