@@ -153,7 +153,11 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
       logger: root.logger,
       notes,
       // Pause notices and stop acknowledgements come from BoBB where it is in the channel.
-      system: new SystemVoice(() => bots.get("bobb")?.client),
+      // Several hosts see each stop word: one acknowledges it, BoBB's host where BoBB is in the channel.
+      system: new SystemVoice(
+        () => bots.get("bobb")?.client,
+        (messageId, asBobb) => fleet?.stops.claimAck(messageId, asBobb) ?? Promise.resolve(true),
+      ),
       // Every bot guards the channels it sees; another bot may delete a token this one may not.
       intercept: (bot, message) =>
         intake.handle(

@@ -191,6 +191,10 @@ describe.skipIf(noPostgres)("three supervisors, one database", () => {
     asked.push((await ask(bystander("b"), "still there?")).asked);
     asked.push((await ask(bystander("a"), "and you?")).asked);
     expect(after(stop.id).filter(byBots)).toEqual([]);
+    // Both hosts saw the stop word; one acknowledged it, as BoBB (on a, and in the channel).
+    const reactions = () =>
+      (fleet.sandbox.control.listMessages(channel, fleet.bobbUserId).find((m) => m.id === stop.id)?.reactions ?? []) as Array<{ count: number; me: boolean }>;
+    expect(reactions()).toEqual([expect.objectContaining({ emoji: expect.objectContaining({ name: "🛑" }), count: 1, me: true })]);
 
     // /stop reaches only BoBB's host (a); the other host hears it through NOTIFY.
     const third = fleet.sandbox.control.postMessage(channel, fleet.humanId, `<@${x.userId}> <@${y.userId}> debate cats or dogs`) as { id: string };
