@@ -106,6 +106,7 @@ export class Conversations {
           lastSeen: options.resume?.lastSeen ?? new LastSeenFile(dataDir, this.#log),
         }
       : undefined;
+    this.#files?.lastSeen.holdBack?.(() => this.#inbox.pending().map(toPending));
     this.#outbox = options.outbox ?? new Outbox({ logger: options.logger, windowMs: 600_000 });
     this.#system = options.system ?? new SystemVoice();
     this.#stops = new ChannelStops({ ...options, inbox: this.#inbox, system: this.#system, logger: this.#log });
@@ -215,6 +216,8 @@ export class Conversations {
 
   /** Puts an accepted mention in the bot's inbox: answered now, or together with the next turn. */
   #accept(bot: RunningBot, message: Message, received: number): void {
+    // Written again with the mention pending (lease mode keeps the position before it until it is answered).
+    this.#files?.lastSeen.record(bot.spec.agentId, message.channelId, message.id);
     const item: AcceptedMention = {
       agentId: bot.spec.agentId,
       conversation: conversationKey(message),

@@ -17,6 +17,8 @@ export interface LastSeenStore {
   record(agentId: string, channelId: string, messageId: string): void;
   /** The bot stopped here (lease lost): its next start reads the positions again. */
   forget?(agentId: string): void;
+  /** Lease mode: the mentions accepted and not answered yet, which the position must stay before. */
+  holdBack?(pending: () => ReadonlyArray<{ agent: string; channel: string; message: string }>): void;
   close(): Promise<void>;
 }
 

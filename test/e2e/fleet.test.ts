@@ -78,6 +78,10 @@ describe.skipIf(noPostgres)("three supervisors, one database", () => {
     const ofC = bots.filter((b) => before.get(b.id) === "c");
     expect(ofC.length).toBeGreaterThan(0);
     const c = host("c");
+    // A mention sent as c dies: whether c never saw it, was answering it or had answered it, it gets one answer.
+    const dying = ofC.at(-1)!;
+    const lastWords = fleet.sandbox.control.postMessage(general(), fleet.humanId, `<@${dying.userId}> quick, before you go`) as { id: string };
+    asked.push(lastWords.id);
     const killed = Date.now();
     c.child.kill("SIGKILL");
     await c.exited;
@@ -98,6 +102,7 @@ describe.skipIf(noPostgres)("three supervisors, one database", () => {
     console.log(`takeover of ${ofC.length} bots after kill -9: ${Date.now() - killed} ms (lease period ${TTL} ms)`);
     for (const b of ofC) expect(sessions(b.userId)).toBe(1);
     await waitFor(() => repliesTo(gap.id).find((m) => m.author.id === moved.userId), 60_000, "the answer to the mention sent during the move");
+    await waitFor(() => repliesTo(lastWords.id).find((m) => m.author.id === dying.userId), 60_000, "the answer to the mention sent as c died");
     for (const b of ofC.slice(0, 3)) asked.push((await ask(b)).asked);
   }, 120_000);
 

@@ -19,7 +19,8 @@ const CHANNELS_READ = 500;
 /**
  * The last-seen positions in PostgreSQL (lease mode): every host writes the positions of the bots
  * it runs, fenced by their leases, so the host that takes a bot over after a crash reads what the
- * bot missed between the two hosts. A bot's start position is read once per lease gained, before
+ * bot missed between the two hosts, and the mentions it had not answered yet (a position stays
+ * before the first of them, and may so move back). A bot's start position is read once per lease gained, before
  * any position this host records for it is written (so it is the previous holder's).
  */
 export class PgLastSeenStore implements LastSeenStore {
@@ -34,6 +35,7 @@ export class PgLastSeenStore implements LastSeenStore {
   #timer: NodeJS.Timeout | undefined;
   #flushing: Promise<void> = Promise.resolve();
   #closed = false;
+  #pending: () => ReadonlyArray<{ agent: string; channel: string; message: string }> = () => [];
 
   constructor(options: PgLastSeenOptions) {
     this.#o = options;
@@ -57,6 +59,14 @@ export class PgLastSeenStore implements LastSeenStore {
       this.#starts.set(agentId, start);
     }
     return start;
+  }
+
+  /**
+   * The mentions accepted and not answered yet: a position is written just before the first of them,
+   * so a host taking the bot over after a crash reads them again (answered ones it skips).
+   */
+  holdBack(pending: () => ReadonlyArray<{ agent: string; channel: string; message: string }>): void {
+    this.#pending = pending;
   }
 
   /** The lease was lost or given up: the next holder (maybe this host again) reads the positions anew. */
@@ -100,6 +110,13 @@ export class PgLastSeenStore implements LastSeenStore {
   async #flush(): Promise<void> {
     const batch = [...this.#dirty];
     this.#dirty.clear();
+    const firstPending = new Map<string, bigint>();
+    for (const p of this.#pending()) {
+      const key = `${p.agent}\u0000${p.channel}`;
+      const id = BigInt(p.message);
+      const known = firstPending.get(key);
+      if (known === undefined || id < known) firstPending.set(key, id);
+    }
     const cols: [string[], string[], string[], string[]] = [[], [], [], []];
     let node = "";
     for (const [agentId, channels] of batch) {
@@ -111,7 +128,8 @@ export class PgLastSeenStore implements LastSeenStore {
       for (const [channelId, messageId] of channels) {
         cols[0].push(agentId);
         cols[1].push(channelId);
-        cols[2].push(messageId);
+        const first = firstPending.get(`${agentId}\u0000${channelId}`);
+        cols[2].push(first !== undefined && first <= BigInt(messageId) ? (first - 1n).toString() : messageId);
         cols[3].push(String(fence.generation));
       }
     }
@@ -121,7 +139,7 @@ export class PgLastSeenStore implements LastSeenStore {
         `INSERT INTO last_seen (agent_id, channel_id, message_id)
          SELECT u.a, u.c, u.m FROM unnest($1::text[], $2::text[], $3::numeric[], $4::bigint[]) AS u(a, c, m, g)
           WHERE EXISTS (SELECT 1 FROM leases f WHERE f.agent_id = u.a AND f.node_id = $5 AND f.generation = u.g AND f.expires_at > now())
-         ON CONFLICT (agent_id, channel_id) DO UPDATE SET message_id = EXCLUDED.message_id WHERE last_seen.message_id < EXCLUDED.message_id`,
+         ON CONFLICT (agent_id, channel_id) DO UPDATE SET message_id = EXCLUDED.message_id`,
         [...cols, node],
       )
       .catch((err: unknown) => this.#log.warn({ err }, "could not write the last seen messages"));
