@@ -5,6 +5,7 @@ import type { RootLogger } from "./log/index.js";
 import { RegistryStore, type RegistryPort } from "./registry/index.js";
 import { PgRegistryStore } from "./store/pg/registry-store.js";
 import { PgRoomStore } from "./store/pg/room-store.js";
+import { PgLastSeenStore } from "./store/pg/last-seen-store.js";
 import { AgentWrites, createApi, ensureAdminKey, type RoomsAdminCode } from "./api/index.js";
 import { intakeMessage, Reconciler, SignalWatcher, TemplateAgentFiles, TokenIntake, tokenForms } from "./agents/index.js";
 import {
@@ -138,6 +139,10 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
     const forms = tokenForms({ registry, intake, logger: root.logger });
     const outbox = new Outbox({ logger: root.logger, windowMs: config.env.BOBB_REPLY_RETRY_WINDOW });
     const shared = new SharedMessages();
+    // Lease mode: the last seen messages are in PostgreSQL, so a host taking a bot over reads what it missed in the move.
+    const lastSeen = config.env.BOBB_DATABASE_URL
+      ? new PgLastSeenStore({ url: config.env.BOBB_DATABASE_URL, fenceOf: (id) => fleet?.leases.fenceOf(id), logger: root.logger })
+      : undefined;
     const conversations = new Conversations({
       brain: runtime,
       shared,
@@ -148,7 +153,11 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
       logger: root.logger,
       notes,
       // Pause notices and stop acknowledgements come from BoBB where it is in the channel.
-      system: new SystemVoice(() => bots.get("bobb")?.client),
+      // Several hosts see each stop word: one acknowledges it, BoBB's host where BoBB is in the channel.
+      system: new SystemVoice(
+        () => bots.get("bobb")?.client,
+        (messageId, asBobb) => fleet?.stops.claimAck(messageId, asBobb) ?? Promise.resolve(true),
+      ),
       // Every bot guards the channels it sees; another bot may delete a token this one may not.
       intercept: (bot, message) =>
         intake.handle(
@@ -163,14 +172,16 @@ export async function startApp(config: Config, root: RootLogger, overrides: AppO
         imageBytes: config.env.BOBB_ATTACHMENT_IMAGE_LIMIT,
         timeoutMs: config.env.BOBB_ATTACHMENT_TIMEOUT,
       },
-      resume: { dataDir: config.dataDir, windowMs: config.env.BOBB_RESUME_WINDOW, missedLimit: config.env.BOBB_RESUME_MESSAGES },
+      resume: { dataDir: config.dataDir, windowMs: config.env.BOBB_RESUME_WINDOW, missedLimit: config.env.BOBB_RESUME_MESSAGES, lastSeen },
     });
-    await conversations.open();
+    await Promise.all([conversations.open(), lastSeen?.load()]);
     // Several hosts (BOBB_DATABASE_URL): this host runs only the agents it holds a lease on, BoBB included.
     const fleet = createFleet(config, root, {
       stop: (agentId) => (agentId === "bobb" ? bots.stop("bobb") : reconciler.leaseLost(agentId)),
       onStop: (channelId, authorId) => void conversations.stopChannel(channelId, authorId),
     });
+    // A bot that leaves this host: whoever runs it next reads its last seen messages anew (this host too, later).
+    fleet?.leases.on("lost", (agentId) => conversations.stopped(agentId));
     // The rooms listener for outside agents: its own port, never the tool API's. The Discord side
     // (posting through webhooks, feeding channel messages in) attaches to roomsCore.rooms.
     const bobbClient = () => bots.get("bobb")?.client;

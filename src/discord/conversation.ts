@@ -22,7 +22,7 @@ import type { Turn, TurnTracker } from "./turns.js";
 import type { NoteBoard } from "./notes.js";
 import { addressEach, othersToPing, toPending, type AcceptedMention } from "./batch.js";
 import { MentionInbox } from "./inbox.js";
-import { LastSeenFile } from "./last-seen.js";
+import { LastSeenFile, type LastSeenStore } from "./last-seen.js";
 import { PendingMentionsFile } from "./pending-mentions.js";
 import { resumeBot, type ResumeSettings } from "./resume.js";
 import { keepTyping, walkKey } from "./typing.js";
@@ -53,7 +53,7 @@ export interface ConversationOptions {
   /** Size caps and the download timeout for a message's images and text files (default: 100 KB text, 5 MB images, 10 s). */
   attachments?: AttachmentLimits;
   /** Keeps pending mentions and last seen messages across restarts (app.ts; tests may leave it out). */
-  resume?: ResumeSettings & { dataDir: string };
+  resume?: ResumeSettings & { dataDir: string; lastSeen?: LastSeenStore | undefined };
   /**
    * Buttons the supervisor puts under a turn's reply, decided from the turn (e.g. "Submit token"
    * for a bot created in it), with the line that carries them when the turn posts no reply.
@@ -75,9 +75,11 @@ export class Conversations {
   /** (bot, message) pairs already walked: a message read again after a restart is not answered twice. */
   readonly #walked = new Set<string>();
   readonly #resumed = new Set<string>();
+  /** Lease mode: the bot's clients already resumed (a bot may leave this host and come back). */
+  readonly #resumedClients = new WeakSet<object>();
   readonly #running = new Set<Turn>();
   readonly #inbox: MentionInbox<AcceptedMention>;
-  readonly #files: { pending: PendingMentionsFile; lastSeen: LastSeenFile } | undefined;
+  readonly #files: { pending: PendingMentionsFile; lastSeen: LastSeenStore } | undefined;
   readonly #log: Logger;
   readonly #now: () => number;
   #closed = false;
@@ -99,8 +101,12 @@ export class Conversations {
     });
     const dataDir = options.resume?.dataDir;
     this.#files = dataDir
-      ? { pending: new PendingMentionsFile(dataDir, () => this.#inbox.pending().map(toPending), this.#log), lastSeen: new LastSeenFile(dataDir, this.#log) }
+      ? {
+          pending: new PendingMentionsFile(dataDir, () => this.#inbox.pending().map(toPending), this.#log),
+          lastSeen: options.resume?.lastSeen ?? new LastSeenFile(dataDir, this.#log),
+        }
       : undefined;
+    this.#files?.lastSeen.holdBack?.(() => this.#inbox.pending().map(toPending));
     this.#outbox = options.outbox ?? new Outbox({ logger: options.logger, windowMs: 600_000 });
     this.#system = options.system ?? new SystemVoice();
     this.#stops = new ChannelStops({ ...options, inbox: this.#inbox, system: this.#system, logger: this.#log });
@@ -114,8 +120,15 @@ export class Conversations {
   /** A bot is online: answer what it left pending and what it missed while down (once per bot and process). */
   async resume(bot: RunningBot): Promise<void> {
     const settings = this.options.resume;
-    if (!settings || !this.#files || this.#closed || this.#resumed.has(bot.spec.agentId)) return;
-    this.#resumed.add(bot.spec.agentId);
+    if (!settings || !this.#files || this.#closed) return;
+    if (this.#files.lastSeen.resumeEachStart) {
+      // Lease mode: each start of the bot here follows a stretch on another host (or none).
+      if (this.#resumedClients.has(bot.client)) return;
+      this.#resumedClients.add(bot.client);
+    } else {
+      if (this.#resumed.has(bot.spec.agentId)) return;
+      this.#resumed.add(bot.spec.agentId);
+    }
     await resumeBot(bot, {
       windowMs: settings.windowMs,
       missedLimit: settings.missedLimit,
@@ -144,12 +157,17 @@ export class Conversations {
     await written;
   }
 
-  /** Handles one message as seen by one bot. */
+  /** The bot stopped on this host (its lease is gone): another host carries on from its last seen messages. */
+  stopped(agentId: string): void {
+    this.#files?.lastSeen.forget?.(agentId);
+  }
+
   /** A guild message reached the bot but its discord.js skipped it (not about this bot): it still counts as seen. */
   seen(agentId: string, channelId: string, messageId: string): void {
     if (!this.#closed) this.#files?.lastSeen.record(agentId, channelId, messageId);
   }
 
+  /** Handles one message as seen by one bot. */
   async handle(bot: RunningBot, message: Message): Promise<void> {
     if (this.#closed) return;
     const received = Date.now();
@@ -165,6 +183,8 @@ export class Conversations {
         isBot: fromBot,
         mentionedBotIds: mentionedBotIds(message.content, directory),
         isStopCommand: stop,
+        messageId: message.id,
+        ...(message.reference?.messageId ? { replyToId: message.reference.messageId } : {}),
       });
     }
     if (message.author.id === bot.client.user.id) return;
@@ -196,6 +216,8 @@ export class Conversations {
 
   /** Puts an accepted mention in the bot's inbox: answered now, or together with the next turn. */
   #accept(bot: RunningBot, message: Message, received: number): void {
+    // Written again with the mention pending (lease mode keeps the position before it until it is answered).
+    this.#files?.lastSeen.record(bot.spec.agentId, message.channelId, message.id);
     const item: AcceptedMention = {
       agentId: bot.spec.agentId,
       conversation: conversationKey(message),

@@ -14,6 +14,11 @@
  *   (they asked for it: at once, whatever the cooldown), or when a human has spoken and
  *   `cooldownMs` has passed since the trip. So humans chatting about a runaway debate
  *   ("lol") do not restart it straight away, and no human ever waits for the cooldown.
+ * - Several hosts (each bot's turns granted by its own host's governor): a turn counts toward the
+ *   pair budget when it is granted here or when its answer is seen (a bot message replying to the
+ *   other bot's message), whichever count is higher. Every host sees the same messages, so a pair
+ *   split over two hosts has one budget for the channel, not one per host; only turns granted on
+ *   the other host and not posted yet (at most one per bot, normally) are not counted.
  * - Every human message resets the consecutive-bot count. The pair budget is not reset by
  *   humans: it is the bound that holds even when humans keep the channel busy.
  * - Stop words: `observe` of a stop command closes the channel to bot-to-bot turns until
@@ -63,6 +68,10 @@ export interface ObservedMessage {
   at?: number;
   /** A human stop command ("stop", "enough", "quiet"): closes the channel, as `close` does. */
   isStopCommand?: boolean;
+  /** The message's id, so a later reply to it is known as an answer to its author. */
+  messageId?: string;
+  /** The message this one replies to (Discord's reference), if any. */
+  replyToId?: string;
 }
 
 export interface BotTurn {
@@ -91,6 +100,12 @@ interface ChannelState {
   closed: boolean;
   /** Unordered bot pair → times of the turns granted to it, oldest first. */
   pairs: Map<string, number[]>;
+  /** Unordered bot pair → times its answers were seen (a bot's reply to the other's message), oldest first. */
+  answers: Map<string, number[]>;
+  /** The latest bot messages here: id → author, for knowing whom a reply answers. */
+  botMessages: Map<string, string>;
+  /** Bot → who mentioned it last here: a bot that tags the bot that last tagged it is answering it. */
+  lastMentioner: Map<string, string>;
   lastSeen: number;
 }
 
@@ -108,6 +123,8 @@ export class ChannelGovernor {
   private readonly channels = new Map<string, ChannelState>();
   /** Unordered bot pair → times of the turns granted to it in any channel, oldest first. */
   private readonly globalPairs = new Map<string, number[]>();
+  /** Unordered bot pair → times its answers were seen in any channel, oldest first. */
+  private readonly globalAnswers = new Map<string, number[]>();
   private lastSweep = Number.NEGATIVE_INFINITY;
 
   constructor(options: GovernorOptions = {}) {
@@ -129,8 +146,11 @@ export class ChannelGovernor {
     const ch = this.channel(message.channelId, at);
     if (message.isBot) {
       ch.botStreak += 1;
+      this.noteAnswer(ch, message, at);
+      this.noteMentions(ch, message);
       return;
     }
+    this.noteMentions(ch, message);
     ch.botStreak = 0;
     if (message.isStopCommand === true) {
       ch.closed = true;
@@ -155,9 +175,10 @@ export class ChannelGovernor {
     if (ch.botStreak >= this.botTurnCap) return this.trip(ch, "bot-turn-cap", now);
     const key = pairKey(turn.fromBotId, turn.toBotId);
     const granted = this.recentTurns(ch.pairs, key, now);
-    if (granted.length >= this.pairBudget) return this.trip(ch, "pair-budget", now);
+    if (Math.max(granted.length, this.recentTurns(ch.answers, key, now).length) >= this.pairBudget) return this.trip(ch, "pair-budget", now);
     const everywhere = this.recentTurns(this.globalPairs, key, now);
-    if (everywhere.length >= this.globalPairBudget) return this.trip(ch, "pair-budget-global", now);
+    if (Math.max(everywhere.length, this.recentTurns(this.globalAnswers, key, now).length) >= this.globalPairBudget)
+      return this.trip(ch, "pair-budget-global", now);
     granted.push(now);
     ch.pairs.set(key, granted);
     everywhere.push(now);
@@ -168,6 +189,30 @@ export class ChannelGovernor {
   /** How many channels the governor currently remembers (for tests and metrics). */
   get channelCount(): number {
     return this.channels.size;
+  }
+
+  /**
+   * A bot's message answering another bot is a turn of that pair, whichever host granted it: a
+   * reply to that bot's message, or a tag of the bot that last tagged this one.
+   */
+  private noteAnswer(ch: ChannelState, message: ObservedMessage, at: number): void {
+    const author = message.authorId;
+    const to = new Set<string>();
+    const repliedTo = message.replyToId === undefined ? undefined : ch.botMessages.get(message.replyToId);
+    if (repliedTo !== undefined) to.add(repliedTo);
+    const tagger = ch.lastMentioner.get(author);
+    if (tagger !== undefined && message.mentionedBotIds.includes(tagger)) to.add(tagger);
+    if (message.messageId !== undefined) remember(ch.botMessages, message.messageId, author);
+    to.delete(author);
+    for (const other of to) {
+      const key = pairKey(author, other);
+      ch.answers.set(key, keepNewest([...(ch.answers.get(key) ?? []), at], this.pairBudget));
+      this.globalAnswers.set(key, keepNewest([...(this.globalAnswers.get(key) ?? []), at], this.globalPairBudget));
+    }
+  }
+
+  private noteMentions(ch: ChannelState, message: ObservedMessage): void {
+    for (const id of message.mentionedBotIds) if (id !== message.authorId) remember(ch.lastMentioner, id, message.authorId);
   }
 
   private trip(ch: ChannelState, reason: Trip["reason"], now: number): BotTurnVerdict {
@@ -184,7 +229,16 @@ export class ChannelGovernor {
   private channel(channelId: string, at: number): ChannelState {
     let ch = this.channels.get(channelId);
     if (ch === undefined) {
-      ch = { botStreak: 0, trip: undefined, closed: false, pairs: new Map(), lastSeen: at };
+      ch = {
+        botStreak: 0,
+        trip: undefined,
+        closed: false,
+        pairs: new Map(),
+        answers: new Map(),
+        botMessages: new Map(),
+        lastMentioner: new Map(),
+        lastSeen: at,
+      };
     } else {
       this.channels.delete(channelId);
     }
@@ -210,8 +264,10 @@ export class ChannelGovernor {
         continue;
       }
       this.pruneExpired(ch.pairs, now);
+      this.pruneExpired(ch.answers, now);
     }
     this.pruneExpired(this.globalPairs, now);
+    this.pruneExpired(this.globalAnswers, now);
   }
 
   private pruneExpired(pairs: Map<string, number[]>, now: number): void {
@@ -220,6 +276,22 @@ export class ChannelGovernor {
       if (last === undefined || last <= now - this.pairWindowMs) pairs.delete(key);
     }
   }
+}
+
+/** Enough to know the last bot messages of a debate (answers come soon after). */
+const BOT_MESSAGES_KEPT = 200;
+
+/** Sets a key as the newest entry of a bounded map. */
+function remember(map: Map<string, string>, key: string, value: string): void {
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > BOT_MESSAGES_KEPT) map.delete(map.keys().next().value!);
+}
+
+/** Times sorted oldest first; only the newest `n` matter for a budget of `n`. */
+function keepNewest(times: number[], n: number): number[] {
+  times.sort((x, y) => x - y);
+  return times.length > n ? times.slice(times.length - n) : times;
 }
 
 function pairKey(a: string, b: string): string {

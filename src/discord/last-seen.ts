@@ -7,8 +7,23 @@ const CHANNELS_PER_AGENT = 500;
 const snowflake = z.string().regex(/^\d{1,20}$/);
 const fileSchema = z.object({ version: z.literal(1), agents: z.record(z.string(), z.record(snowflake, snowflake)) });
 
+/** Where a bot's newest seen message per channel is kept: data/last-seen.json, or PostgreSQL with several hosts. */
+export interface LastSeenStore {
+  /** True: read at every start of a bot (it may have run on another host meanwhile); else once per process. */
+  readonly resumeEachStart?: boolean;
+  load(): Promise<void>;
+  /** The channels the agent was in when it last ran, with the newest message it saw in each. */
+  atStart(agentId: string): ReadonlyMap<string, string> | Promise<ReadonlyMap<string, string>>;
+  record(agentId: string, channelId: string, messageId: string): void;
+  /** The bot stopped here (lease lost): its next start reads the positions again. */
+  forget?(agentId: string): void;
+  /** Lease mode: the mentions accepted and not answered yet, which the position must stay before. */
+  holdBack?(pending: () => ReadonlyArray<{ agent: string; channel: string; message: string }>): void;
+  close(): Promise<void>;
+}
+
 /** data/last-seen.json: per bot, the newest message id it saw in each channel, so a restart can read what it missed. */
-export class LastSeenFile {
+export class LastSeenFile implements LastSeenStore {
   readonly #file: StateFile<z.infer<typeof fileSchema>>;
   readonly #seen = new Map<string, Map<string, string>>();
   /** As the last run left it: where each bot's reading of missed messages starts. */

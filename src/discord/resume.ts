@@ -3,7 +3,7 @@ import type { Collection, Message } from "discord.js";
 import type { Logger } from "../log/index.js";
 import { containsToken } from "../log/index.js";
 import type { RunningBot } from "./bot-manager.js";
-import type { LastSeenFile } from "./last-seen.js";
+import type { LastSeenStore } from "./last-seen.js";
 import type { PendingMention, PendingMentionsFile } from "./pending-mentions.js";
 import { postText } from "./post.js";
 import { decideRoute } from "./routing.js";
@@ -19,7 +19,7 @@ export interface ResumeSettings {
 
 export interface ResumeDeps extends ResumeSettings {
   pending: PendingMentionsFile;
-  lastSeen: LastSeenFile;
+  lastSeen: LastSeenStore;
   now: () => number;
   logger: Logger;
   /** True when this process already walked the message for this bot (the live gateway delivered it). */
@@ -38,7 +38,7 @@ export async function resumeBot(bot: RunningBot, deps: ResumeDeps): Promise<void
   const agentId = bot.spec.agentId;
   const pending = new Map<string, PendingMention[]>();
   for (const p of deps.pending.take(agentId)) pending.set(p.channel, [...(pending.get(p.channel) ?? []), p]);
-  const seen = deps.lastSeen.atStart(agentId);
+  const seen = await deps.lastSeen.atStart(agentId);
   const channels = new Set([...seen.keys(), ...pending.keys()]);
   await Promise.all(
     [...channels].map((channelId) =>

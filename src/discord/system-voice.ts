@@ -12,8 +12,14 @@ export const STOP_LINE = `${STOP_REACTION} Stopped.`;
  * Discord shows small and grey, unlike anything a bot says in character.
  */
 export class SystemVoice {
-  /** `bobb`: BoBB's client while it is online. */
-  constructor(private readonly bobb: () => Client | undefined = () => undefined) {}
+  /**
+   * `bobb`: BoBB's client while it is online. `claimAck` (several hosts): whether this host is the
+   * one to acknowledge a stop word, told whether it would do so as BoBB.
+   */
+  constructor(
+    private readonly bobb: () => Client | undefined = () => undefined,
+    private readonly claimAck?: (messageId: string, asBobb: boolean) => Promise<boolean>,
+  ) {}
 
   /** Posts a system notice in a channel: as BoBB when it may post there, else as `channel`'s bot in subtext. */
   async notice(channel: SendableChannels, text: string): Promise<void> {
@@ -33,6 +39,7 @@ export class SystemVoice {
     const asBobb = message.guildId
       ? this.#bobbChannel(message.channelId, [PermissionFlagsBits.ViewChannel, PermissionFlagsBits.ReadMessageHistory, PermissionFlagsBits.AddReactions])
       : undefined;
+    if (this.claimAck && !(await this.claimAck(message.id, asBobb !== undefined))) return;
     const reacted = await (asBobb ? asBobb.messages.react(message.id, STOP_REACTION) : message.react(STOP_REACTION)).then(
       () => true,
       () => false,

@@ -29,6 +29,8 @@ export interface Fleet {
   sandbox: Sandbox;
   hosts: Host[];
   humanId: string;
+  /** BoBB's bot user. */
+  bobbUserId: string;
   /** agent id → the node holding an unexpired lease on it. */
   holders(): Promise<Map<string, string>>;
   /** Starts one more host (node id `nodeId`) on the same database and sandbox. */
@@ -119,6 +121,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     sandbox,
     hosts,
     humanId,
+    bobbUserId: bobb.bot_user_id,
     addHost: async (nodeId) => {
       const h = await startHost(nodeId);
       hosts.push(h);

@@ -13,6 +13,8 @@ export interface StopBroadcastOptions {
   logger: Logger;
   /** Another host's stop: stop every bot of that channel here too. */
   onStop: (channelId: string, authorId: string) => void;
+  /** How long a host without BoBB in the channel lets BoBB's host acknowledge a stop word first (default 1 s). */
+  deferMs?: number;
 }
 
 /** Stops of a channel shared by every host through LISTEN/NOTIFY (stop words need none: every host sees the message). */
@@ -45,6 +47,25 @@ export class StopBroadcast {
     await this.#client
       ?.query("SELECT pg_notify($1, $2)", [STOP_CHANNEL, payload])
       .catch((err: unknown) => this.#log.warn({ err }, "could not tell the other hosts of a stop"));
+  }
+
+  /**
+   * Whether this host acknowledges a stop word (every host sees it): the first to claim the message
+   * does. A host that cannot acknowledge as BoBB gives BoBB's host `deferMs` to claim first. When the
+   * database cannot say, this host acknowledges (two reactions rather than none).
+   */
+  async claimAck(messageId: string, asBobb: boolean): Promise<boolean> {
+    const client = this.#client;
+    if (!client) return true;
+    if (!asBobb) await new Promise((r) => setTimeout(r, this.options.deferMs ?? 1_000));
+    try {
+      const { rowCount } = await client.query("INSERT INTO stop_acks (message_id) VALUES ($1) ON CONFLICT DO NOTHING", [messageId]);
+      void client.query("DELETE FROM stop_acks WHERE at < now() - interval '1 day'").catch(() => undefined);
+      return rowCount === 1;
+    } catch (err) {
+      this.#log.warn({ err }, "could not share the acknowledgement of a stop");
+      return true;
+    }
   }
 
   async close(): Promise<void> {
