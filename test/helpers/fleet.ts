@@ -1,6 +1,7 @@
 // Several supervisors as real processes (`node --import tsx src/main.ts`, as `npm start` runs it)
 // sharing one PostgreSQL database, against one sandbox Discord owned by the test; each host has
 // its own temp dir, ports and offline demo model.
+import path from "node:path";
 import { spawn, type ChildProcess } from "node:child_process";
 import pg from "pg";
 import { PROJECT_ROOT } from "../../src/app.js";
@@ -16,6 +17,8 @@ export const FLEET_ADMIN_KEY = "fleet-admin-key-0123456789abcdef";
 export interface Host {
   readonly nodeId: string;
   readonly apiUrl: string;
+  /** This host's BOBB_AGENTS_DIR (each bot's AGENTS.md). */
+  readonly agentsDir: string;
   child: ChildProcess;
   output(): string;
   readonly exited: Promise<void>;
@@ -88,6 +91,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     const apiUrl = `http://127.0.0.1:${env["BOBB_API_PORT"]}`;
     const host: Host = {
       nodeId,
+      agentsDir: path.join(dir, "agents"),
       apiUrl,
       child,
       output: () => output,
