@@ -1,5 +1,6 @@
 import { mkdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
+import { written } from "../fs/write-barrier.js";
 import type { OpencodeClient } from "@opencode-ai/sdk";
 import type { Logger } from "pino";
 import { inheritedFiles, writeAgentConfig } from "./agent-config.js";
@@ -193,6 +194,8 @@ export class ServerManager {
  * the next one), after a marker naming the bot (no secret; the scripted model reads it in tests).
  */
 async function personaPrompt(agentId: string, file: string): Promise<string> {
+  // A rewrite started before this prompt (a persona edit from another host, a hand edit of the registry) lands first.
+  await written(file);
   const text = await readFile(file, "utf8").catch(() => undefined);
   if (text === undefined) throw new BridgeError("AGENT_UNAVAILABLE", `agent "${agentId}" has no AGENTS.md (its persona)`);
   return `<!-- bobb-agent: ${agentId} -->\n${text}`;
