@@ -24,7 +24,7 @@ export class RoomAgentUser implements User {
 type Outcome = { state: TaskState; text: string; error?: { code: string; message: string; retry_after?: number } };
 
 /** The bot's governor notice in the channel (src/discord/governor.ts), as the agents read it. */
-const GOVERNOR_NOTICE = /Bot-to-bot exchange paused/;
+export const GOVERNOR_NOTICE = /Bot-to-bot exchange paused/;
 
 /**
  * A2A `ask` / `answer` on the room: the message is posted into the channel as the calling agent mentioning
