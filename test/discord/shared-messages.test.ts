@@ -37,9 +37,10 @@ describe("shared guild messages", () => {
     const answered = (agentId: string, n: number) =>
       waitFor(() => brain.prompts.filter((p) => p.agentId === agentId).length >= n, 10_000, `${agentId}'s prompt ${n}`);
 
-    // B's first prompt fetches the channel's history once; later ones read the cache and the shared store.
-    h.sandbox.control.postMessage(h.general, h.humanId, `<@${b.userId}> hello`);
-    await answered("b", 1);
+    // Each bot's first prompt fetches the channel's history once (filling its cache); later ones read the cache and
+    // the shared store. All three have had theirs before the line, so only the gateway can put it in a cache.
+    h.sandbox.control.postMessage(h.general, h.humanId, `<@${a.userId}> <@${b.userId}> <@${c.userId}> hello`);
+    await Promise.all([answered("a", 1), answered("b", 1), answered("c", 1)]);
     const line = h.sandbox.control.postMessage(h.general, h.humanId, "the soup needs more salt");
     const edited = h.sandbox.control.postMessage(h.general, h.humanId, "a line that will go away");
     h.sandbox.control.deleteMessage(h.general, String(edited.id), h.humanId);
