@@ -2,8 +2,10 @@ import { mkdtempSync, realpathSync } from "node:fs";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import getPort from "get-port";
 import pino from "pino";
 import { envSchema } from "../../src/config/index.js";
+import { createOpencodeRuntime, type OpencodeRuntime, type OpencodeRuntimeOptions } from "../../src/opencode/index.js";
 
 /** The runtime's limits as the configuration defaults them (OPENCODE_HEALTH_TIMEOUT, BOBB_PROMPT_TIMEOUT, BOBB_QUEUE_LIMIT). */
 export const RUNTIME_LIMITS = (() => {
@@ -52,4 +54,19 @@ export async function makeAgentTree(agents: Record<string, string>): Promise<Age
 /** A silent logger for tests (LOG_LEVEL=debug shows server output). */
 export function testLogger(): pino.Logger {
   return pino({ level: process.env.LOG_LEVEL ?? "silent" });
+}
+
+/** A runtime on a temp tree, against the scripted model and a test tool API, on a free port (shared mode unless `options` says otherwise). */
+export async function testRuntime(tree: AgentTree, modelUrl: string, apiUrl: string, options: Partial<OpencodeRuntimeOptions> = {}): Promise<OpencodeRuntime> {
+  return createOpencodeRuntime({
+    ...RUNTIME_LIMITS,
+    mode: "shared",
+    dataDir: tree.dataDir,
+    agentsDir: tree.agentsDir,
+    basePort: await getPort(),
+    model: { kind: "demo", baseUrl: modelUrl },
+    apiUrl,
+    logger: testLogger(),
+    ...options,
+  });
 }

@@ -1,10 +1,9 @@
-import getPort from "get-port";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createScriptedModel, type ScriptedModel } from "../../src/demo-model/index.js";
-import { createOpencodeRuntime, type OpencodeRuntime, type RuntimeAgent } from "../../src/opencode/index.js";
+import type { OpencodeRuntime, RuntimeAgent } from "../../src/opencode/index.js";
 import { startToolApi, type ToolApi } from "../helpers/api.js";
 import { captureLogs } from "../helpers/logs.js";
-import { childAgentsMd, makeAgentTree, RUNTIME_LIMITS, type AgentTree } from "../helpers/opencode.js";
+import { childAgentsMd, makeAgentTree, testRuntime, type AgentTree } from "../helpers/opencode.js";
 import { opencodeProcessesUnder } from "../helpers/proc.js";
 
 const chef: RuntimeAgent = { id: "chef", name: "Chef Bot", persona: "", port: 0, role: "child" };
@@ -21,15 +20,9 @@ describe("project mode: prestart", () => {
     tree = await makeAgentTree({ chef: childAgentsMd("Chef Bot", "A cheerful Italian chef.") });
     model = await createScriptedModel();
     api = await startToolApi();
-    runtime = createOpencodeRuntime({
-      ...RUNTIME_LIMITS,
+    runtime = await testRuntime(tree, model.url, api.url, {
       mode: "project",
       projectKey: api.issue("_bots", "project"),
-      dataDir: tree.dataDir,
-      agentsDir: tree.agentsDir,
-      basePort: await getPort(),
-      model: { kind: "demo", baseUrl: model.url },
-      apiUrl: api.url,
       logger: logs.logger,
       promptTimeoutMs: 20_000,
       queueLimit: 8,

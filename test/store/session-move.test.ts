@@ -1,10 +1,9 @@
-import getPort from "get-port";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createScriptedModel, type ScriptedModel } from "../../src/demo-model/index.js";
-import { createOpencodeRuntime, type OpencodeRuntime, type RuntimeAgent } from "../../src/opencode/index.js";
+import type { OpencodeRuntime, RuntimeAgent } from "../../src/opencode/index.js";
 import { PgSessionStore } from "../../src/store/pg/session-store.js";
 import { startToolApi, type ToolApi } from "../helpers/api.js";
-import { childAgentsMd, makeAgentTree, RUNTIME_LIMITS, testLogger, type AgentTree } from "../helpers/opencode.js";
+import { childAgentsMd, makeAgentTree, testRuntime, type AgentTree } from "../helpers/opencode.js";
 import { postgresOrSkip } from "../helpers/postgres.js";
 
 const { pg: server, skip } = await postgresOrSkip();
@@ -28,15 +27,7 @@ describe.skipIf(skip !== undefined)("a bot's conversation after a move to anothe
   const host = async () => {
     const tree = await makeAgentTree({ chef: childAgentsMd("Chef Bot", "A cheerful Italian chef who only cooks pasta.") });
     trees.push(tree);
-    const runtime = createOpencodeRuntime({
-      ...RUNTIME_LIMITS,
-      mode: "shared",
-      dataDir: tree.dataDir,
-      agentsDir: tree.agentsDir,
-      basePort: await getPort(),
-      model: { kind: "demo", baseUrl: model.url },
-      apiUrl: api.url,
-      logger: testLogger(),
+    const runtime = await testRuntime(tree, model.url, api.url, {
       promptTimeoutMs: 20_000,
       queueLimit: 4,
       sessions: new PgSessionStore({ url, scope: "shared" }),
